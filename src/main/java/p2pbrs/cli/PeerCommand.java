@@ -1,0 +1,151 @@
+package p2pbrs.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import p2pbrs.peer.Peer;
+import p2pbrs.peer.PeerConfig;
+import p2pbrs.peer.Shell;
+import p2pbrs.protocol.Role;
+import p2pbrs.transport.RetryPolicy;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code peer}: runs a peer and its shell. */
+@Command(name = "peer", mixinStandardHelpOptions = true,
+        description = "Run a peer. Prints 'READY name=<name> udp=<port> tcp=<port>', registers, then reads "
+                + "commands (list, de, help, quit) from standard input or from --exec.")
+final class PeerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--name", required = true, description = "This peer's name.")
+    String name;
+
+    @Option(names = "--role", defaultValue = "BOTH", description = "OWNER, STORAGE or BOTH (default ${DEFAULT-VALUE}).")
+    Role role;
+
+    @Option(names = "--server", defaultValue = "127.0.0.1:5000", description = "Server host:port (default ${DEFAULT-VALUE}).")
+    String server;
+
+    @Option(names = "--ip", defaultValue = "127.0.0.1", description = "Address this peer listens on and registers (default ${DEFAULT-VALUE}).")
+    String ip;
+
+    @Option(names = "--udp-port", defaultValue = "0", description = "UDP port; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int udpPort;
+
+    @Option(names = "--tcp-port", defaultValue = "0", description = "TCP port; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int tcpPort;
+
+    @Option(names = "--capacity", defaultValue = "1GB", converter = SizeConverter.class,
+            description = "Space offered to other peers (default ${DEFAULT-VALUE}).")
+    long capacity;
+
+    @Option(names = "--storage", description = "Chunk folder (default storage/<name>/).")
+    Path storage;
+
+    @Option(names = "--db", description = "H2 database path without extension (default db/peer-<name>).")
+    Path db;
+
+    @Option(names = "--token", description = "Recovery token: takes this name back, e.g. on a new machine.")
+    String token;
+
+    @Option(names = "--exec", description = "Run this command (repeatable, in order), stop at the first failure, then exit.")
+    List<String> exec = new ArrayList<>();
+
+    @Option(names = "--rpc-timeout-ms", defaultValue = "300", description = "First retransmission timeout (default ${DEFAULT-VALUE}).")
+    long rpcTimeoutMs;
+
+    @Option(names = "--rpc-max-timeout-ms", defaultValue = "3000", description = "Longest retransmission timeout (default ${DEFAULT-VALUE}).")
+    long rpcMaxTimeoutMs;
+
+    @Option(names = "--rpc-tries", defaultValue = "7", description = "Tries before a request fails (default ${DEFAULT-VALUE}).")
+    int rpcTries;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        PeerConfig config = config();
+        Peer peer;
+        try {
+            peer = Peer.start(config, out);
+        } catch (Exception e) {
+            out.println("ERROR " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(peer::close, "peer-shutdown"));
+        Shell shell = new Shell(peer, out);
+        if (!exec.isEmpty()) {
+            try {
+                for (String line : exec) {
+                    Shell.Outcome outcome = shell.execute(line);
+                    if (outcome == Shell.Outcome.FAILED) {
+                        return 1;
+                    }
+                    if (outcome == Shell.Outcome.QUIT) {
+                        break;
+                    }
+                }
+                return 0;
+            } finally {
+                peer.close();
+            }
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Shell.End end = shell.run(in);
+        if (end == Shell.End.QUIT || !role.stores()) {
+            peer.close();
+            return 0;
+        }
+        // A storage peer keeps serving others after its input closes, until SIGINT or
+        // SIGTERM; the shutdown hook closes it.
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    private PeerConfig config() {
+        try {
+            return new PeerConfig(name, role, serverAddress(), ip, udpPort, tcpPort, capacity,
+                    storage != null ? storage : Path.of("storage", name),
+                    db != null ? db : Path.of("db", "peer-" + name),
+                    token,
+                    new RetryPolicy(rpcTimeoutMs, Math.max(rpcTimeoutMs, rpcMaxTimeoutMs), rpcTries));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private InetSocketAddress serverAddress() {
+        int colon = server.lastIndexOf(':');
+        if (colon <= 0 || colon == server.length() - 1) {
+            throw new IllegalArgumentException("--server is host:port, e.g. 127.0.0.1:5000");
+        }
+        String host = server.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(server.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--server port is not a number: " + server);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use --server " + server + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package p2pbrs.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import p2pbrs.server.MetadataServer;
+import p2pbrs.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code server}: runs the metadata server until SIGINT or SIGTERM. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the server. Prints 'LISTENING udp=<port>' once it is ready.")
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--udp-port", defaultValue = "5000", description = "UDP port; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int udpPort;
+
+    @Option(names = "--db", defaultValue = "db/server", description = "H2 database path without extension (default ${DEFAULT-VALUE}).")
+    Path db;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--workers", defaultValue = "8", description = "Request handler threads (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--queue", defaultValue = "1024", description = "Datagrams waiting for a handler before new ones are dropped (default ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--request-log-retention-s", defaultValue = "3600",
+            description = "Seconds an acknowledged reply is kept for retransmissions (default ${DEFAULT-VALUE}).")
+    long requestLogRetentionSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds));
+        } catch (IllegalArgumentException e) {
+            System.err.println("ERROR " + e.getMessage());
+            return 2;
+        }
+        MetadataServer server;
+        try {
+            server = MetadataServer.start(config);
+        } catch (Exception e) {
+            System.err.println("ERROR cannot start the server: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
+        System.out.println("LISTENING udp=" + server.udpPort());
+        // Serve until the JVM is asked to stop; the shutdown hook closes the server.
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}

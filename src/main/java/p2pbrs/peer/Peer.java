@@ -1,0 +1,197 @@
+package p2pbrs.peer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pbrs.protocol.Codec;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.PeerEntry;
+import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.WireList;
+import p2pbrs.store.Database;
+import p2pbrs.store.IdentityStore;
+import p2pbrs.transport.RateLimitedLog;
+import p2pbrs.transport.RequestClient;
+import p2pbrs.transport.UdpEndpoint;
+
+/**
+ * A peer: its local database, its UDP endpoint (requests to the server and, later, the
+ * server's requests to it), its TCP port, and its registration.
+ */
+public final class Peer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
+    private static final int MAX_LIST_PAGES = 10_000;
+
+    private final PeerConfig config;
+    private final Database database;
+    private final UdpEndpoint endpoint;
+    private final ServerSocket tcp;
+    private final ScheduledExecutorService timer;
+    private final Registration registration;
+    private boolean closed;
+
+    private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
+                 ScheduledExecutorService timer, Registration registration) {
+        this.config = config;
+        this.database = database;
+        this.endpoint = endpoint;
+        this.tcp = tcp;
+        this.timer = timer;
+        this.registration = registration;
+    }
+
+    /**
+     * Opens the peer's database and ports, prints {@code READY name=.. udp=.. tcp=..}, then
+     * registers. Fails, closing what it opened, when any step does.
+     */
+    public static Peer start(PeerConfig config, PrintStream out) throws IOException, PeerException {
+        Files.createDirectories(config.storageDir());
+        Database database = Database.open(config.db(), Database.Kind.PEER, 4);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "peer-" + config.name() + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        UdpEndpoint endpoint = null;
+        ServerSocket tcp = null;
+        try {
+            InetAddress bindAddress = InetAddress.getByName(config.ip());
+            InboundHandler inbound = new InboundHandler();
+            endpoint = new UdpEndpoint(new InetSocketAddress(bindAddress, config.udpPort()),
+                    "peer-" + config.name(), 2, 256, inbound);
+            RequestClient client = new RequestClient(endpoint, timer, config.retry());
+            inbound.attach(client, endpoint);
+            // The TCP port is opened now, so that the address the peer registers is real;
+            // the chunk transfers that use it are served by the storage side.
+            tcp = new ServerSocket();
+            tcp.bind(new InetSocketAddress(bindAddress, config.tcpPort()));
+            endpoint.start();
+            out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
+            Registration registration = new Registration(config, new ServerLink(client, config.server()),
+                    new IdentityStore(database), out);
+            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration);
+            registration.register(config.ip(), endpoint.port(), tcp.getLocalPort());
+            return peer;
+        } catch (IOException | PeerException | RuntimeException e) {
+            closeQuietly(endpoint, tcp, timer, database);
+            throw e;
+        }
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public PeerConfig config() {
+        return config;
+    }
+
+    public int udpPort() {
+        return endpoint.port();
+    }
+
+    public int tcpPort() {
+        return tcp.getLocalPort();
+    }
+
+    /** Every registered peer, following the server's pages. */
+    public List<PeerEntry> list() throws PeerException {
+        List<PeerEntry> all = new ArrayList<>();
+        String after = null;
+        for (int page = 0; page < MAX_LIST_PAGES; page++) {
+            Message request = registration.signed(Message.of(Command.LIST, registration.link().nextRq()));
+            if (after != null) {
+                request = request.withOption("after", after);
+            }
+            Message reply = registration.link().call(request);
+            if (reply.command() != Command.LIST_OK) {
+                throw new PeerException("list refused: " + Registration.reason(reply));
+            }
+            try {
+                for (String item : WireList.parse(reply.field(0), reply.rq())) {
+                    all.add(PeerEntry.parse(item, reply.rq()));
+                }
+            } catch (MalformedMessageException e) {
+                throw new PeerException("the server sent a bad list: " + e.getMessage(), e);
+            }
+            after = reply.option("next");
+            if (after == null) {
+                return all;
+            }
+        }
+        throw new PeerException("the server's list did not end after " + MAX_LIST_PAGES + " pages");
+    }
+
+    public void deRegister() throws PeerException {
+        registration.deRegister();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(endpoint, tcp, timer, database);
+    }
+
+    private static void closeQuietly(UdpEndpoint endpoint, ServerSocket tcp, ScheduledExecutorService timer,
+                                     Database database) {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        if (tcp != null) {
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                LOG.debug("closing the TCP port", e);
+            }
+        }
+        timer.shutdownNow();
+        database.close();
+    }
+
+    /** Datagrams arriving at the peer: replies go to the waiting request, requests get ERROR for now. */
+    private static final class InboundHandler implements UdpEndpoint.Handler {
+        private final RateLimitedLog badInput = new RateLimitedLog(LOG, 5, 10_000);
+        private volatile RequestClient client;
+        private volatile UdpEndpoint endpoint;
+
+        void attach(RequestClient client, UdpEndpoint endpoint) {
+            this.client = client;
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void onDatagram(byte[] data, InetSocketAddress from) {
+            Message message;
+            try {
+                message = Codec.decode(data);
+            } catch (MalformedMessageException e) {
+                badInput.warn("malformed datagram from {}: {}", from, e.getMessage());
+                return;
+            }
+            if (message.command().isReply()) {
+                // A reply nobody waits for is usually the answer to a retransmission whose
+                // first answer already arrived: expected on UDP, not worth a warning.
+                if (!client.onReply(message, from)) {
+                    LOG.debug("unmatched {} from {}", message.command().wireName(), from);
+                }
+                return;
+            }
+            endpoint.send(Message.of(Command.ERROR, message.rq(), Reason.NOT_SERVED), from);
+        }
+    }
+
+}

@@ -1,0 +1,31 @@
+package p2pbrs.peer;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import p2pbrs.protocol.PeerNames;
+import p2pbrs.protocol.Role;
+import p2pbrs.transport.RetryPolicy;
+
+/**
+ * Everything a peer is started with, checked once here.
+ *
+ * @param token a recovery token to take the name back with, or null to use the stored one
+ */
+public record PeerConfig(String name, Role role, InetSocketAddress server, String ip, int udpPort, int tcpPort,
+                         long capacity, Path storageDir, Path db, String token, RetryPolicy retry) {
+    public PeerConfig {
+        if (!PeerNames.isValid(name)) {
+            throw new IllegalArgumentException("bad peer name '" + name
+                    + "': 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (server.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve server host " + server.getHostString());
+        }
+        if (udpPort < 0 || udpPort > 65535 || tcpPort < 0 || tcpPort > 65535) {
+            throw new IllegalArgumentException("ports are 0 to 65535 (0: any free port)");
+        }
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative");
+        }
+    }
+}

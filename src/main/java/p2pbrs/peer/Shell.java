@@ -1,0 +1,112 @@
+package p2pbrs.peer;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import p2pbrs.protocol.PeerEntry;
+import p2pbrs.protocol.Sizes;
+
+/**
+ * The peer's command line. Each command's outcome ends with exactly one line starting
+ * with {@code OK} or {@code ERROR}, so that a script can wait for it.
+ */
+public final class Shell {
+    /** Why {@link #run} returned. */
+    public enum End { QUIT, END_OF_INPUT }
+
+    private static final String HELP = String.join(System.lineSeparator(),
+            "commands:",
+            "  list    list the registered peers",
+            "  de      de-register this peer from the server",
+            "  help    show this help",
+            "  quit    stop this peer");
+
+    private final Peer peer;
+    private final PrintStream out;
+
+    public Shell(Peer peer, PrintStream out) {
+        this.peer = peer;
+        this.out = out;
+    }
+
+    /** Reads and runs commands until quit or the end of input. */
+    public End run(BufferedReader in) throws IOException {
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (execute(line) == Outcome.QUIT) {
+                return End.QUIT;
+            }
+        }
+        return End.END_OF_INPUT;
+    }
+
+    /** What running one command line came to. */
+    public enum Outcome { OK, FAILED, QUIT }
+
+    public Outcome execute(String line) {
+        List<String> words;
+        try {
+            words = Words.split(line);
+        } catch (PeerException e) {
+            out.println("ERROR " + e.getMessage());
+            return Outcome.FAILED;
+        }
+        if (words.isEmpty()) {
+            out.println("ERROR empty command (try help)");
+            return Outcome.FAILED;
+        }
+        String command = words.get(0).toLowerCase(Locale.ROOT);
+        List<String> args = words.subList(1, words.size());
+        try {
+            switch (command) {
+                case "list" -> list(args);
+                case "de" -> deRegister(args);
+                case "help" -> {
+                    noArgs(args);
+                    out.println(HELP);
+                    out.println("OK help");
+                }
+                case "quit" -> {
+                    noArgs(args);
+                    out.println("OK quit");
+                    return Outcome.QUIT;
+                }
+                default -> throw new PeerException("unknown command '" + words.get(0) + "' (try help)");
+            }
+            return Outcome.OK;
+        } catch (PeerException e) {
+            out.println("ERROR " + e.getMessage());
+            return Outcome.FAILED;
+        } catch (RuntimeException e) {
+            out.println("ERROR " + command + " failed: " + e);
+            return Outcome.FAILED;
+        }
+    }
+
+    private void list(List<String> args) throws PeerException {
+        noArgs(args);
+        List<PeerEntry> peers = peer.list();
+        for (PeerEntry p : peers) {
+            out.printf(Locale.ROOT, "%-20s %-7s %-15s udp=%-5d tcp=%-5d capacity=%-10s %s%n", p.name(), p.role(),
+                    p.ip(), p.udpPort(), p.tcpPort(), Sizes.human(p.capacity()), p.state());
+        }
+        out.println("OK list: " + peers.size() + (peers.size() == 1 ? " peer" : " peers"));
+    }
+
+    private void deRegister(List<String> args) throws PeerException {
+        noArgs(args);
+        peer.deRegister();
+        out.println("OK de-registered " + peer.name());
+    }
+
+    private static void noArgs(List<String> args) throws PeerException {
+        if (!args.isEmpty()) {
+            throw new PeerException("this command takes no arguments");
+        }
+    }
+}

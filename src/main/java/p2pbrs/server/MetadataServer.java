@@ -1,0 +1,69 @@
+package p2pbrs.server;
+
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import p2pbrs.store.Database;
+import p2pbrs.store.RegistryStore;
+import p2pbrs.transport.UdpEndpoint;
+
+/** The server: its database, its UDP endpoint and its background tasks, wired together. */
+public final class MetadataServer implements AutoCloseable {
+    private final Database database;
+    private final UdpEndpoint endpoint;
+    private final ScheduledExecutorService background;
+    private final RegistryStore registry;
+
+    private MetadataServer(Database database, UdpEndpoint endpoint, ScheduledExecutorService background,
+                           RegistryStore registry) {
+        this.database = database;
+        this.endpoint = endpoint;
+        this.background = background;
+        this.registry = registry;
+    }
+
+    /** Opens the database (migrating it) and starts serving; returns when ready. */
+    public static MetadataServer start(ServerConfig config) throws SocketException {
+        Clock clock = Clock.systemUTC();
+        Database database = Database.open(config.db(), Database.Kind.SERVER, config.workers() + 2);
+        try {
+            RegistryStore registry = new RegistryStore(database);
+            RequestDispatcher dispatcher = new RequestDispatcher(new RegistryService(registry, clock));
+            UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
+                    "server", config.workers(), config.queueCapacity(), dispatcher);
+            dispatcher.attach(endpoint);
+            ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "server-background");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
+            background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
+                    period, period, TimeUnit.SECONDS);
+            endpoint.start();
+            return new MetadataServer(database, endpoint, background, registry);
+        } catch (SocketException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int udpPort() {
+        return endpoint.port();
+    }
+
+    public RegistryStore registry() {
+        return registry;
+    }
+
+    /** Stops reading, lets handlers in flight finish, then closes the database. */
+    @Override
+    public void close() {
+        endpoint.close();
+        background.shutdownNow();
+        database.close();
+    }
+}

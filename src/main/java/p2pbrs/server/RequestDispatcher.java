@@ -1,0 +1,80 @@
+package p2pbrs.server;
+
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pbrs.protocol.Codec;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Reason;
+import p2pbrs.transport.RateLimitedLog;
+import p2pbrs.transport.UdpEndpoint;
+
+/**
+ * Decodes each datagram, hands the request to its service and sends the reply to the
+ * request's source address. Malformed input is answered with ERROR and changes nothing.
+ */
+final class RequestDispatcher implements UdpEndpoint.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final RegistryService registry;
+    private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10, 10_000);
+    private volatile UdpEndpoint endpoint;
+
+    RequestDispatcher(RegistryService registry) {
+        this.registry = registry;
+    }
+
+    void attach(UdpEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void onDatagram(byte[] data, InetSocketAddress from) {
+        Message reply = replyTo(data, from);
+        if (reply != null) {
+            endpoint.send(reply, from);
+        }
+    }
+
+    /** The reply to one datagram, or null when it deserves none. */
+    Message replyTo(byte[] data, InetSocketAddress from) {
+        Message request;
+        try {
+            request = Codec.decode(data);
+        } catch (MalformedMessageException e) {
+            badInput.warn("malformed datagram from {}: {}", from, e.getMessage());
+            return e.toError();
+        }
+        if (request.command().isReply()) {
+            // Never answer a reply: two endpoints answering each other's errors would loop.
+            badInput.warn("dropped a {} from {}: the server takes requests only", request.command().wireName(), from);
+            return null;
+        }
+        try {
+            return handle(request, sender(from));
+        } catch (MalformedMessageException e) {
+            badInput.warn("bad {} from {}: {}", request.command().wireName(), from, e.getMessage());
+            return e.toError();
+        } catch (RuntimeException e) {
+            // Nothing was acknowledged, so nothing is lost: the peer may try again.
+            LOG.error("failed to handle {} from {}", request.command().wireName(), from, e);
+            return Message.of(Command.ERROR, request.rq(), Reason.SERVER_ERROR);
+        }
+    }
+
+    private Message handle(Message request, String sender) throws MalformedMessageException {
+        return switch (request.command()) {
+            case REGISTER -> registry.register(request, sender);
+            case DE_REGISTER -> registry.deRegister(request, sender);
+            case LIST -> registry.list(request);
+            default -> Message.of(Command.ERROR, request.rq(), Reason.NOT_SERVED);
+        };
+    }
+
+    private static String sender(InetSocketAddress from) {
+        String host = from.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + from.getPort();
+    }
+}

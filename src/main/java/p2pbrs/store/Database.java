@@ -1,0 +1,127 @@
+package p2pbrs.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.IntegrityConstraintViolationException;
+import org.jooq.impl.DSL;
+
+/**
+ * One H2 database file: the HikariCP pool, the Flyway migrations applied at start-up and
+ * the jOOQ context. The H2 URL settings live here and nowhere else (docs/schema.md).
+ */
+public final class Database implements AutoCloseable {
+    /** Which schema a database holds: the folder of migrations/ it is migrated from. */
+    public enum Kind {
+        SERVER("classpath:migrations/server"),
+        PEER("classpath:migrations/peer");
+
+        private final String location;
+
+        Kind(String location) {
+            this.location = location;
+        }
+    }
+
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final HikariDataSource dataSource;
+    private final DSLContext dsl;
+    private final Path file;
+
+    private Database(HikariDataSource dataSource, Path file) {
+        this.dataSource = dataSource;
+        this.file = file;
+        this.dsl = DSL.using(dataSource, SQLDialect.H2);
+    }
+
+    /**
+     * Opens (creating if needed) the database at an H2 path without extension, relative
+     * paths taken from the working directory, and migrates it to the newest schema.
+     */
+    public static Database open(Path path, Kind kind, int poolSize) {
+        Path absolute = path.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of database " + absolute, e);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url(absolute));
+        config.setUsername("sa");
+        config.setPassword("");
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(1);
+        config.setPoolName("db-" + absolute.getFileName());
+        config.setAutoCommit(true);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(kind.location)
+                    .cleanDisabled(true)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new Database(dataSource, absolute);
+    }
+
+    // WRITE_DELAY=0: H2 writes each commit to the file before the commit returns, so a reply
+    // sent after a commit survives a killed process (with the default delay, a process
+    // killed right after acknowledging commits loses the last second of them).
+    // DB_CLOSE_ON_EXIT=FALSE: we close the pool in our own shutdown order.
+    static String url(Path absolute) {
+        return "jdbc:h2:file:" + absolute + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Runs work in one transaction, retrying it from the start when a concurrent
+     * transaction made it conflict (a unique key taken meanwhile, a lock timeout): the
+     * retry sees the other's result and decides again.
+     */
+    public <T> T transaction(Function<DSLContext, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return dsl.transactionResult(cfg -> work.apply(cfg.dsl()));
+            } catch (IntegrityConstraintViolationException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+            } catch (DataAccessException e) {
+                if (attempt >= MAX_ATTEMPTS || !isTransient(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isTransient(DataAccessException e) {
+        String state = e.sqlState();
+        // 40001: serialization failure / deadlock; HYT00: lock timeout.
+        return "40001".equals(state) || "HYT00".equals(state);
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}
