@@ -31,10 +31,12 @@ CREATE TABLE peer (
 CREATE UNIQUE INDEX uq_peer_active_name_key ON peer (active_name_key);
 CREATE INDEX idx_peer_name ON peer (name);
 
--- Secrets live apart from what operators query: only a SHA-256 of each peer's token.
+-- Secrets live apart from what operators query: only a SHA-256 of each peer's token, and
+-- the key of the tickets the server issues for that peer (docs/protocol.md, "Tickets").
 CREATE TABLE peer_secret (
     peer_id    BIGINT      NOT NULL,
     token_hash VARCHAR(64) NOT NULL,
+    ticket_key VARCHAR(64) NOT NULL,
     CONSTRAINT pk_peer_secret PRIMARY KEY (peer_id),
     CONSTRAINT fk_peer_secret_peer FOREIGN KEY (peer_id) REFERENCES peer (id),
     CONSTRAINT uq_peer_secret_token_hash UNIQUE (token_hash)

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code peer}: runs a peer and its shell. */
 @Command(name = "peer", mixinStandardHelpOptions = true,
         description = "Run a peer. Prints 'READY name=<name> udp=<port> tcp=<port>', registers, then reads "
-                + "commands (list, de, help, quit) from standard input or from --exec.")
+                + "commands (backup, restore, files, list, de, help, quit) from standard input or from --exec.")
 final class PeerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,6 +64,20 @@ final class PeerCommand implements Callable<Integer> {
 
     @Option(names = "--exec", description = "Run this command (repeatable, in order), stop at the first failure, then exit.")
     List<String> exec = new ArrayList<>();
+
+    @Option(names = "--restore-dir", defaultValue = "restored", description = "Where restores are written (default ${DEFAULT-VALUE}).")
+    Path restoreDir;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    @Option(names = "--tcp-timeout-ms", defaultValue = "30000",
+            description = "A chunk connection that stalls this long is dropped (default ${DEFAULT-VALUE}).")
+    int tcpTimeoutMs;
+
+    @Option(names = "--max-connections", defaultValue = "32",
+            description = "Chunk connections served at once; more are refused (default ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     @Option(names = "--rpc-timeout-ms", defaultValue = "300", description = "First retransmission timeout (default ${DEFAULT-VALUE}).")
     long rpcTimeoutMs;
@@ -121,7 +135,8 @@ final class PeerCommand implements Callable<Integer> {
                     storage != null ? storage : Path.of("storage", name),
                     db != null ? db : Path.of("db", "peer-" + name),
                     token,
-                    new RetryPolicy(rpcTimeoutMs, Math.max(rpcTimeoutMs, rpcMaxTimeoutMs), rpcTries));
+                    new RetryPolicy(rpcTimeoutMs, Math.max(rpcTimeoutMs, rpcMaxTimeoutMs), rpcTries),
+                    restoreDir, quiet, tcpTimeoutMs, maxConnections);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -32,11 +32,23 @@ final class ServerCommand implements Callable<Integer> {
             description = "Seconds an acknowledged reply is kept for retransmissions (default ${DEFAULT-VALUE}).")
     long requestLogRetentionSeconds;
 
+    @Option(names = "--chunk-size", defaultValue = "4MiB", converter = SizeConverter.class,
+            description = "Chunk size of new backups, at most 64MiB (default ${DEFAULT-VALUE}).")
+    long chunkSize;
+
+    @Option(names = "--replicas", defaultValue = "2", description = "Copies of each chunk, on distinct peers (default ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--plan-ttl-s", defaultValue = "3600",
+            description = "Seconds a backup may take before its plan expires and its space is freed (default ${DEFAULT-VALUE}).")
+    long planTtlSeconds;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
-            config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds));
+            config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds),
+                    chunkSize, replicas, Duration.ofSeconds(planTtlSeconds));
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;

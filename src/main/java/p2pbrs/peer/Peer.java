@@ -19,6 +19,7 @@ import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerEntry;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.WireList;
+import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.Database;
 import p2pbrs.store.IdentityStore;
 import p2pbrs.transport.RateLimitedLog;
@@ -39,16 +40,25 @@ public final class Peer implements AutoCloseable {
     private final ServerSocket tcp;
     private final ScheduledExecutorService timer;
     private final Registration registration;
+    private final ChunkServer chunkServer;
+    private final ChunkStore chunkStore;
+    private final Progress.Factory progress;
     private boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
-                 ScheduledExecutorService timer, Registration registration) {
+                 ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
+                 ChunkStore chunkStore, PrintStream out) {
         this.config = config;
         this.database = database;
         this.endpoint = endpoint;
         this.tcp = tcp;
         this.timer = timer;
         this.registration = registration;
+        this.chunkServer = chunkServer;
+        this.chunkStore = chunkStore;
+        // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
+        boolean bars = !config.quiet() && System.console() != null;
+        this.progress = (label, total) -> new Progress(out, bars, label, total);
     }
 
     /**
@@ -69,18 +79,22 @@ public final class Peer implements AutoCloseable {
             InetAddress bindAddress = InetAddress.getByName(config.ip());
             InboundHandler inbound = new InboundHandler();
             endpoint = new UdpEndpoint(new InetSocketAddress(bindAddress, config.udpPort()),
-                    "peer-" + config.name(), 2, 256, inbound);
+                    config.name(), 2, 256, inbound);
             RequestClient client = new RequestClient(endpoint, timer, config.retry());
             inbound.attach(client, endpoint);
-            // The TCP port is opened now, so that the address the peer registers is real;
-            // the chunk transfers that use it are served by the storage side.
             tcp = new ServerSocket();
-            tcp.bind(new InetSocketAddress(bindAddress, config.tcpPort()));
-            endpoint.start();
-            out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
+            tcp.bind(new InetSocketAddress(bindAddress, config.tcpPort()), 64);
             Registration registration = new Registration(config, new ServerLink(client, config.server()),
                     new IdentityStore(database), out);
-            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration);
+            ChunkIndex index = new ChunkIndex(database);
+            ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
+            ChunkServer chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
+                    registration::ticketKey, new StoreAckReporter(registration, client, config.server()),
+                    config.maxConnections(), config.tcpTimeoutMillis());
+            endpoint.start();
+            chunkServer.start();
+            out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
+            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, chunkStore, out);
             registration.register(config.ip(), endpoint.port(), tcp.getLocalPort());
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
@@ -137,12 +151,57 @@ public final class Peer implements AutoCloseable {
         registration.deRegister();
     }
 
+    /** Backs a file up under its base name. */
+    public BackupJob.Result backup(java.nio.file.Path file) throws PeerException {
+        return new BackupJob(registration, config.name(), config.tcpTimeoutMillis(), progress).run(file);
+    }
+
+    /** Restores the newest complete version (version null) or the given one into the restore dir. */
+    public RestoreJob.Result restore(String fileName, Integer version) throws PeerException {
+        return new RestoreJob(registration, config.name(), config.restoreDir(), config.tcpTimeoutMillis(), progress)
+                .run(fileName, version);
+    }
+
+    /** This peer's backed-up files: every complete version. */
+    public List<FileEntry> files() throws PeerException {
+        List<FileEntry> all = new ArrayList<>();
+        String after = null;
+        for (int page = 0; page < MAX_LIST_PAGES; page++) {
+            Message request = registration.signed(Message.of(Command.FILES, registration.link().nextRq()));
+            if (after != null) {
+                request = request.withOption("after", after);
+            }
+            Message reply = registration.link().call(request);
+            if (reply.command() != Command.FILES_OK) {
+                throw new PeerException("files refused: " + Registration.reason(reply));
+            }
+            try {
+                for (String item : WireList.parse(reply.field(0), reply.rq())) {
+                    all.add(FileEntry.parse(item, reply.rq()));
+                }
+            } catch (MalformedMessageException e) {
+                throw new PeerException("the server sent a bad file list: " + e.getMessage(), e);
+            }
+            after = reply.option("next");
+            if (after == null) {
+                return all;
+            }
+        }
+        throw new PeerException("the server's file list did not end after " + MAX_LIST_PAGES + " pages");
+    }
+
+    /** Bytes of chunk files this peer holds for others. */
+    public long storedBytes() {
+        return chunkStore.used();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        chunkServer.close();
         closeQuietly(endpoint, tcp, timer, database);
     }
 

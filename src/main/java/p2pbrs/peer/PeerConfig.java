@@ -9,10 +9,15 @@ import p2pbrs.transport.RetryPolicy;
 /**
  * Everything a peer is started with, checked once here.
  *
- * @param token a recovery token to take the name back with, or null to use the stored one
+ * @param token            a recovery token to take the name back with, or null to use the stored one
+ * @param restoreDir       where restores are written
+ * @param quiet            no progress bars
+ * @param tcpTimeoutMillis how long a chunk connection may stall before it is dropped
+ * @param maxConnections   chunk connections a storage peer serves at once
  */
 public record PeerConfig(String name, Role role, InetSocketAddress server, String ip, int udpPort, int tcpPort,
-                         long capacity, Path storageDir, Path db, String token, RetryPolicy retry) {
+                         long capacity, Path storageDir, Path db, String token, RetryPolicy retry, Path restoreDir,
+                         boolean quiet, int tcpTimeoutMillis, int maxConnections) {
     public PeerConfig {
         if (!PeerNames.isValid(name)) {
             throw new IllegalArgumentException("bad peer name '" + name
@@ -27,5 +32,9 @@ public record PeerConfig(String name, Role role, InetSocketAddress server, Strin
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity must not be negative");
         }
+        if (tcpTimeoutMillis < 1 || maxConnections < 1) {
+            throw new IllegalArgumentException("--tcp-timeout-ms and --max-connections must be at least 1");
+        }
+        restoreDir = restoreDir.toAbsolutePath().normalize();
     }
 }

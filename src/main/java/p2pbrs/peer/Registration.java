@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Sizes;
+import p2pbrs.protocol.Tickets;
 import p2pbrs.store.IdentityStore;
 
 /**
@@ -66,6 +67,12 @@ final class Registration {
     Message signed(Message request) throws PeerException {
         requireRegistered();
         return request.withOption("token", token);
+    }
+
+    /** The key of the tickets the server issues for this peer, or null before registration. */
+    String ticketKey() {
+        String t = token;
+        return registered && t != null ? Tickets.keyFor(t) : null;
     }
 
     ServerLink link() {

@@ -3,6 +3,7 @@ package p2pbrs.peer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import p2pbrs.protocol.PeerEntry;
@@ -18,10 +19,13 @@ public final class Shell {
 
     private static final String HELP = String.join(System.lineSeparator(),
             "commands:",
-            "  list    list the registered peers",
-            "  de      de-register this peer from the server",
-            "  help    show this help",
-            "  quit    stop this peer");
+            "  backup PATH              back a file up under its base name",
+            "  restore NAME [VERSION]   restore the newest (or the given) version into the restore dir",
+            "  files                    list this peer's backed-up files, every version",
+            "  list                     list the registered peers",
+            "  de                       de-register this peer from the server",
+            "  help                     show this help",
+            "  quit                     stop this peer");
 
     private final Peer peer;
     private final PrintStream out;
@@ -64,6 +68,9 @@ public final class Shell {
         List<String> args = words.subList(1, words.size());
         try {
             switch (command) {
+                case "backup" -> backup(args);
+                case "restore" -> restore(args);
+                case "files" -> files(args);
                 case "list" -> list(args);
                 case "de" -> deRegister(args);
                 case "help" -> {
@@ -96,6 +103,46 @@ public final class Shell {
                     p.ip(), p.udpPort(), p.tcpPort(), Sizes.human(p.capacity()), p.state());
         }
         out.println("OK list: " + peers.size() + (peers.size() == 1 ? " peer" : " peers"));
+    }
+
+    private void backup(List<String> args) throws PeerException {
+        if (args.size() != 1) {
+            throw new PeerException("usage: backup PATH");
+        }
+        BackupJob.Result r = peer.backup(Path.of(args.get(0)));
+        out.printf(Locale.ROOT, "OK backup %s version=%d size=%d chunks=%d under_replicated=%d rate=%s/s%n",
+                r.name(), r.version(), r.size(), r.chunks(), r.underReplicated(),
+                Sizes.human((long) r.bytesPerSecond()));
+    }
+
+    private void restore(List<String> args) throws PeerException {
+        if (args.isEmpty() || args.size() > 2) {
+            throw new PeerException("usage: restore NAME [VERSION]");
+        }
+        Integer version = null;
+        if (args.size() == 2) {
+            try {
+                version = Integer.valueOf(args.get(1));
+            } catch (NumberFormatException e) {
+                throw new PeerException("VERSION is a whole number: " + args.get(1));
+            }
+            if (version < 1) {
+                throw new PeerException("versions count from 1");
+            }
+        }
+        RestoreJob.Result r = peer.restore(args.get(0), version);
+        out.printf(Locale.ROOT, "OK restore %s version=%d size=%d to %s rate=%s/s%n", r.name(), r.version(), r.size(),
+                r.path(), Sizes.human((long) r.bytesPerSecond()));
+    }
+
+    private void files(List<String> args) throws PeerException {
+        noArgs(args);
+        List<FileEntry> files = peer.files();
+        for (FileEntry f : files) {
+            out.printf(Locale.ROOT, "%-40s v%-4d %12d B  %s  %d chunks%n", f.name(), f.version(), f.size(),
+                    f.completedAt(), f.chunks());
+        }
+        out.println("OK files: " + files.size() + (files.size() == 1 ? " version" : " versions"));
     }
 
     private void deRegister(List<String> args) throws PeerException {

@@ -21,10 +21,45 @@ public enum Command {
     LIST_OK("LIST_OK", Kind.REPLY, "Peer_List"),
     LIST_DENIED("LIST-DENIED", Kind.REPLY, "Reason"),
 
+    BACKUP_REQ("BACKUP_REQ", Kind.REQUEST, "File_Name", "File_Size", "Checksum"),
+    BACKUP_PLAN("BACKUP_PLAN", Kind.REPLY, "File_Name", "Peer_List", "Chunk_Size"),
+    BACKUP_DENIED("BACKUP-DENIED", Kind.REPLY, "Reason"),
+
+    CHUNK_SUMS("CHUNK_SUMS", Kind.REQUEST, "File_Name"),
+    STORE_ACK("STORE_ACK", Kind.REQUEST, "File_Name", "Chunk_ID"),
+
+    BACKUP_DONE("BACKUP_DONE", Kind.REQUEST, "File_Name"),
+    BACKUP_COMPLETE("BACKUP_COMPLETE", Kind.REPLY, "File_Name"),
+    BACKUP_DONE_DENIED("BACKUP_DONE-DENIED", Kind.REPLY, "Reason"),
+
+    RESTORE_REQ("RESTORE_REQ", Kind.REQUEST, "File_Name"),
+    RESTORE_PLAN("RESTORE_PLAN", Kind.REPLY, "File_Name", "Peer_List"),
+    RESTORE_DENIED("RESTORE-DENIED", Kind.REPLY, "Reason"),
+    RESTORE_OK("RESTORE_OK", Kind.REQUEST, "File_Name"),
+    RESTORE_FAIL("RESTORE_FAIL", Kind.REQUEST, "File_Name", "Reason"),
+
+    FILES("FILES", Kind.REQUEST),
+    FILES_OK("FILES_OK", Kind.REPLY, "File_List"),
+    FILES_DENIED("FILES-DENIED", Kind.REPLY, "Reason"),
+
+    /** The acknowledgement of a notification (STORE_ACK, CHUNK_SUMS, RESTORE_OK, RESTORE_FAIL). */
+    ACK("ACK", Kind.REPLY),
+    ACK_DENIED("ACK-DENIED", Kind.REPLY, "Reason"),
+
+    // Over TCP, owner <-> storage peer: a header line, then the bytes it announces.
+    SEND_CHUNK("SEND_CHUNK", Kind.REQUEST, Transport.TCP, "File_Name", "Chunk_ID", "Chunk_Size", "Checksum"),
+    CHUNK_OK("CHUNK_OK", Kind.REPLY, Transport.TCP, "File_Name", "Chunk_ID"),
+    CHUNK_ERROR("CHUNK_ERROR", Kind.REPLY, Transport.TCP, "File_Name", "Chunk_ID", "Reason"),
+    GET_CHUNK("GET_CHUNK", Kind.REQUEST, Transport.TCP, "File_Name", "Chunk_ID"),
+    CHUNK_DATA("CHUNK_DATA", Kind.REPLY, Transport.TCP, "File_Name", "Chunk_ID", "Chunk_Size", "Checksum"),
+
     ERROR("ERROR", Kind.REPLY, "Reason");
 
     /** Whether a message asks for something or answers a request. */
     public enum Kind { REQUEST, REPLY }
+
+    /** Where a message travels: UDP datagrams (peer and server) or TCP header lines (peer and peer). */
+    public enum Transport { UDP, TCP }
 
     private static final Map<String, Command> BY_WIRE_NAME = new HashMap<>();
 
@@ -36,12 +71,22 @@ public enum Command {
 
     private final String wireName;
     private final Kind kind;
+    private final Transport transport;
     private final List<String> fields;
 
     Command(String wireName, Kind kind, String... fields) {
+        this(wireName, kind, Transport.UDP, fields);
+    }
+
+    Command(String wireName, Kind kind, Transport transport, String... fields) {
         this.wireName = wireName;
         this.kind = kind;
+        this.transport = transport;
         this.fields = List.of(fields);
+    }
+
+    public Transport transport() {
+        return transport;
     }
 
     public String wireName() {

@@ -23,11 +23,36 @@ public final class Reason {
     public static final String BAD_SIZE = "Bad-size";
     public static final String BAD_LIST = "Bad-list";
 
+    public static final String BAD_FILE_NAME = "Bad-file-name";
+    public static final String BAD_NUMBER = "Bad-number";
+    public static final String BAD_CHECKSUM = "Bad-checksum";
+
     // Denials.
     public static final String NAME_TAKEN = "Name-taken";
     public static final String MISSING_TOKEN = "Missing-token";
     public static final String BAD_TOKEN = "Bad-token";
     public static final String UNKNOWN_NAME = "Unknown-name";
+    public static final String NOT_AN_OWNER = "Not-an-owner";
+    public static final String NO_STORAGE_PEER = "No-storage-peer";
+    public static final String NO_CAPACITY = "No-capacity";
+    public static final String UNKNOWN_FILE = "Unknown-file";
+    public static final String UNKNOWN_VERSION = "Unknown-version";
+    public static final String NOT_PENDING = "Not-pending";
+    public static final String NOT_PLANNED = "Not-planned";
+    public static final String MISSING_SUMS = "Missing-sums";
+    public static final String AWAITING_ACKS = "Awaiting-acks";
+    public static final String CHECKSUM_MISMATCH = "Checksum-mismatch";
+
+    // TCP chunk transfer (CHUNK_ERROR).
+    public static final String BAD_TICKET = "Bad-ticket";
+    public static final String TICKET_EXPIRED = "Ticket-expired";
+    public static final String TOO_LARGE = "Too-large";
+    public static final String INCOMPLETE_DATA = "Incomplete-data";
+    public static final String STORAGE_FAILED = "Storage-failed";
+    public static final String NO_SPACE = "No-space";
+    public static final String NOT_FOUND = "Not-found";
+    public static final String NOT_STORAGE = "Not-storage";
+    public static final String BUSY = "Busy";
 
     // The server could not do it now; the sender may retry later.
     public static final String SERVER_ERROR = "Server-error";

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import p2pbrs.store.BackupStore;
 import p2pbrs.store.Database;
 import p2pbrs.store.RegistryStore;
 import p2pbrs.transport.UdpEndpoint;
@@ -31,7 +32,9 @@ public final class MetadataServer implements AutoCloseable {
         Database database = Database.open(config.db(), Database.Kind.SERVER, config.workers() + 2);
         try {
             RegistryStore registry = new RegistryStore(database);
-            RequestDispatcher dispatcher = new RequestDispatcher(new RegistryService(registry, clock));
+            BackupStore backups = new BackupStore(database);
+            RequestDispatcher dispatcher = new RequestDispatcher(new RegistryService(registry, clock),
+                    new BackupService(backups, config, clock));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             dispatcher.attach(endpoint);
@@ -43,6 +46,9 @@ public final class MetadataServer implements AutoCloseable {
             long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
             background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
+            long expiryPeriod = Math.max(1, Math.min(30, config.planTtl().toSeconds() / 4));
+            background.scheduleAtFixedRate(new PlanExpirer(backups, clock), expiryPeriod, expiryPeriod,
+                    TimeUnit.SECONDS);
             endpoint.start();
             return new MetadataServer(database, endpoint, background, registry);
         } catch (SocketException | RuntimeException e) {

@@ -15,8 +15,8 @@ import p2pbrs.protocol.PeerEntry;
 import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Role;
-import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.Sizes;
+import p2pbrs.protocol.Tickets;
 import p2pbrs.protocol.WireList;
 import p2pbrs.store.PeerInfo;
 import p2pbrs.store.RegisteredPeer;
@@ -50,9 +50,8 @@ final class RegistryService {
                 Fields.port(request.field(4), rq),
                 Sizes.parse(request.field(5), rq));
         String token = request.option("token");
-        String digest = Sha256.hex(Codec.format(request));
         return store.transaction(tx -> {
-            Optional<Message> logged = logged(tx, sender, rq, digest);
+            Optional<Message> logged = RequestLog.replay(tx, sender, request);
             if (logged.isPresent()) {
                 return logged.get();
             }
@@ -74,12 +73,11 @@ final class RegistryService {
                     replyToken = token;
                 } else {
                     replyToken = Tokens.generate();
-                    tx.insert(info, Tokens.hash(replyToken), now);
+                    tx.insert(info, Tokens.hash(replyToken), Tickets.keyFor(replyToken), now);
                 }
             }
-            Message reply = Message.of(Command.REGISTERED, rq).withOption("token", replyToken);
-            tx.logReply(sender, rq, digest, Codec.format(reply), now);
-            return reply;
+            return RequestLog.record(tx, sender, request,
+                    Message.of(Command.REGISTERED, rq).withOption("token", replyToken), now);
         });
     }
 
@@ -87,9 +85,8 @@ final class RegistryService {
         String rq = request.rq();
         String name = PeerNames.check(request.field(0), rq);
         String token = request.option("token");
-        String digest = Sha256.hex(Codec.format(request));
         return store.transaction(tx -> {
-            Optional<Message> logged = logged(tx, sender, rq, digest);
+            Optional<Message> logged = RequestLog.replay(tx, sender, request);
             if (logged.isPresent()) {
                 return logged.get();
             }
@@ -105,9 +102,7 @@ final class RegistryService {
             }
             OffsetDateTime now = now();
             tx.markGone(peer.get().id(), now);
-            Message reply = Message.of(Command.DE_REGISTERED, rq);
-            tx.logReply(sender, rq, digest, Codec.format(reply), now);
-            return reply;
+            return RequestLog.record(tx, sender, request, Message.of(Command.DE_REGISTERED, rq), now);
         });
     }
 
@@ -159,16 +154,6 @@ final class RegistryService {
     private static PeerEntry toEntry(RegisteredPeer p) {
         PeerInfo i = p.info();
         return new PeerEntry(i.name(), i.role(), i.ip(), i.udpPort(), i.tcpPort(), i.capacity(), p.state());
-    }
-
-    private static Optional<Message> logged(RegistryTx tx, String sender, String rq, String digest) {
-        return tx.loggedReply(sender, rq, digest).map(text -> {
-            try {
-                return Codec.parse(text);
-            } catch (MalformedMessageException e) {
-                throw new IllegalStateException("the request log holds a reply that does not parse: " + text, e);
-            }
-        });
     }
 
     private OffsetDateTime now() {

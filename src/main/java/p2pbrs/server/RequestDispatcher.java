@@ -19,11 +19,13 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     private final RegistryService registry;
+    private final BackupService backups;
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10, 10_000);
     private volatile UdpEndpoint endpoint;
 
-    RequestDispatcher(RegistryService registry) {
+    RequestDispatcher(RegistryService registry, BackupService backups) {
         this.registry = registry;
+        this.backups = backups;
     }
 
     void attach(UdpEndpoint endpoint) {
@@ -69,6 +71,13 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             case REGISTER -> registry.register(request, sender);
             case DE_REGISTER -> registry.deRegister(request, sender);
             case LIST -> registry.list(request);
+            case BACKUP_REQ -> backups.backupRequest(request, sender);
+            case CHUNK_SUMS -> backups.chunkSums(request, sender);
+            case STORE_ACK -> backups.storeAck(request, sender);
+            case BACKUP_DONE -> backups.backupDone(request, sender);
+            case RESTORE_REQ -> backups.restoreRequest(request);
+            case RESTORE_OK, RESTORE_FAIL -> backups.restoreReport(request, sender);
+            case FILES -> backups.files(request);
             default -> Message.of(Command.ERROR, request.rq(), Reason.NOT_SERVED);
         };
     }

@@ -10,7 +10,11 @@ import java.time.Duration;
  *                            longer than any peer retries
  */
 public record ServerConfig(String bindAddress, int udpPort, Path db, int workers, int queueCapacity,
-                           Duration requestLogRetention) {
+                           Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl) {
+    /** Chunks are at most this large: a storage peer refuses any bigger one. */
+    public static final long MAX_CHUNK_SIZE = 64L << 20;
+    public static final long DEFAULT_CHUNK_SIZE = 4L << 20;
+
     public ServerConfig {
         if (udpPort < 0 || udpPort > 65535) {
             throw new IllegalArgumentException("--udp-port must be 0 to 65535");
@@ -21,13 +25,39 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         if (requestLogRetention.isNegative() || requestLogRetention.isZero()) {
             throw new IllegalArgumentException("the request log retention must be positive");
         }
+        if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+            throw new IllegalArgumentException("--chunk-size must be 1 B to 64 MiB");
+        }
+        if (replicas < 1 || replicas > 16) {
+            throw new IllegalArgumentException("--replicas must be 1 to 16");
+        }
+        if (planTtl.isNegative() || planTtl.isZero()) {
+            throw new IllegalArgumentException("--plan-ttl-s must be positive");
+        }
     }
 
     public static ServerConfig defaults(Path db) {
-        return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1));
+        return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
+                Duration.ofHours(1));
     }
 
     public ServerConfig withUdpPort(int port) {
-        return new ServerConfig(bindAddress, port, db, workers, queueCapacity, requestLogRetention);
+        return new ServerConfig(bindAddress, port, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                replicas, planTtl);
+    }
+
+    public ServerConfig withChunkSize(long size) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, size,
+                replicas, planTtl);
+    }
+
+    public ServerConfig withReplicas(int count) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                count, planTtl);
+    }
+
+    public ServerConfig withPlanTtl(Duration ttl) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                replicas, ttl);
     }
 }

@@ -85,7 +85,7 @@ public final class RegistryTx {
                 tokenHash.getBytes(StandardCharsets.US_ASCII));
     }
 
-    public long insert(PeerInfo info, String tokenHash, OffsetDateTime now) {
+    public long insert(PeerInfo info, String tokenHash, String ticketKey, OffsetDateTime now) {
         PeerRecord row = dsl.newRecord(PEER);
         copy(info, row);
         row.setActiveNameKey(PeerNames.key(info.name()));
@@ -94,8 +94,8 @@ public final class RegistryTx {
         row.setUpdatedAt(now);
         row.setLastSeenAt(now);
         row.store();
-        dsl.insertInto(PEER_SECRET, PEER_SECRET.PEER_ID, PEER_SECRET.TOKEN_HASH)
-                .values(row.getId(), tokenHash)
+        dsl.insertInto(PEER_SECRET, PEER_SECRET.PEER_ID, PEER_SECRET.TOKEN_HASH, PEER_SECRET.TICKET_KEY)
+                .values(row.getId(), tokenHash, ticketKey)
                 .execute();
         return row.getId();
     }

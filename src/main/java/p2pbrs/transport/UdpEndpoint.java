@@ -32,6 +32,7 @@ public final class UdpEndpoint implements AutoCloseable {
     // as too large instead of being silently cut to a valid-looking prefix.
     private static final int RECEIVE_BUFFER = 65_536;
 
+    private final String name;
     private final DatagramSocket socket;
     private final ThreadPoolExecutor workers;
     private final Handler handler;
@@ -41,6 +42,7 @@ public final class UdpEndpoint implements AutoCloseable {
 
     public UdpEndpoint(InetSocketAddress bind, String name, int workerCount, int queueCapacity, Handler handler)
             throws SocketException {
+        this.name = name;
         this.socket = new DatagramSocket(bind);
         this.handler = handler;
         AtomicInteger ids = new AtomicInteger();
@@ -69,6 +71,9 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     public void send(byte[] datagram, InetSocketAddress to) {
+        if (WireTap.enabled()) {
+            WireTap.sent(name, new String(datagram, java.nio.charset.StandardCharsets.UTF_8));
+        }
         try {
             socket.send(new DatagramPacket(datagram, datagram.length, to));
         } catch (IOException e) {

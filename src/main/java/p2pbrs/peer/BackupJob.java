@@ -1,0 +1,345 @@
+package p2pbrs.peer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pbrs.protocol.Codec;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileNames;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Numbers;
+import p2pbrs.protocol.Placement;
+import p2pbrs.protocol.PlanPeer;
+import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Sha256;
+import p2pbrs.protocol.WireList;
+import p2pbrs.transport.LineIO;
+
+/**
+ * One backup: asks the server for a plan, reads the file once (each byte read and hashed
+ * once, per chunk and for the whole file), sends every chunk to the peers the placement
+ * rule names, one connection and thread per peer, peers in parallel, then reports the
+ * chunk checksums and closes the backup. Memory is a few chunk buffers, whatever the
+ * file size.
+ */
+final class BackupJob {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
+    // How long BACKUP_DONE keeps asking while STORE_ACKs are still on their way.
+    private static final long DONE_DEADLINE_NANOS = 60_000_000_000L;
+
+    private final Registration registration;
+    private final String owner;
+    private final int tcpTimeoutMillis;
+    private final Progress.Factory progress;
+
+    /** The outcome the shell reports. */
+    record Result(String name, int version, long size, int chunks, int underReplicated, double bytesPerSecond) {
+    }
+
+    BackupJob(Registration registration, String owner, int tcpTimeoutMillis, Progress.Factory progress) {
+        this.registration = registration;
+        this.owner = owner;
+        this.tcpTimeoutMillis = tcpTimeoutMillis;
+        this.progress = progress;
+    }
+
+    Result run(Path file) throws PeerException {
+        Path name = file.getFileName();
+        if (name == null || FileNames.problem(name.toString()) != null) {
+            throw new PeerException("cannot back up '" + file + "': "
+                    + (name == null ? "no file name" : FileNames.problem(name.toString())));
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new PeerException("cannot back up '" + file + "': not a readable file");
+        }
+        String wireName = FileNames.encode(name.toString());
+        try {
+            long size = Files.size(file);
+            Plan plan = requestPlan(wireName, size);
+            Progress bar = progress.create("backup " + name, size);
+            String fileChecksum = sendChunks(file, wireName, plan, bar);
+            bar.finish();
+            reportSums(wireName, plan);
+            Message done = finish(wireName, plan.version, fileChecksum);
+            return new Result(name.toString(), plan.version, size, plan.placement.chunkCount(),
+                    (int) Numbers.option(done, "under_replicated"), bar.rate());
+        } catch (IOException e) {
+            throw new PeerException("backup of " + name + " failed: " + e.getMessage(), e);
+        } catch (MalformedMessageException e) {
+            throw new PeerException("backup of " + name + " failed: the server sent a bad reply: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class Plan {
+        int version;
+        Placement placement;
+        List<PlanPeer> peers;
+        long expires;
+        String[] checksums;
+    }
+
+    private Plan requestPlan(String wireName, long size) throws PeerException, MalformedMessageException {
+        Message reply = registration.link().call(registration.signed(
+                Message.of(Command.BACKUP_REQ, registration.link().nextRq(), wireName, Long.toString(size), "-")));
+        if (reply.command() != Command.BACKUP_PLAN) {
+            throw new PeerException("backup refused: " + Registration.reason(reply));
+        }
+        String rq = reply.rq();
+        Plan plan = new Plan();
+        plan.version = (int) Numbers.option(reply, "version");
+        plan.peers = new ArrayList<>();
+        for (String entry : WireList.parse(reply.field(1), rq)) {
+            plan.peers.add(PlanPeer.parse(entry, rq));
+        }
+        int replicas = (int) Numbers.option(reply, "replicas");
+        plan.placement = new Placement(size, Numbers.parseLong(reply.field(2), rq), plan.peers.size(), replicas);
+        if (plan.placement.chunkCount() != Numbers.option(reply, "chunks")) {
+            throw new PeerException("the server's plan disagrees with the file size");
+        }
+        plan.expires = Numbers.option(reply, "expires");
+        plan.checksums = new String[plan.placement.chunkCount()];
+        return plan;
+    }
+
+    /** A chunk in memory on its way to its peers; its buffer returns to the pool after the last copy. */
+    private static final class Job {
+        final int idx;
+        final byte[] buf;
+        final int length;
+        final String checksum;
+        final AtomicInteger pending;
+        final AtomicInteger stored = new AtomicInteger();
+
+        Job(int idx, byte[] buf, int length, String checksum, int copies) {
+            this.idx = idx;
+            this.buf = buf;
+            this.length = length;
+            this.checksum = checksum;
+            this.pending = new AtomicInteger(copies);
+        }
+    }
+
+    private String sendChunks(Path file, String wireName, Plan plan, Progress bar) throws IOException, PeerException {
+        MessageDigest whole = Sha256.newDigest();
+        int chunks = plan.placement.chunkCount();
+        if (chunks == 0) {
+            return HexFormat.of().formatHex(whole.digest());
+        }
+        int chunkSize = Math.toIntExact(plan.placement.chunkSize());
+        // Enough buffers that reading overlaps sending, few enough to keep memory flat.
+        int buffers = (int) Math.max(2, Math.min(4, (16L << 20) / chunkSize));
+        BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(buffers);
+        for (int i = 0; i < buffers; i++) {
+            pool.add(new byte[chunkSize]);
+        }
+        CountDownLatch allDone = new CountDownLatch(chunks);
+        AtomicInteger lost = new AtomicInteger();
+        List<Sender> senders = new ArrayList<>();
+        for (int slot = 0; slot < plan.peers.size(); slot++) {
+            Sender s = new Sender(plan, wireName, slot, pool, allDone, lost, bar);
+            senders.add(s);
+            s.start();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int i = 0; i < chunks; i++) {
+                int length = (int) plan.placement.sizeOf(i);
+                byte[] buf = pool.take();
+                LineIO.readFully(in, buf, 0, length);
+                MessageDigest digest = Sha256.newDigest();
+                digest.update(buf, 0, length);
+                whole.update(buf, 0, length);
+                Job job = new Job(i, buf, length, HexFormat.of().formatHex(digest.digest()),
+                        plan.placement.replicas());
+                plan.checksums[i] = job.checksum;
+                for (int copy = 0; copy < plan.placement.replicas(); copy++) {
+                    senders.get(plan.placement.slot(i, copy)).queue.put(job);
+                }
+            }
+            if (in.read() >= 0) {
+                throw new PeerException("the file grew while it was being backed up; try again");
+            }
+            allDone.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerException("backup interrupted");
+        } finally {
+            for (Sender s : senders) {
+                s.stop();
+            }
+        }
+        if (lost.get() > 0) {
+            throw new PeerException(lost.get() + " chunk(s) could not be stored on any peer");
+        }
+        return HexFormat.of().formatHex(whole.digest());
+    }
+
+    /** Sends the chunks of one slot over one connection, in order. */
+    private final class Sender implements Runnable {
+        private static final Job STOP = new Job(-1, null, 0, null, 0);
+
+        final BlockingQueue<Job> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Plan plan;
+        private final String wireName;
+        private final int slot;
+        private final BlockingQueue<byte[]> pool;
+        private final CountDownLatch allDone;
+        private final AtomicInteger lost;
+        private final Progress bar;
+        private final Thread thread;
+        private boolean failed;
+
+        Sender(Plan plan, String wireName, int slot, BlockingQueue<byte[]> pool, CountDownLatch allDone,
+               AtomicInteger lost, Progress bar) {
+            this.plan = plan;
+            this.wireName = wireName;
+            this.slot = slot;
+            this.pool = pool;
+            this.allDone = allDone;
+            this.lost = lost;
+            this.bar = bar;
+            this.thread = new Thread(this, "backup-" + owner + "-to-" + plan.peers.get(slot).name());
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() {
+            queue.add(STOP);
+        }
+
+        @Override
+        public void run() {
+            PlanPeer peer = plan.peers.get(slot);
+            try (ChunkClient client = new ChunkClient(owner, peer, tcpTimeoutMillis)) {
+                while (true) {
+                    Job job = queue.take();
+                    if (job == STOP) {
+                        return;
+                    }
+                    boolean ok = !failed && sendOne(client, job);
+                    if (ok) {
+                        job.stored.incrementAndGet();
+                    }
+                    if (job.pending.decrementAndGet() == 0) {
+                        if (job.stored.get() == 0) {
+                            lost.incrementAndGet();
+                        }
+                        pool.add(job.buf);
+                        bar.add(job.length);
+                        allDone.countDown();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private boolean sendOne(ChunkClient client, Job job) {
+            Message header = Message.of(Command.SEND_CHUNK, registration.link().nextRq(), wireName,
+                            Integer.toString(job.idx), Integer.toString(job.length), job.checksum)
+                    .withOption("owner", owner)
+                    .withOption("version", Integer.toString(plan.version))
+                    .withOption("file_size", Long.toString(plan.placement.fileSize()))
+                    .withOption("chunk_size", Long.toString(plan.placement.chunkSize()))
+                    .withOption("peers", Integer.toString(plan.placement.peers()))
+                    .withOption("replicas", Integer.toString(plan.placement.replicas()))
+                    .withOption("slot", Integer.toString(slot))
+                    .withOption("expires", Long.toString(plan.expires))
+                    .withOption("ticket", plan.peers.get(slot).ticket());
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                try {
+                    Message reply = client.send(header, job.buf, job.length);
+                    if (reply.command() == Command.CHUNK_OK) {
+                        return true;
+                    }
+                    LOG.warn("peer {} refused chunk {}: {}", client.peer().name(), job.idx, Codec.format(reply));
+                    if (!Reason.CHECKSUM_MISMATCH.equals(reply.fields().get(reply.fields().size() - 1))) {
+                        return false;
+                    }
+                } catch (IOException e) {
+                    LOG.warn("sending chunk {} to {} failed: {}", job.idx, client.peer().name(), e.toString());
+                    if (attempt == 2) {
+                        // The peer is unreachable: its remaining copies are not tried again.
+                        failed = true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private void reportSums(String wireName, Plan plan) throws PeerException {
+        int from = 0;
+        while (from < plan.checksums.length) {
+            List<String> sums = new ArrayList<>();
+            Message page = null;
+            int next = from;
+            while (next < plan.checksums.length) {
+                sums.add(plan.checksums[next]);
+                Message candidate = sumsMessage(wireName, plan.version, from, sums);
+                if (Codec.format(candidate).length() >= Codec.MAX_DATAGRAM_BYTES) {
+                    sums.remove(sums.size() - 1);
+                    break;
+                }
+                page = candidate;
+                next++;
+            }
+            if (page == null) {
+                throw new PeerException("the file name is too long to report chunk checksums");
+            }
+            Message reply = registration.link().call(page);
+            if (reply.command() != Command.ACK) {
+                throw new PeerException("the server refused the chunk checksums: " + Registration.reason(reply));
+            }
+            from = next;
+        }
+    }
+
+    private Message sumsMessage(String wireName, int version, int from, List<String> sums) throws PeerException {
+        return registration.signed(Message.of(Command.CHUNK_SUMS, registration.link().nextRq(), wireName)
+                .withOption("version", Integer.toString(version))
+                .withOption("from", Integer.toString(from))
+                .withOption("sums", WireList.format(sums)));
+    }
+
+    private Message finish(String wireName, int version, String checksum) throws PeerException {
+        long deadline = System.nanoTime() + DONE_DEADLINE_NANOS;
+        long pause = 20;
+        while (true) {
+            Message reply = registration.link().call(registration.signed(
+                    Message.of(Command.BACKUP_DONE, registration.link().nextRq(), wireName)
+                            .withOption("version", Integer.toString(version))
+                            .withOption("checksum", checksum)));
+            if (reply.command() == Command.BACKUP_COMPLETE) {
+                return reply;
+            }
+            boolean waiting = reply.command() == Command.BACKUP_DONE_DENIED
+                    && Reason.AWAITING_ACKS.equals(reply.field(0));
+            if (!waiting || System.nanoTime() > deadline) {
+                throw new PeerException("the server did not complete the backup: " + Registration.reason(reply));
+            }
+            // The storage peers' STORE_ACKs are still on their way: ask again shortly.
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PeerException("backup interrupted");
+            }
+            pause = Math.min(1000, pause * 2);
+        }
+    }
+}

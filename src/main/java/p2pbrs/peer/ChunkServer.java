@@ -1,0 +1,301 @@
+package p2pbrs.peer;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pbrs.protocol.Codec;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileNames;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Numbers;
+import p2pbrs.protocol.PeerNames;
+import p2pbrs.protocol.Placement;
+import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Tickets;
+import p2pbrs.store.ChunkIndex;
+import p2pbrs.store.IndexedChunk;
+import p2pbrs.transport.LineIO;
+import p2pbrs.transport.RateLimitedLog;
+import p2pbrs.transport.WireTap;
+
+/**
+ * The storage side of chunk transfer over TCP: SEND_CHUNK (store a chunk the server
+ * planned here, from its owner) and GET_CHUNK (hand a chunk back to its owner). Each
+ * connection has its own thread, from a bounded pool; a connection that stalls past the
+ * idle timeout is closed, and a header never makes the peer allocate what it announces.
+ */
+final class ChunkServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkServer.class);
+    // Clocks of server and storage peers may differ a little; a ticket is honoured that long past its expiry.
+    private static final long CLOCK_SKEW_SECONDS = 300;
+    private static final long MAX_CHUNK_BYTES = 64L << 20;
+
+    /** Told of every chunk stored, to report it to the server (off the data path). */
+    interface StoredListener {
+        void stored(String wireName, int idx, String owner, int version, long size, String checksum);
+    }
+
+    private final ServerSocket socket;
+    private final String peerName;
+    private final boolean stores;
+    private final ChunkStore store;
+    private final ChunkIndex index;
+    private final Supplier<String> ticketKey;
+    private final StoredListener listener;
+    private final int idleTimeoutMillis;
+    private final ThreadPoolExecutor connections;
+    private final Thread acceptor;
+    private final RateLimitedLog badInput = new RateLimitedLog(LOG, 5, 10_000);
+    private volatile boolean closed;
+
+    ChunkServer(ServerSocket socket, String peerName, boolean stores, ChunkStore store, ChunkIndex index,
+                Supplier<String> ticketKey, StoredListener listener, int maxConnections, int idleTimeoutMillis) {
+        this.socket = socket;
+        this.peerName = peerName;
+        this.stores = stores;
+        this.store = store;
+        this.index = index;
+        this.ticketKey = ticketKey;
+        this.listener = listener;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+        AtomicInteger ids = new AtomicInteger();
+        this.connections = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "peer-" + peerName + "-tcp-" + ids.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.acceptor = new Thread(this::acceptLoop, "peer-" + peerName + "-tcp-acceptor");
+        this.acceptor.setDaemon(true);
+    }
+
+    void start() {
+        acceptor.start();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket s;
+            try {
+                s = socket.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    badInput.warn("accept failed: {}", e.toString());
+                }
+                continue;
+            }
+            try {
+                connections.execute(() -> serve(s));
+            } catch (RejectedExecutionException e) {
+                // Every connection thread is busy: refuse this one rather than queue it unboundedly.
+                badInput.warn("too many chunk connections; refused one from {}", s.getRemoteSocketAddress());
+                closeQuietly(s);
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setSoTimeout(idleTimeoutMillis);
+            s.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
+            OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+            String line;
+            while ((line = LineIO.readLine(in)) != null) {
+                Message request;
+                try {
+                    request = Codec.parse(line);
+                } catch (MalformedMessageException e) {
+                    reply(out, Message.of(Command.CHUNK_ERROR, e.rq(), "-", "0", e.reason()));
+                    return;
+                }
+                boolean keepOpen = switch (request.command()) {
+                    case SEND_CHUNK -> receive(request, in, out);
+                    case GET_CHUNK -> send(request, out);
+                    default -> {
+                        reply(out, Message.of(Command.CHUNK_ERROR, request.rq(), "-", "0", Reason.NOT_SERVED));
+                        yield false;
+                    }
+                };
+                if (!keepOpen) {
+                    return;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            badInput.warn("closed a chunk connection idle for {} ms", idleTimeoutMillis);
+        } catch (IOException e) {
+            if (!closed) {
+                badInput.warn("chunk connection from {} failed: {}", s.getRemoteSocketAddress(), e.toString());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("chunk connection from {} failed", s.getRemoteSocketAddress(), e);
+        }
+    }
+
+    /** SEND_CHUNK: returns whether the connection can carry more (the body was consumed). */
+    private boolean receive(Message request, InputStream in, OutputStream out) throws IOException {
+        String rq = request.rq();
+        String wireName = request.field(0);
+        String idxText = request.field(1);
+        IndexedChunk chunk;
+        try {
+            chunk = checkSend(request);
+        } catch (Refusal r) {
+            reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, r.reason));
+            return false;
+        } catch (MalformedMessageException e) {
+            reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, e.reason()));
+            return false;
+        }
+        try {
+            store.receive(in, chunk.size(), chunk.checksum());
+            index.put(chunk);
+        } catch (ChunkStore.ChunkException e) {
+            reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, e.reason()));
+            // A refused or short body leaves the stream where it cannot be trusted.
+            return Reason.CHECKSUM_MISMATCH.equals(e.reason());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("storing chunk {} of {} failed", idxText, wireName, e);
+            reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, Reason.STORAGE_FAILED));
+            return false;
+        }
+        reply(out, Message.of(Command.CHUNK_OK, rq, wireName, idxText));
+        listener.stored(wireName, chunk.idx(), chunk.owner(), chunk.version(), chunk.size(), chunk.checksum());
+        return true;
+    }
+
+    private IndexedChunk checkSend(Message m) throws MalformedMessageException, Refusal {
+        String rq = m.rq();
+        if (!stores) {
+            throw new Refusal(Reason.NOT_STORAGE);
+        }
+        String wireName = m.field(0);
+        String name = FileNames.decode(wireName, rq);
+        int idx = Numbers.parseInt(m.field(1), rq);
+        long size = Numbers.parseLong(m.field(2), rq);
+        String checksum = Numbers.checksum(m.field(3), rq);
+        String owner = PeerNames.check(m.option("owner"), rq);
+        int version = (int) Numbers.option(m, "version");
+        long fileSize = Numbers.option(m, "file_size");
+        long chunkSize = Numbers.option(m, "chunk_size");
+        int peers = (int) Numbers.option(m, "peers");
+        int replicas = (int) Numbers.option(m, "replicas");
+        int slot = (int) Numbers.option(m, "slot");
+        long expires = Numbers.option(m, "expires");
+        if (chunkSize > MAX_CHUNK_BYTES || size > MAX_CHUNK_BYTES) {
+            throw new Refusal(Reason.TOO_LARGE);
+        }
+        Placement placement;
+        try {
+            placement = new Placement(fileSize, chunkSize, peers, replicas);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(Reason.BAD_TICKET);
+        }
+        String key = ticketKey.get();
+        if (key == null || !Tickets.same(Tickets.store(key, owner, wireName, version, placement, slot, expires),
+                m.option("ticket"))) {
+            throw new Refusal(Reason.BAD_TICKET);
+        }
+        if (expires + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
+            throw new Refusal(Reason.TICKET_EXPIRED);
+        }
+        if (idx >= placement.chunkCount() || !placement.assigned(idx, slot)) {
+            throw new Refusal(Reason.NOT_PLANNED);
+        }
+        if (placement.sizeOf(idx) != size) {
+            throw new Refusal(Reason.INCOMPLETE_DATA);
+        }
+        return new IndexedChunk(owner, name, version, idx, size, checksum, fileSize, placement.chunkCount(),
+                ChunkStore.relativePath(checksum));
+    }
+
+    /** GET_CHUNK: returns whether the connection can carry more. */
+    private boolean send(Message m, OutputStream out) throws IOException {
+        String rq = m.rq();
+        String wireName = m.field(0);
+        String idxText = m.field(1);
+        IndexedChunk chunk;
+        try {
+            String name = FileNames.decode(wireName, rq);
+            int idx = Numbers.parseInt(idxText, rq);
+            String owner = PeerNames.check(m.option("owner"), rq);
+            int version = (int) Numbers.option(m, "version");
+            long expires = Numbers.option(m, "expires");
+            String key = ticketKey.get();
+            if (key == null || !Tickets.same(Tickets.fetch(key, owner, wireName, version, expires), m.option("ticket"))) {
+                throw new Refusal(Reason.BAD_TICKET);
+            }
+            if (expires + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
+                throw new Refusal(Reason.TICKET_EXPIRED);
+            }
+            chunk = index.find(owner, name, version, idx).orElseThrow(() -> new Refusal(Reason.NOT_FOUND));
+            if (!store.has(chunk.checksum(), chunk.size())) {
+                throw new Refusal(Reason.NOT_FOUND);
+            }
+        } catch (Refusal r) {
+            reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, r.reason));
+            return true;
+        } catch (MalformedMessageException e) {
+            reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, e.reason()));
+            return false;
+        }
+        Message header = Message.of(Command.CHUNK_DATA, rq, wireName, idxText, Long.toString(chunk.size()),
+                chunk.checksum());
+        WireTap.sent(peerName, Codec.format(header));
+        LineIO.writeLine(out, Codec.format(header));
+        store.copyTo(chunk.checksum(), out);
+        out.flush();
+        return true;
+    }
+
+    private void reply(OutputStream out, Message reply) throws IOException {
+        String line = Codec.format(reply);
+        WireTap.sent(peerName, line);
+        LineIO.writeLine(out, line);
+        out.flush();
+    }
+
+    /** A request refused with a Reason, the connection still sound. */
+    private static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        Refusal(String reason) {
+            super(reason, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            LOG.debug("close", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("close", e);
+        }
+        connections.shutdownNow();
+    }
+}

@@ -1,0 +1,172 @@
+package p2pbrs.peer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import p2pbrs.protocol.Reason;
+
+/**
+ * Chunk files on a storage peer's disk, named by their SHA-256 in fan-out folders
+ * ({@code <storage>/chunks/ab/abcdef...}): a remote file name never becomes a path, a
+ * corrupted file is recognisable by its own name, and identical chunks are stored once.
+ * docs/schema.md, "Folders", describes the layout.
+ */
+final class ChunkStore {
+    private static final int BUFFER = 64 * 1024;
+
+    private final Path root;
+    private final Path chunks;
+    private final Path tmp;
+    private final long capacity;
+    private final AtomicLong used;
+
+    /** Thrown with the Reason a CHUNK_ERROR gives. */
+    static final class ChunkException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        ChunkException(String reason, String detail) {
+            super(reason + ": " + detail);
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+
+    ChunkStore(Path root, long capacity, long usedAtStart) throws IOException {
+        this.root = root;
+        this.chunks = root.resolve("chunks");
+        this.tmp = root.resolve("tmp");
+        this.capacity = capacity;
+        this.used = new AtomicLong(usedAtStart);
+        Files.createDirectories(chunks);
+        Files.createDirectories(tmp);
+        // Leftovers of transfers cut short by a crash were never acknowledged: drop them.
+        try (var stale = Files.list(tmp)) {
+            for (Path p : (Iterable<Path>) stale::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Path of a chunk file relative to the storage folder, as the index records it. */
+    static String relativePath(String checksum) {
+        return "chunks/" + checksum.substring(0, 2) + "/" + checksum;
+    }
+
+    Path pathOf(String checksum) {
+        return root.resolve(relativePath(checksum));
+    }
+
+    long used() {
+        return used.get();
+    }
+
+    /**
+     * Reads exactly size bytes into a temporary file while hashing them, and makes the chunk
+     * durable under its checksum (fsync the file, rename it into place, fsync the folder).
+     * Refuses, changing nothing, a chunk that does not match its checksum or does not fit.
+     */
+    void receive(InputStream in, long size, String checksum) throws IOException, ChunkException {
+        Path target = pathOf(checksum);
+        boolean known = Files.exists(target);
+        if (!known && !reserve(size)) {
+            throw new ChunkException(Reason.NO_SPACE, "capacity " + capacity + " bytes would be exceeded");
+        }
+        boolean kept = false;
+        Path part = tmp.resolve(UUID.randomUUID() + ".part");
+        try {
+            MessageDigest digest = p2pbrs.protocol.Sha256.newDigest();
+            try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[BUFFER];
+                long left = size;
+                while (left > 0) {
+                    int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (r < 0) {
+                        throw new ChunkException(Reason.INCOMPLETE_DATA, "connection closed " + left + " bytes short");
+                    }
+                    digest.update(buf, 0, r);
+                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
+                    while (bb.hasRemaining()) {
+                        out.write(bb);
+                    }
+                    left -= r;
+                }
+                if (!HexFormat.of().formatHex(digest.digest()).equals(checksum)) {
+                    throw new ChunkException(Reason.CHECKSUM_MISMATCH, "bytes do not hash to " + checksum);
+                }
+                out.force(true);
+            }
+            if (!known) {
+                Files.createDirectories(target.getParent());
+                moveIntoPlace(part, target);
+                fsyncDirectory(target.getParent());
+            }
+            kept = true;
+        } finally {
+            Files.deleteIfExists(part);
+            if (!known && !kept) {
+                used.addAndGet(-size);
+            }
+        }
+    }
+
+    /** Streams a stored chunk to out. */
+    void copyTo(String checksum, OutputStream out) throws IOException {
+        try (InputStream in = Files.newInputStream(pathOf(checksum))) {
+            in.transferTo(out);
+        }
+    }
+
+    boolean has(String checksum, long size) throws IOException {
+        Path p = pathOf(checksum);
+        return Files.isRegularFile(p) && Files.size(p) == size;
+    }
+
+    private boolean reserve(long size) {
+        while (true) {
+            long current = used.get();
+            if (current + size > capacity) {
+                return false;
+            }
+            if (used.compareAndSet(current, current + size)) {
+                return true;
+            }
+        }
+    }
+
+    private static void moveIntoPlace(Path part, Path target) throws IOException {
+        try {
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            // Another transfer of identical bytes won the race: the content is the same.
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the storage folder does not support atomic renames", e);
+        }
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open folders for syncing; the rename is still atomic.
+            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package p2pbrs.protocol;
+
+/**
+ * The placement rule of a backup plan, computed alike by the server, the owner and each
+ * storage peer, so that no plan needs a datagram per chunk: with the plan's peers in
+ * order (slots 0 to peers-1), copy j of chunk i goes to slot (i + j) mod peers, for
+ * j from 0 to replicas-1. The copies of one chunk land on distinct peers, and every peer
+ * gets about chunks * replicas / peers of them.
+ */
+public record Placement(long fileSize, long chunkSize, int peers, int replicas) {
+
+    public Placement {
+        // An empty file has no chunks, so it needs no peers.
+        boolean noPeersNeeded = fileSize == 0 && peers == 0 && replicas == 0;
+        if (fileSize < 0 || chunkSize < 1 || (!noPeersNeeded && (peers < 1 || replicas < 1 || replicas > peers))) {
+            throw new IllegalArgumentException("bad placement: size " + fileSize + ", chunk " + chunkSize
+                    + ", peers " + peers + ", replicas " + replicas);
+        }
+    }
+
+    public static int chunkCount(long fileSize, long chunkSize) {
+        long count = (fileSize + chunkSize - 1) / chunkSize;
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("too many chunks");
+        }
+        return (int) count;
+    }
+
+    public int chunkCount() {
+        return chunkCount(fileSize, chunkSize);
+    }
+
+    /** Exact size of chunk i: the chunk size, but the last chunk may be shorter. */
+    public long sizeOf(int chunk) {
+        return Math.min(chunkSize, fileSize - (long) chunk * chunkSize);
+    }
+
+    /** Slot (index into the plan's peers) of copy j of chunk i. */
+    public int slot(int chunk, int copy) {
+        if (copy >= replicas) {
+            throw new IllegalArgumentException("copy " + copy + " of " + replicas);
+        }
+        return (int) (((long) chunk + copy) % peers);
+    }
+
+    /** Whether a copy of chunk i goes to this slot. */
+    public boolean assigned(int chunk, int slot) {
+        if (peers == 0 || slot < 0 || slot >= peers) {
+            return false;
+        }
+        int distance = Math.floorMod(slot - chunk, peers);
+        return distance < replicas;
+    }
+
+    /** Bytes this slot receives under the rule. */
+    public long bytesFor(int slot) {
+        long total = 0;
+        int count = chunkCount();
+        for (int i = 0; i < count; i++) {
+            if (assigned(i, slot)) {
+                total += sizeOf(i);
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,30 @@
+package p2pbrs.server;
+
+import java.util.Optional;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Reason;
+import p2pbrs.store.RegisteredPeer;
+import p2pbrs.store.RegistryTx;
+
+/** Who sent a request, by its token; or why nobody could be identified. */
+record Caller(RegisteredPeer peer, String denial) {
+
+    static Caller identify(RegistryTx tx, Message request) {
+        String token = request.option("token");
+        if (token == null) {
+            return new Caller(null, Reason.MISSING_TOKEN);
+        }
+        Optional<RegisteredPeer> peer = Tokens.wellFormed(token)
+                ? tx.activeByTokenHash(Tokens.hash(token))
+                : Optional.empty();
+        return peer.map(p -> new Caller(p, null)).orElseGet(() -> new Caller(null, Reason.BAD_TOKEN));
+    }
+
+    boolean known() {
+        return peer != null;
+    }
+
+    long id() {
+        return peer.id();
+    }
+}

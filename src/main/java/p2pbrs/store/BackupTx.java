@@ -1,0 +1,271 @@
+package p2pbrs.store;
+
+import static p2pbrs.db.server.Tables.CHUNK;
+import static p2pbrs.db.server.Tables.FILE;
+import static p2pbrs.db.server.Tables.FILE_VERSION;
+import static p2pbrs.db.server.Tables.PEER;
+import static p2pbrs.db.server.Tables.PEER_SECRET;
+import static p2pbrs.db.server.Tables.PLAN_PEER;
+import static p2pbrs.db.server.Tables.REPLICA;
+import static p2pbrs.db.server.Tables.RESTORE_REPORT;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import p2pbrs.db.server.tables.records.FileVersionRecord;
+
+/** The backup tables' operations inside one transaction. */
+public final class BackupTx {
+    private static final String STORED = "STORED";
+
+    private final DSLContext dsl;
+
+    BackupTx(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** The registry, in this same transaction (who is asking, the request log). */
+    public RegistryTx registry() {
+        return new RegistryTx(dsl);
+    }
+
+    /**
+     * Registered, ALIVE, storage-capable peers other than the owner, with their free space:
+     * capacity minus the copies they hold of complete versions minus what pending plans
+     * reserve on them.
+     */
+    public List<StorageCandidate> storageCandidates(long ownerPeerId) {
+        Map<Long, Long> stored = new HashMap<>();
+        dsl.select(REPLICA.PEER_ID, DSL.sum(REPLICA.SIZE))
+                .from(REPLICA).join(FILE_VERSION).on(FILE_VERSION.ID.eq(REPLICA.FILE_VERSION_ID))
+                .where(REPLICA.STATE.eq(STORED), FILE_VERSION.STATE.eq(VersionRow.COMPLETE))
+                .groupBy(REPLICA.PEER_ID)
+                .forEach(r -> stored.put(r.value1(), r.value2().longValue()));
+        Map<Long, Long> reserved = new HashMap<>();
+        dsl.select(PLAN_PEER.PEER_ID, DSL.sum(PLAN_PEER.RESERVED_BYTES))
+                .from(PLAN_PEER).join(FILE_VERSION).on(FILE_VERSION.ID.eq(PLAN_PEER.FILE_VERSION_ID))
+                .where(FILE_VERSION.STATE.eq(VersionRow.PENDING))
+                .groupBy(PLAN_PEER.PEER_ID)
+                .forEach(r -> reserved.put(r.value1(), r.value2().longValue()));
+        List<StorageCandidate> result = new ArrayList<>();
+        dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER.CAPACITY, PEER_SECRET.TICKET_KEY)
+                .from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
+                .where(PEER.STATE.eq("ALIVE"), PEER.ROLE.in("STORAGE", "BOTH"), PEER.ID.ne(ownerPeerId))
+                .orderBy(PEER.ACTIVE_NAME_KEY)
+                .forEach(r -> {
+                    long used = stored.getOrDefault(r.value1(), 0L) + reserved.getOrDefault(r.value1(), 0L);
+                    result.add(new StorageCandidate(r.value1(), r.value2(), r.value3(), r.value4(),
+                            Math.max(0, r.value5() - used), r.value6()));
+                });
+        return result;
+    }
+
+    /** The owner's file of this name, created if new; returns its id. */
+    public long fileId(long ownerPeerId, String name, OffsetDateTime now) {
+        Optional<Long> existing = findFile(ownerPeerId, name);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        return dsl.insertInto(FILE, FILE.OWNER_PEER_ID, FILE.NAME, FILE.CREATED_AT)
+                .values(ownerPeerId, name, now)
+                .returning(FILE.ID)
+                .fetchOne(FILE.ID);
+    }
+
+    public Optional<Long> findFile(long ownerPeerId, String name) {
+        return dsl.select(FILE.ID).from(FILE)
+                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE.NAME.eq(name))
+                .fetchOptional(FILE.ID);
+    }
+
+    /** Creates the next version of a file (numbers are never reused, expired ones included). */
+    public VersionRow newVersion(long fileId, long size, String checksum, long chunkSize, int chunkCount,
+                                 int replicas, OffsetDateTime now, OffsetDateTime expiresAt) {
+        Integer last = dsl.select(DSL.max(FILE_VERSION.VERSION)).from(FILE_VERSION)
+                .where(FILE_VERSION.FILE_ID.eq(fileId)).fetchOne(0, Integer.class);
+        FileVersionRecord row = dsl.newRecord(FILE_VERSION);
+        row.setFileId(fileId);
+        row.setVersion(last == null ? 1 : last + 1);
+        row.setSize(size);
+        row.setChecksum(checksum);
+        row.setChunkSize(chunkSize);
+        row.setChunkCount(chunkCount);
+        row.setReplicas(replicas);
+        row.setState(VersionRow.PENDING);
+        row.setCreatedAt(now);
+        row.setExpiresAt(expiresAt);
+        row.store();
+        return version(row.getId()).orElseThrow();
+    }
+
+    public void addPlanPeer(long versionId, int slot, long peerId, long reservedBytes) {
+        dsl.insertInto(PLAN_PEER, PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.SLOT, PLAN_PEER.PEER_ID,
+                        PLAN_PEER.RESERVED_BYTES)
+                .values(versionId, slot, peerId, reservedBytes)
+                .execute();
+    }
+
+    public Optional<VersionRow> version(long versionId) {
+        return versionQuery().where(FILE_VERSION.ID.eq(versionId)).fetchOptional().map(BackupTx::toVersion);
+    }
+
+    /** A version of the owner's file, by number. */
+    public Optional<VersionRow> version(long ownerPeerId, String fileName, int version) {
+        return versionQuery()
+                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE.NAME.eq(fileName), FILE_VERSION.VERSION.eq(version))
+                .fetchOptional().map(BackupTx::toVersion);
+    }
+
+    /** The newest COMPLETE version of the owner's file. */
+    public Optional<VersionRow> newestComplete(long ownerPeerId, String fileName) {
+        return versionQuery()
+                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE.NAME.eq(fileName),
+                        FILE_VERSION.STATE.eq(VersionRow.COMPLETE))
+                .orderBy(FILE_VERSION.VERSION.desc())
+                .limit(1)
+                .fetchOptional().map(BackupTx::toVersion);
+    }
+
+    /** The owner's COMPLETE versions, by name then version, after a cursor. */
+    public List<VersionRow> completeVersions(long ownerPeerId, String afterName, int afterVersion, int limit) {
+        var condition = FILE.OWNER_PEER_ID.eq(ownerPeerId).and(FILE_VERSION.STATE.eq(VersionRow.COMPLETE));
+        if (afterName != null) {
+            condition = condition.and(DSL.row(FILE.NAME, FILE_VERSION.VERSION).gt(afterName, afterVersion));
+        }
+        return versionQuery().where(condition)
+                .orderBy(FILE.NAME, FILE_VERSION.VERSION)
+                .limit(limit)
+                .fetch(BackupTx::toVersion);
+    }
+
+    public List<PlanSlot> planSlots(long versionId) {
+        return dsl.select(PLAN_PEER.SLOT, PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER_SECRET.TICKET_KEY)
+                .from(PLAN_PEER)
+                .join(PEER).on(PEER.ID.eq(PLAN_PEER.PEER_ID))
+                .join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
+                .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId))
+                .orderBy(PLAN_PEER.SLOT)
+                .fetch(r -> new PlanSlot(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
+    }
+
+    /** The checksum already recorded for a chunk, if any. */
+    public Optional<String> chunkChecksum(long versionId, int idx) {
+        return dsl.select(CHUNK.CHECKSUM).from(CHUNK)
+                .where(CHUNK.FILE_VERSION_ID.eq(versionId), CHUNK.IDX.eq(idx))
+                .fetchOptional(CHUNK.CHECKSUM);
+    }
+
+    public void addChunk(long versionId, int idx, long size, String checksum) {
+        dsl.insertInto(CHUNK, CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.SIZE, CHUNK.CHECKSUM)
+                .values(versionId, idx, size, checksum)
+                .execute();
+    }
+
+    public int chunkCount(long versionId) {
+        return dsl.fetchCount(CHUNK, CHUNK.FILE_VERSION_ID.eq(versionId));
+    }
+
+    /** Records (or refreshes) a copy a storage peer acknowledged. */
+    public void storeReplica(long versionId, int idx, long peerId, long size, String checksum, OffsetDateTime now) {
+        dsl.mergeInto(REPLICA)
+                .using(dsl.selectOne())
+                .on(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
+                .whenMatchedThenUpdate()
+                .set(REPLICA.STATE, STORED)
+                .set(REPLICA.SIZE, size)
+                .set(REPLICA.CHECKSUM, checksum)
+                .set(REPLICA.UPDATED_AT, now)
+                .whenNotMatchedThenInsert(REPLICA.FILE_VERSION_ID, REPLICA.CHUNK_IDX, REPLICA.PEER_ID, REPLICA.STATE,
+                        REPLICA.SIZE, REPLICA.CHECKSUM, REPLICA.STORED_AT, REPLICA.UPDATED_AT)
+                .values(versionId, idx, peerId, STORED, size, checksum, now, now)
+                .execute();
+    }
+
+    /**
+     * For each chunk of the version, the number of stored copies that match the checksum its
+     * owner reported (chunks with none are absent from the map).
+     */
+    public Map<Integer, Integer> goodCopies(long versionId) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        dsl.select(CHUNK.IDX, DSL.count())
+                .from(CHUNK)
+                .join(REPLICA).on(REPLICA.FILE_VERSION_ID.eq(CHUNK.FILE_VERSION_ID), REPLICA.CHUNK_IDX.eq(CHUNK.IDX),
+                        REPLICA.CHECKSUM.eq(CHUNK.CHECKSUM), REPLICA.STATE.eq(STORED))
+                .where(CHUNK.FILE_VERSION_ID.eq(versionId))
+                .groupBy(CHUNK.IDX)
+                .forEach(r -> counts.put(r.value1(), r.value2()));
+        return counts;
+    }
+
+    public void complete(long versionId, String checksum, OffsetDateTime now) {
+        dsl.update(FILE_VERSION)
+                .set(FILE_VERSION.STATE, VersionRow.COMPLETE)
+                .set(FILE_VERSION.CHECKSUM, checksum)
+                .set(FILE_VERSION.COMPLETED_AT, now)
+                .where(FILE_VERSION.ID.eq(versionId))
+                .execute();
+    }
+
+    /**
+     * Chunks from {@code fromIdx} on, each with the registered peers holding a copy that
+     * matches the owner's checksum, in chunk order; at most {@code limit} chunks.
+     */
+    public List<ChunkCopies> chunkCopies(long versionId, int fromIdx, int limit) {
+        Map<Integer, ChunkCopies> byIdx = new LinkedHashMap<>();
+        dsl.select(CHUNK.IDX, CHUNK.SIZE, CHUNK.CHECKSUM)
+                .from(CHUNK)
+                .where(CHUNK.FILE_VERSION_ID.eq(versionId), CHUNK.IDX.ge(fromIdx))
+                .orderBy(CHUNK.IDX)
+                .limit(limit)
+                .forEach(r -> byIdx.put(r.value1(), new ChunkCopies(r.value1(), r.value2(), r.value3(),
+                        new ArrayList<>())));
+        if (byIdx.isEmpty()) {
+            return List.of();
+        }
+        int last = byIdx.keySet().stream().mapToInt(Integer::intValue).max().orElse(fromIdx);
+        for (Record r : dsl.select(REPLICA.CHUNK_IDX, PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT,
+                        PEER_SECRET.TICKET_KEY)
+                .from(REPLICA)
+                .join(CHUNK).on(CHUNK.FILE_VERSION_ID.eq(REPLICA.FILE_VERSION_ID), CHUNK.IDX.eq(REPLICA.CHUNK_IDX),
+                        CHUNK.CHECKSUM.eq(REPLICA.CHECKSUM))
+                .join(PEER).on(PEER.ID.eq(REPLICA.PEER_ID))
+                .join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
+                .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.STATE.eq(STORED),
+                        REPLICA.CHUNK_IDX.between(fromIdx, last), PEER.ACTIVE_NAME_KEY.isNotNull())
+                // Peers believed alive first, then by name, so owners try the likeliest copy first.
+                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq("ALIVE"), 0).otherwise(1), PEER.ACTIVE_NAME_KEY)
+                .fetch()) {
+            ChunkCopies c = byIdx.get(r.get(REPLICA.CHUNK_IDX));
+            c.holders().add(new PlanSlot(-1, r.get(PEER.ID), r.get(PEER.NAME), r.get(PEER.IP), r.get(PEER.TCP_PORT),
+                    r.get(PEER_SECRET.TICKET_KEY)));
+        }
+        return new ArrayList<>(byIdx.values());
+    }
+
+    public void reportRestore(long versionId, long ownerPeerId, boolean ok, String reason, OffsetDateTime now) {
+        dsl.insertInto(RESTORE_REPORT, RESTORE_REPORT.FILE_VERSION_ID, RESTORE_REPORT.OWNER_PEER_ID,
+                        RESTORE_REPORT.OUTCOME, RESTORE_REPORT.REASON, RESTORE_REPORT.REPORTED_AT)
+                .values(versionId, ownerPeerId, ok ? "OK" : "FAIL", reason, now)
+                .execute();
+    }
+
+    private org.jooq.SelectOnConditionStep<Record> versionQuery() {
+        return dsl.select(FILE_VERSION.fields()).select(FILE.NAME)
+                .from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID));
+    }
+
+    private static VersionRow toVersion(Record r) {
+        return new VersionRow(r.get(FILE_VERSION.ID), r.get(FILE_VERSION.FILE_ID), r.get(FILE.NAME),
+                r.get(FILE_VERSION.VERSION), r.get(FILE_VERSION.SIZE), r.get(FILE_VERSION.CHECKSUM),
+                r.get(FILE_VERSION.CHUNK_SIZE), r.get(FILE_VERSION.CHUNK_COUNT), r.get(FILE_VERSION.REPLICAS),
+                r.get(FILE_VERSION.STATE), r.get(FILE_VERSION.CREATED_AT), r.get(FILE_VERSION.COMPLETED_AT),
+                r.get(FILE_VERSION.EXPIRES_AT));
+    }
+}

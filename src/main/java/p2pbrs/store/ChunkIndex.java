@@ -1,0 +1,64 @@
+package p2pbrs.store;
+
+import static p2pbrs.db.peer.Tables.CHUNK;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.jooq.impl.DSL;
+
+/** A storage peer's local index of the chunks it holds (its own H2 database). */
+public final class ChunkIndex {
+    private final Database database;
+
+    public ChunkIndex(Database database) {
+        this.database = database;
+    }
+
+    /** Records a chunk, replacing an earlier copy of the same owner, file, version and index. */
+    public void put(IndexedChunk c) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        database.dsl().mergeInto(CHUNK)
+                .using(database.dsl().selectOne())
+                .on(CHUNK.OWNER.eq(c.owner()), CHUNK.FILE_NAME.eq(c.fileName()), CHUNK.VERSION.eq(c.version()),
+                        CHUNK.CHUNK_IDX.eq(c.idx()))
+                .whenMatchedThenUpdate()
+                .set(CHUNK.SIZE, c.size())
+                .set(CHUNK.CHECKSUM, c.checksum())
+                .set(CHUNK.FILE_SIZE, c.fileSize())
+                .set(CHUNK.CHUNK_COUNT, c.chunkCount())
+                .set(CHUNK.PATH, c.path())
+                .set(CHUNK.STORED_AT, now)
+                .whenNotMatchedThenInsert(CHUNK.OWNER, CHUNK.FILE_NAME, CHUNK.VERSION, CHUNK.CHUNK_IDX, CHUNK.SIZE,
+                        CHUNK.CHECKSUM, CHUNK.FILE_SIZE, CHUNK.CHUNK_COUNT, CHUNK.PATH, CHUNK.STORED_AT)
+                .values(c.owner(), c.fileName(), c.version(), c.idx(), c.size(), c.checksum(), c.fileSize(),
+                        c.chunkCount(), c.path(), now)
+                .execute();
+    }
+
+    public Optional<IndexedChunk> find(String owner, String fileName, int version, int idx) {
+        return database.dsl().selectFrom(CHUNK)
+                .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
+                        CHUNK.CHUNK_IDX.eq(idx))
+                .fetchOptional(r -> new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(),
+                        r.getSize(), r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath()));
+    }
+
+    /** Bytes on disk: each distinct chunk file counts once, however many rows share it. */
+    public long bytesStored() {
+        var distinct = DSL.selectDistinct(CHUNK.CHECKSUM, CHUNK.SIZE).from(CHUNK).asTable("d");
+        BigDecimal sum = database.dsl().select(DSL.sum(distinct.field(CHUNK.SIZE))).from(distinct)
+                .fetchOne(0, BigDecimal.class);
+        return sum == null ? 0 : sum.longValue();
+    }
+
+    public int count() {
+        return database.dsl().fetchCount(CHUNK);
+    }
+
+    /** Whether any row still points at this chunk file. */
+    public boolean references(String checksum) {
+        return database.dsl().fetchExists(CHUNK, CHUNK.CHECKSUM.eq(checksum));
+    }
+}
