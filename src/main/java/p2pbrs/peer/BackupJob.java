@@ -44,9 +44,6 @@ final class BackupJob {
     private final int tcpTimeoutMillis;
     private final Progress.Factory progress;
 
-    /** The outcome the shell reports. */
-    record Result(String name, int version, long size, int chunks, int underReplicated, double bytesPerSecond) {
-    }
 
     BackupJob(Registration registration, String owner, int tcpTimeoutMillis, Progress.Factory progress) {
         this.registration = registration;
@@ -55,7 +52,7 @@ final class BackupJob {
         this.progress = progress;
     }
 
-    Result run(Path file) throws PeerException {
+    BackupResult run(Path file) throws PeerException {
         Path name = file.getFileName();
         if (name == null || FileNames.problem(name.toString()) != null) {
             throw new PeerException("cannot back up '" + file + "': "
@@ -73,7 +70,7 @@ final class BackupJob {
             bar.finish();
             reportSums(wireName, plan);
             Message done = finish(wireName, plan.version, fileChecksum);
-            return new Result(name.toString(), plan.version, size, plan.placement.chunkCount(),
+            return new BackupResult(name.toString(), plan.version, size, plan.placement.chunkCount(),
                     (int) Numbers.option(done, "under_replicated"), bar.rate());
         } catch (IOException e) {
             throw new PeerException("backup of " + name + " failed: " + e.getMessage(), e);

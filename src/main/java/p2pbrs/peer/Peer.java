@@ -152,12 +152,12 @@ public final class Peer implements AutoCloseable {
     }
 
     /** Backs a file up under its base name. */
-    public BackupJob.Result backup(java.nio.file.Path file) throws PeerException {
+    public BackupResult backup(java.nio.file.Path file) throws PeerException {
         return new BackupJob(registration, config.name(), config.tcpTimeoutMillis(), progress).run(file);
     }
 
     /** Restores the newest complete version (version null) or the given one into the restore dir. */
-    public RestoreJob.Result restore(String fileName, Integer version) throws PeerException {
+    public RestoreResult restore(String fileName, Integer version) throws PeerException {
         return new RestoreJob(registration, config.name(), config.restoreDir(), config.tcpTimeoutMillis(), progress)
                 .run(fileName, version);
     }

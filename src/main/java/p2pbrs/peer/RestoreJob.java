@@ -46,8 +46,6 @@ final class RestoreJob {
     private final int tcpTimeoutMillis;
     private final Progress.Factory progress;
 
-    record Result(String name, int version, long size, Path path, double bytesPerSecond) {
-    }
 
     RestoreJob(Registration registration, String owner, Path restoreDir, int tcpTimeoutMillis,
                Progress.Factory progress) {
@@ -79,7 +77,7 @@ final class RestoreJob {
         final List<Chunk> chunks = new ArrayList<>();
     }
 
-    Result run(String name, Integer version) throws PeerException {
+    RestoreResult run(String name, Integer version) throws PeerException {
         String problem = FileNames.problem(name);
         if (problem != null) {
             throw new PeerException("cannot restore '" + name + "': " + problem);
@@ -114,7 +112,7 @@ final class RestoreJob {
             part = null;
             ChunkStore.fsyncDirectory(restoreDir);
             report(wireName, plan.version, true, null);
-            return new Result(name, plan.version, plan.size, target, bar.rate());
+            return new RestoreResult(name, plan.version, plan.size, target, bar.rate());
         } catch (IOException e) {
             report(wireName, plan.version, false, "Local-IO-error");
             throw new PeerException("restore of " + name + " failed: " + e.getMessage(), e);

@@ -109,7 +109,7 @@ public final class Shell {
         if (args.size() != 1) {
             throw new PeerException("usage: backup PATH");
         }
-        BackupJob.Result r = peer.backup(Path.of(args.get(0)));
+        BackupResult r = peer.backup(Path.of(args.get(0)));
         out.printf(Locale.ROOT, "OK backup %s version=%d size=%d chunks=%d under_replicated=%d rate=%s/s%n",
                 r.name(), r.version(), r.size(), r.chunks(), r.underReplicated(),
                 Sizes.human((long) r.bytesPerSecond()));
@@ -130,7 +130,7 @@ public final class Shell {
                 throw new PeerException("versions count from 1");
             }
         }
-        RestoreJob.Result r = peer.restore(args.get(0), version);
+        RestoreResult r = peer.restore(args.get(0), version);
         out.printf(Locale.ROOT, "OK restore %s version=%d size=%d to %s rate=%s/s%n", r.name(), r.version(), r.size(),
                 r.path(), Sizes.human((long) r.bytesPerSecond()));
     }

@@ -46,6 +46,11 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
                 replicas, planTtl);
     }
 
+    public ServerConfig withBindAddress(String address) {
+        return new ServerConfig(address, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                replicas, planTtl);
+    }
+
     public ServerConfig withChunkSize(long size) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, size,
                 replicas, planTtl);
