@@ -32,7 +32,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "Seconds an acknowledged reply is kept for retransmissions (default ${DEFAULT-VALUE}).")
     long requestLogRetentionSeconds;
 
-    @Option(names = "--chunk-size", defaultValue = "4MiB", converter = SizeConverter.class,
+    @Option(names = "--chunk-size", defaultValue = "8MiB", converter = SizeConverter.class,
             description = "Chunk size of new backups, at most 64MiB (default ${DEFAULT-VALUE}).")
     long chunkSize;
 

@@ -13,7 +13,10 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
                            Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl) {
     /** Chunks are at most this large: a storage peer refuses any bigger one. */
     public static final long MAX_CHUNK_SIZE = 64L << 20;
-    public static final long DEFAULT_CHUNK_SIZE = 4L << 20;
+    // Measured on loopback with two copies of a 256 MiB file: 1 MiB chunks backed up at 45 MiB/s,
+    // 4 MiB at 77, 8 MiB at 105, 16 MiB at 126 (per-chunk fsyncs dominate small chunks), while
+    // the owner holds two to four chunks in memory: 8 MiB keeps its heap small.
+    public static final long DEFAULT_CHUNK_SIZE = 8L << 20;
 
     public ServerConfig {
         if (udpPort < 0 || udpPort > 65535) {
