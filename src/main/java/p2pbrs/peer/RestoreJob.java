@@ -60,11 +60,14 @@ final class RestoreJob {
         final int idx;
         final String checksum;
         final List<PlanPeer> holders;
+        // The tickets of a page are signed with that page's expiry.
+        final long expires;
 
-        Chunk(int idx, String checksum, List<PlanPeer> holders) {
+        Chunk(int idx, String checksum, List<PlanPeer> holders, long expires) {
             this.idx = idx;
             this.checksum = checksum;
             this.holders = holders;
+            this.expires = expires;
         }
     }
 
@@ -73,7 +76,6 @@ final class RestoreJob {
         long size;
         String checksum;
         long chunkSize;
-        long expires;
         final List<Chunk> chunks = new ArrayList<>();
     }
 
@@ -147,7 +149,6 @@ final class RestoreJob {
                 plan.size = Numbers.option(reply, "size");
                 plan.checksum = Numbers.checksum(reply.option("checksum"), rq);
                 plan.chunkSize = Numbers.option(reply, "chunk_size");
-                plan.expires = Numbers.option(reply, "expires");
                 count = (int) Numbers.option(reply, "chunks");
                 // Later pages must be of this same version, even if a newer one completes meanwhile.
                 version = plan.version;
@@ -159,6 +160,7 @@ final class RestoreJob {
             for (String entry : WireList.parse(reply.field(1), rq)) {
                 peers.add(PlanPeer.parse(entry, rq));
             }
+            long expires = Numbers.option(reply, "expires");
             List<String> sums = WireList.parse(reply.option("sums") == null ? "[]" : reply.option("sums"), rq);
             for (String sum : sums) {
                 int colon = sum.indexOf(':');
@@ -172,7 +174,7 @@ final class RestoreJob {
                     }
                     holders.add(peers.get(index));
                 }
-                plan.chunks.add(new Chunk(plan.chunks.size(), checksum, holders));
+                plan.chunks.add(new Chunk(plan.chunks.size(), checksum, holders, expires));
             }
             if (sums.isEmpty() && count > 0) {
                 throw new PeerException("the server's plan made no progress");
@@ -253,7 +255,7 @@ final class RestoreJob {
                             Integer.toString(c.idx))
                     .withOption("owner", owner)
                     .withOption("version", Integer.toString(plan.version))
-                    .withOption("expires", Long.toString(plan.expires))
+                    .withOption("expires", Long.toString(c.expires))
                     .withOption("ticket", holder.ticket());
             try {
                 ChunkClient.Fetched fetched = client.fetch(header, file, offset, size);
