@@ -48,7 +48,9 @@ public final class UdpProbe implements AutoCloseable {
 
     public Message call(String request, Duration timeout) throws IOException {
         byte[] data = request.getBytes(StandardCharsets.UTF_8);
-        String rq = request.split(" ", 3).length > 1 ? request.split(" ", 3)[1] : "0";
+        String[] words = request.split(" ", 3);
+        // A request without a readable RQ# is answered under RQ# 0.
+        String rq = words.length > 1 && words[1].matches("[0-9]{1,9}") ? words[1] : "0";
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             sendRaw(data);
