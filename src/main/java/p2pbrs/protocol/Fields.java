@@ -15,7 +15,7 @@ public final class Fields {
 
     /** A port number from 1 to 65535. */
     public static int port(String text, String rq) throws MalformedMessageException {
-        if (text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new MalformedMessageException(rq, Reason.BAD_PORT, "not a port: " + text);
         }
         int port = Integer.parseInt(text);
