@@ -36,8 +36,11 @@ import p2pbrs.transport.LineIO;
  */
 final class BackupJob {
     private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
-    // How long BACKUP_DONE keeps asking while STORE_ACKs are still on their way.
-    private static final long DONE_DEADLINE_NANOS = 60_000_000_000L;
+    // How long BACKUP_DONE waits for the STORE_ACK of every copy the owner saw stored, and
+    // then for at least one copy of each chunk (a storage peer may die between its CHUNK_OK
+    // and its STORE_ACK: the backup then completes with fewer copies).
+    private static final long ALL_COPIES_DEADLINE_NANOS = 20_000_000_000L;
+    private static final long ONE_COPY_DEADLINE_NANOS = 60_000_000_000L;
 
     private final Registration registration;
     private final String owner;
@@ -69,7 +72,7 @@ final class BackupJob {
             String fileChecksum = sendChunks(file, wireName, plan, bar);
             bar.finish();
             reportSums(wireName, plan);
-            Message done = finish(wireName, plan.version, fileChecksum);
+            Message done = finish(wireName, plan.version, fileChecksum, plan.copiesStored.get());
             return new BackupResult(name.toString(), plan.version, size, plan.placement.chunkCount(),
                     (int) Numbers.option(done, "under_replicated"), bar.rate());
         } catch (IOException e) {
@@ -85,6 +88,8 @@ final class BackupJob {
         List<PlanPeer> peers;
         long expires;
         String[] checksums;
+        // Copies the storage peers confirmed with CHUNK_OK.
+        final AtomicInteger copiesStored = new AtomicInteger();
     }
 
     private Plan requestPlan(String wireName, long size) throws PeerException, MalformedMessageException {
@@ -230,6 +235,7 @@ final class BackupJob {
                     boolean ok = !failed && sendOne(client, job);
                     if (ok) {
                         job.stored.incrementAndGet();
+                        plan.copiesStored.incrementAndGet();
                     }
                     if (job.pending.decrementAndGet() == 0) {
                         if (job.stored.get() == 0) {
@@ -313,20 +319,24 @@ final class BackupJob {
                 .withOption("sums", WireList.format(sums)));
     }
 
-    private Message finish(String wireName, int version, String checksum) throws PeerException {
-        long deadline = System.nanoTime() + DONE_DEADLINE_NANOS;
-        long pause = 20;
+    private Message finish(String wireName, int version, String checksum, int copies) throws PeerException {
+        long start = System.nanoTime();
+        long pause = 10;
         while (true) {
-            Message reply = registration.link().call(registration.signed(
-                    Message.of(Command.BACKUP_DONE, registration.link().nextRq(), wireName)
-                            .withOption("version", Integer.toString(version))
-                            .withOption("checksum", checksum)));
+            boolean waitForAll = System.nanoTime() - start < ALL_COPIES_DEADLINE_NANOS;
+            Message done = Message.of(Command.BACKUP_DONE, registration.link().nextRq(), wireName)
+                    .withOption("version", Integer.toString(version))
+                    .withOption("checksum", checksum);
+            if (waitForAll) {
+                done = done.withOption("copies", Integer.toString(copies));
+            }
+            Message reply = registration.link().call(registration.signed(done));
             if (reply.command() == Command.BACKUP_COMPLETE) {
                 return reply;
             }
             boolean waiting = reply.command() == Command.BACKUP_DONE_DENIED
                     && Reason.AWAITING_ACKS.equals(reply.field(0));
-            if (!waiting || System.nanoTime() > deadline) {
+            if (!waiting || System.nanoTime() - start > ONE_COPY_DEADLINE_NANOS) {
                 throw new PeerException("the server did not complete the backup: " + Registration.reason(reply));
             }
             // The storage peers' STORE_ACKs are still on their way: ask again shortly.

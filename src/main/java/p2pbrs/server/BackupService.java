@@ -234,6 +234,7 @@ final class BackupService {
         String name = FileNames.decode(wireName, rq);
         int version = (int) Numbers.option(request, "version");
         String checksum = request.option("checksum") == null ? null : Numbers.checksum(request.option("checksum"), rq);
+        long confirmed = request.option("copies") == null ? 0 : Numbers.option(request, "copies");
         return store.transaction(tx -> {
             Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
             if (logged.isPresent()) {
@@ -275,7 +276,8 @@ final class BackupService {
             if (tx.chunkCount(row.id()) < row.chunkCount()) {
                 return Message.of(Command.BACKUP_DONE_DENIED, rq, Reason.MISSING_SUMS);
             }
-            if (copies.size() < row.chunkCount()) {
+            long acknowledged = copies.values().stream().mapToLong(Integer::longValue).sum();
+            if (copies.size() < row.chunkCount() || acknowledged < confirmed) {
                 // STORE_ACKs travel apart from the data and may still be on their way.
                 return Message.of(Command.BACKUP_DONE_DENIED, rq, Reason.AWAITING_ACKS);
             }
