@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.FileNames;
@@ -54,15 +55,7 @@ final class BackupService {
         String name = FileNames.decode(wireName, rq);
         long size = Numbers.parseLong(request.field(1), rq);
         String checksum = "-".equals(request.field(2)) ? null : Numbers.checksum(request.field(2), rq);
-        return store.transaction(tx -> {
-            Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
-            if (logged.isPresent()) {
-                return logged.get();
-            }
-            Caller caller = Caller.identify(tx.registry(), request);
-            if (!caller.known()) {
-                return Message.of(Command.BACKUP_DENIED, rq, caller.denial());
-            }
+        return once(request, sender, Command.BACKUP_DENIED, (tx, caller) -> {
             if (!caller.peer().info().role().owns()) {
                 return Message.of(Command.BACKUP_DENIED, rq, Reason.NOT_AN_OWNER);
             }
@@ -157,15 +150,7 @@ final class BackupService {
         for (String sum : sums) {
             Numbers.checksum(sum, rq);
         }
-        return store.transaction(tx -> {
-            Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
-            if (logged.isPresent()) {
-                return logged.get();
-            }
-            Caller caller = Caller.identify(tx.registry(), request);
-            if (!caller.known()) {
-                return Message.of(Command.ACK_DENIED, rq, caller.denial());
-            }
+        return once(request, sender, Command.ACK_DENIED, (tx, caller) -> {
             Optional<VersionRow> v = tx.version(caller.id(), name, version);
             if (v.isEmpty()) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
@@ -200,15 +185,7 @@ final class BackupService {
         int version = (int) Numbers.option(request, "version");
         long size = Numbers.option(request, "size");
         String checksum = Numbers.checksum(request.option("checksum"), rq);
-        return store.transaction(tx -> {
-            Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
-            if (logged.isPresent()) {
-                return logged.get();
-            }
-            Caller caller = Caller.identify(tx.registry(), request);
-            if (!caller.known()) {
-                return Message.of(Command.ACK_DENIED, rq, caller.denial());
-            }
+        return once(request, sender, Command.ACK_DENIED, (tx, caller) -> {
             Optional<RegisteredPeer> owner = tx.registry().activeByName(ownerName);
             Optional<VersionRow> v = owner.flatMap(o -> tx.version(o.id(), name, version));
             if (v.isEmpty() || VersionRow.EXPIRED.equals(v.get().state())) {
@@ -235,15 +212,7 @@ final class BackupService {
         int version = (int) Numbers.option(request, "version");
         String checksum = request.option("checksum") == null ? null : Numbers.checksum(request.option("checksum"), rq);
         long confirmed = request.option("copies") == null ? 0 : Numbers.option(request, "copies");
-        return store.transaction(tx -> {
-            Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
-            if (logged.isPresent()) {
-                return logged.get();
-            }
-            Caller caller = Caller.identify(tx.registry(), request);
-            if (!caller.known()) {
-                return Message.of(Command.BACKUP_DONE_DENIED, rq, caller.denial());
-            }
+        return once(request, sender, Command.BACKUP_DONE_DENIED, (tx, caller) -> {
             Optional<VersionRow> v = tx.version(caller.id(), name, version);
             if (v.isEmpty()) {
                 return Message.of(Command.BACKUP_DONE_DENIED, rq, Reason.UNKNOWN_VERSION);
@@ -293,11 +262,7 @@ final class BackupService {
         String name = FileNames.decode(wireName, rq);
         Integer version = request.option("version") == null ? null : (int) Numbers.option(request, "version");
         int from = request.option("from") == null ? 0 : (int) Numbers.option(request, "from");
-        return store.transaction(tx -> {
-            Caller caller = Caller.identify(tx.registry(), request);
-            if (!caller.known()) {
-                return Message.of(Command.RESTORE_DENIED, rq, caller.denial());
-            }
+        return identified(request, Command.RESTORE_DENIED, (tx, caller) -> {
             if (tx.findFile(caller.id(), name).isEmpty()) {
                 return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_FILE);
             }
@@ -375,15 +340,7 @@ final class BackupService {
         boolean ok = request.command() == Command.RESTORE_OK;
         String reason = ok ? null : request.field(1);
         int version = (int) Numbers.option(request, "version");
-        return store.transaction(tx -> {
-            Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
-            if (logged.isPresent()) {
-                return logged.get();
-            }
-            Caller caller = Caller.identify(tx.registry(), request);
-            if (!caller.known()) {
-                return Message.of(Command.ACK_DENIED, rq, caller.denial());
-            }
+        return once(request, sender, Command.ACK_DENIED, (tx, caller) -> {
             Optional<VersionRow> v = tx.version(caller.id(), name, version);
             if (v.isEmpty()) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
@@ -409,11 +366,7 @@ final class BackupService {
         }
         String cursorName = afterName;
         int cursorVersion = afterVersion;
-        return store.transaction(tx -> {
-            Caller caller = Caller.identify(tx.registry(), request);
-            if (!caller.known()) {
-                return Message.of(Command.FILES_DENIED, rq, caller.denial());
-            }
+        return identified(request, Command.FILES_DENIED, (tx, caller) -> {
             List<String> entries = new ArrayList<>();
             List<VersionRow> rows = tx.completeVersions(caller.id(), cursorName, cursorVersion, PAGE_FETCH);
             String next = null;
@@ -436,6 +389,29 @@ final class BackupService {
             Message reply = Message.of(Command.FILES_OK, rq, WireList.format(entries));
             return next == null ? reply : reply.withOption("next", next);
         });
+    }
+
+    /**
+     * Runs a change once: a retransmission gets the logged reply; otherwise the caller is
+     * identified by its token (or denied) and the work runs, all in one transaction.
+     */
+    private Message once(Message request, String sender, Command denial,
+                         BiFunction<BackupTx, Caller, Message> work) {
+        return store.transaction(tx -> {
+            Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
+            return logged.orElseGet(() -> withCaller(tx, request, denial, work));
+        });
+    }
+
+    /** Runs a read in one transaction, for an identified caller only. */
+    private Message identified(Message request, Command denial, BiFunction<BackupTx, Caller, Message> work) {
+        return store.transaction(tx -> withCaller(tx, request, denial, work));
+    }
+
+    private static Message withCaller(BackupTx tx, Message request, Command denial,
+                                      BiFunction<BackupTx, Caller, Message> work) {
+        Caller caller = Caller.identify(tx.registry(), request);
+        return caller.known() ? work.apply(tx, caller) : Message.of(denial, request.rq(), caller.denial());
     }
 
     private Placement placementOf(BackupTx tx, VersionRow row) {
