@@ -1,5 +1,6 @@
 package p2pbrs.peer;
 
+import p2pbrs.transport.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -211,8 +212,7 @@ final class BackupJob {
             this.allDone = allDone;
             this.lost = lost;
             this.bar = bar;
-            this.thread = new Thread(this, "backup-" + owner + "-to-" + plan.peers.get(slot).name());
-            this.thread.setDaemon(true);
+            this.thread = DaemonThreads.named(this, "backup-" + owner + "-to-" + plan.peers.get(slot).name());
         }
 
         void start() {

@@ -1,5 +1,6 @@
 package p2pbrs.peer;
 
+import p2pbrs.transport.DaemonThreads;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,15 +72,9 @@ final class ChunkServer implements AutoCloseable {
         this.ticketKey = ticketKey;
         this.listener = listener;
         this.idleTimeoutMillis = idleTimeoutMillis;
-        AtomicInteger ids = new AtomicInteger();
         this.connections = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "peer-" + peerName + "-tcp-" + ids.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.acceptor = new Thread(this::acceptLoop, "peer-" + peerName + "-tcp-acceptor");
-        this.acceptor.setDaemon(true);
+                DaemonThreads.numbered("peer-" + peerName + "-tcp"));
+        this.acceptor = DaemonThreads.named(this::acceptLoop, "peer-" + peerName + "-tcp-acceptor");
     }
 
     void start() {

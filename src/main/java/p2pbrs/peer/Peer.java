@@ -1,5 +1,6 @@
 package p2pbrs.peer;
 
+import p2pbrs.transport.DaemonThreads;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -68,11 +69,8 @@ public final class Peer implements AutoCloseable {
     public static Peer start(PeerConfig config, PrintStream out) throws IOException, PeerException {
         Files.createDirectories(config.storageDir());
         Database database = Database.open(config.db(), Database.Kind.PEER, 4);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "peer-" + config.name() + "-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.numbered("peer-" + config.name() + "-timer"));
         UdpEndpoint endpoint = null;
         ServerSocket tcp = null;
         try {
@@ -121,30 +119,7 @@ public final class Peer implements AutoCloseable {
 
     /** Every registered peer, following the server's pages. */
     public List<PeerEntry> list() throws PeerException {
-        List<PeerEntry> all = new ArrayList<>();
-        String after = null;
-        for (int page = 0; page < MAX_LIST_PAGES; page++) {
-            Message request = registration.signed(Message.of(Command.LIST, registration.link().nextRq()));
-            if (after != null) {
-                request = request.withOption("after", after);
-            }
-            Message reply = registration.link().call(request);
-            if (reply.command() != Command.LIST_OK) {
-                throw new PeerException("list refused: " + Registration.reason(reply));
-            }
-            try {
-                for (String item : WireList.parse(reply.field(0), reply.rq())) {
-                    all.add(PeerEntry.parse(item, reply.rq()));
-                }
-            } catch (MalformedMessageException e) {
-                throw new PeerException("the server sent a bad list: " + e.getMessage(), e);
-            }
-            after = reply.option("next");
-            if (after == null) {
-                return all;
-            }
-        }
-        throw new PeerException("the server's list did not end after " + MAX_LIST_PAGES + " pages");
+        return pages(Command.LIST, Command.LIST_OK, PeerEntry::parse);
     }
 
     public void deRegister() throws PeerException {
@@ -164,30 +139,39 @@ public final class Peer implements AutoCloseable {
 
     /** This peer's backed-up files: every complete version. */
     public List<FileEntry> files() throws PeerException {
-        List<FileEntry> all = new ArrayList<>();
+        return pages(Command.FILES, Command.FILES_OK, FileEntry::parse);
+    }
+
+    /** Parses one item of a paged list. */
+    private interface ItemParser<T> {
+        T parse(String item, String rq) throws MalformedMessageException;
+    }
+
+    // LIST and FILES page alike: the reply ends with next=<cursor> while more remain, and
+    // the next request asks after=<cursor>.
+    private <T> List<T> pages(Command request, Command ok, ItemParser<T> parser) throws PeerException {
+        List<T> all = new ArrayList<>();
         String after = null;
         for (int page = 0; page < MAX_LIST_PAGES; page++) {
-            Message request = registration.signed(Message.of(Command.FILES, registration.link().nextRq()));
-            if (after != null) {
-                request = request.withOption("after", after);
-            }
-            Message reply = registration.link().call(request);
-            if (reply.command() != Command.FILES_OK) {
-                throw new PeerException("files refused: " + Registration.reason(reply));
+            Message m = registration.signed(Message.of(request, registration.link().nextRq()));
+            Message reply = registration.link().call(after == null ? m : m.withOption("after", after));
+            if (reply.command() != ok) {
+                throw new PeerException(request.wireName().toLowerCase(java.util.Locale.ROOT) + " refused: "
+                        + Registration.reason(reply));
             }
             try {
                 for (String item : WireList.parse(reply.field(0), reply.rq())) {
-                    all.add(FileEntry.parse(item, reply.rq()));
+                    all.add(parser.parse(item, reply.rq()));
                 }
             } catch (MalformedMessageException e) {
-                throw new PeerException("the server sent a bad file list: " + e.getMessage(), e);
+                throw new PeerException("the server sent a bad list: " + e.getMessage(), e);
             }
             after = reply.option("next");
             if (after == null) {
                 return all;
             }
         }
-        throw new PeerException("the server's file list did not end after " + MAX_LIST_PAGES + " pages");
+        throw new PeerException("the server's list did not end after " + MAX_LIST_PAGES + " pages");
     }
 
     /** Bytes of chunk files this peer holds for others. */

@@ -1,5 +1,6 @@
 package p2pbrs.peer;
 
+import p2pbrs.transport.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -200,11 +201,7 @@ final class RestoreJob {
             ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>(plan.chunks);
             List<Integer> failed = java.util.Collections.synchronizedList(new ArrayList<>());
             CountDownLatch done = new CountDownLatch(workers);
-            ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-                Thread t = new Thread(r, "restore-" + owner);
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.numbered("restore-" + owner));
             AtomicInteger ioErrors = new AtomicInteger();
             try {
                 for (int w = 0; w < workers; w++) {

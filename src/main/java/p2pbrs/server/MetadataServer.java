@@ -1,5 +1,6 @@
 package p2pbrs.server;
 
+import p2pbrs.transport.DaemonThreads;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Clock;
@@ -38,11 +39,8 @@ public final class MetadataServer implements AutoCloseable {
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             dispatcher.attach(endpoint);
-            ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "server-background");
-                t.setDaemon(true);
-                return t;
-            });
+            ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+                    DaemonThreads.numbered("server-background"));
             long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
             background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);

@@ -10,7 +10,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Codec;
@@ -45,15 +44,9 @@ public final class UdpEndpoint implements AutoCloseable {
         this.name = name;
         this.socket = new DatagramSocket(bind);
         this.handler = handler;
-        AtomicInteger ids = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workerCount, workerCount, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), r -> {
-                    Thread t = new Thread(r, name + "-udp-worker-" + ids.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.receiver = new Thread(this::receiveLoop, name + "-udp-receiver");
-        this.receiver.setDaemon(true);
+                new ArrayBlockingQueue<>(queueCapacity), DaemonThreads.numbered(name + "-udp-worker"));
+        this.receiver = DaemonThreads.named(this::receiveLoop, name + "-udp-receiver");
     }
 
     public UdpEndpoint start() {
