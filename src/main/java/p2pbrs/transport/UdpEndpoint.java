@@ -37,6 +37,7 @@ public final class UdpEndpoint implements AutoCloseable {
     private final Handler handler;
     private final Thread receiver;
     private final RateLimitedLog dropLog = new RateLimitedLog(LOG, 5, 10_000);
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     public UdpEndpoint(InetSocketAddress bind, String name, int workerCount, int queueCapacity, Handler handler)
@@ -52,6 +53,11 @@ public final class UdpEndpoint implements AutoCloseable {
     public UdpEndpoint start() {
         receiver.start();
         return this;
+    }
+
+    /** Datagrams dropped because every worker was busy and the queue full. */
+    public long dropped() {
+        return dropped.get();
     }
 
     public int port() {
@@ -87,6 +93,7 @@ public final class UdpEndpoint implements AutoCloseable {
                 InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
                 workers.execute(() -> handleSafely(data, from));
             } catch (RejectedExecutionException e) {
+                dropped.incrementAndGet();
                 dropLog.warn("worker pool full: a datagram was dropped (the sender retransmits)");
             } catch (IOException e) {
                 if (!closed) {
