@@ -52,15 +52,22 @@ public record Placement(long fileSize, long chunkSize, int peers, int replicas) 
         return distance < replicas;
     }
 
-    /** Bytes this slot receives under the rule. */
+    /** Bytes this slot receives under the rule, in constant time whatever the file size. */
     public long bytesFor(int slot) {
-        long total = 0;
         int count = chunkCount();
-        for (int i = 0; i < count; i++) {
+        if (count == 0 || slot < 0 || slot >= peers) {
+            return 0;
+        }
+        // Every run of `peers` consecutive chunks gives each slot exactly `replicas` of them;
+        // only the last, partial run needs counting.
+        long chunks = (long) (count / peers) * replicas;
+        for (int i = count - count % peers; i < count; i++) {
             if (assigned(i, slot)) {
-                total += sizeOf(i);
+                chunks++;
             }
         }
-        return total;
+        long bytes = chunks * chunkSize;
+        int last = count - 1;
+        return assigned(last, slot) ? bytes - (chunkSize - sizeOf(last)) : bytes;
     }
 }

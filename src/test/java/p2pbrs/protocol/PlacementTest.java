@@ -43,6 +43,24 @@ class PlacementTest {
     }
 
     @Test
+    void bytesPerSlotMatchesCountingEveryChunk() {
+        for (long size : new long[] {1, 99, 100, 101, 1234, 100 * 37 + 5}) {
+            for (int peers = 1; peers <= 6; peers++) {
+                for (int replicas = 1; replicas <= peers; replicas++) {
+                    Placement p = new Placement(size, 100, peers, replicas);
+                    for (int slot = 0; slot < peers; slot++) {
+                        long counted = 0;
+                        for (int i = 0; i < p.chunkCount(); i++) {
+                            counted += p.assigned(i, slot) ? p.sizeOf(i) : 0;
+                        }
+                        assertEquals(counted, p.bytesFor(slot), size + "/" + peers + "/" + replicas + "/" + slot);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void emptyFileNeedsNoPeers() {
         Placement p = new Placement(0, 100, 0, 0);
         assertEquals(0, p.chunkCount());
