@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,9 @@ import p2pbrs.transport.LineIO;
  */
 final class BackupJob {
     private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
+    // Two connections per storage peer keep a chunk in flight while the peer makes the
+    // previous one durable (its fsyncs would otherwise idle the network, and the reverse).
+    private static final int CONNECTIONS_PER_PEER = 2;
     // How long BACKUP_DONE waits for the STORE_ACK of every copy the owner saw stored, and
     // then for at least one copy of each chunk (a storage peer may die between its CHUNK_OK
     // and its STORE_ACK: the backup then completes with fewer copies).
@@ -142,18 +146,23 @@ final class BackupJob {
         }
         int chunkSize = Math.toIntExact(plan.placement.chunkSize());
         // Enough buffers that reading overlaps sending, few enough to keep memory flat.
-        int buffers = (int) Math.max(2, Math.min(4, (16L << 20) / chunkSize));
+        int buffers = (int) Math.max(2, Math.min(6, (32L << 20) / chunkSize));
         BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(buffers);
         for (int i = 0; i < buffers; i++) {
             pool.add(new byte[chunkSize]);
         }
         CountDownLatch allDone = new CountDownLatch(chunks);
         AtomicInteger lost = new AtomicInteger();
+        List<BlockingQueue<Job>> queues = new ArrayList<>();
         List<Sender> senders = new ArrayList<>();
         for (int slot = 0; slot < plan.peers.size(); slot++) {
-            Sender s = new Sender(plan, wireName, slot, pool, allDone, lost, bar);
-            senders.add(s);
-            s.start();
+            BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+            queues.add(queue);
+            for (int c = 0; c < CONNECTIONS_PER_PEER; c++) {
+                Sender s = new Sender(plan, wireName, slot, queue, pool, allDone, lost, bar);
+                senders.add(s);
+                s.start();
+            }
         }
         try (InputStream in = Files.newInputStream(file)) {
             for (int i = 0; i < chunks; i++) {
@@ -167,7 +176,7 @@ final class BackupJob {
                         plan.placement.replicas());
                 plan.checksums[i] = job.checksum;
                 for (int copy = 0; copy < plan.placement.replicas(); copy++) {
-                    senders.get(plan.placement.slot(i, copy)).queue.put(job);
+                    queues.get(plan.placement.slot(i, copy)).put(job);
                 }
             }
             if (in.read() >= 0) {
@@ -188,11 +197,11 @@ final class BackupJob {
         return HexFormat.of().formatHex(whole.digest());
     }
 
-    /** Sends the chunks of one slot over one connection, in order. */
+    /** Sends chunks of one slot over one connection; a slot's connections share its queue. */
     private final class Sender implements Runnable {
         private static final Job STOP = new Job(-1, null, 0, null, 0);
 
-        final BlockingQueue<Job> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final BlockingQueue<Job> queue;
         private final Plan plan;
         private final String wireName;
         private final int slot;
@@ -203,8 +212,9 @@ final class BackupJob {
         private final Thread thread;
         private boolean failed;
 
-        Sender(Plan plan, String wireName, int slot, BlockingQueue<byte[]> pool, CountDownLatch allDone,
-               AtomicInteger lost, Progress bar) {
+        Sender(Plan plan, String wireName, int slot, BlockingQueue<Job> queue, BlockingQueue<byte[]> pool,
+               CountDownLatch allDone, AtomicInteger lost, Progress bar) {
+            this.queue = queue;
             this.plan = plan;
             this.wireName = wireName;
             this.slot = slot;
