@@ -148,6 +148,21 @@ class BackupRefusalTest {
     }
 
     @Test
+    void aStoragePeerDownDuringBackupLeavesTheBackupUnderReplicatedNotLost() throws Exception {
+        try (TestCluster c = new TestCluster(dir)) {
+            c.peer("S1", Role.STORAGE, 1L << 30);
+            Peer s2 = c.peer("S2", Role.STORAGE, 1L << 30);
+            Peer owner = c.peer("O", Role.OWNER, 0);
+            // The server still believes S2 alive (no heartbeats yet): the plan names it.
+            s2.close();
+            Path original = file("trip.mov", (int) (5 * TestCluster.CHUNK));
+            BackupResult r = owner.backup(original);
+            assertEquals(5, r.underReplicated());
+            assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(owner.restore("trip.mov", null).path()));
+        }
+    }
+
+    @Test
     void versionsAreKeptAndEachIsRestorable() throws Exception {
         try (TestCluster c = new TestCluster(dir)) {
             c.peer("S1", Role.STORAGE, 1L << 30);
