@@ -1,6 +1,5 @@
 package p2pbrs.peer;
 
-import p2pbrs.transport.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,6 +26,7 @@ import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.WireList;
+import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.LineIO;
 
 /**

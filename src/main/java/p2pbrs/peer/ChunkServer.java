@@ -1,6 +1,5 @@
 package p2pbrs.peer;
 
-import p2pbrs.transport.DaemonThreads;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -28,6 +27,7 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Tickets;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.IndexedChunk;
+import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.LineIO;
 import p2pbrs.transport.RateLimitedLog;
 import p2pbrs.transport.WireTap;

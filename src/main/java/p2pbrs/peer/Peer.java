@@ -1,6 +1,5 @@
 package p2pbrs.peer;
 
-import p2pbrs.transport.DaemonThreads;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -23,6 +22,7 @@ import p2pbrs.protocol.WireList;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.Database;
 import p2pbrs.store.IdentityStore;
+import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.RateLimitedLog;
 import p2pbrs.transport.RequestClient;
 import p2pbrs.transport.UdpEndpoint;

@@ -1,6 +1,5 @@
 package p2pbrs.peer;
 
-import p2pbrs.transport.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -29,6 +28,7 @@ import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.WireList;
+import p2pbrs.transport.DaemonThreads;
 
 /**
  * One restore: reads the server's plan (paged), fetches every chunk from a peer holding

@@ -1,6 +1,5 @@
 package p2pbrs.server;
 
-import p2pbrs.transport.DaemonThreads;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Clock;
@@ -10,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.Database;
 import p2pbrs.store.RegistryStore;
+import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.UdpEndpoint;
 
 /** The server: its database, its UDP endpoint and its background tasks, wired together. */
