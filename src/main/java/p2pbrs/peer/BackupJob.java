@@ -41,11 +41,11 @@ final class BackupJob {
     // Two connections per storage peer keep a chunk in flight while the peer makes the
     // previous one durable (its fsyncs would otherwise idle the network, and the reverse).
     private static final int CONNECTIONS_PER_PEER = 2;
-    // How long BACKUP_DONE waits for the STORE_ACK of every copy the owner saw stored, and
-    // then for at least one copy of each chunk (a storage peer may die between its CHUNK_OK
-    // and its STORE_ACK: the backup then completes with fewer copies).
-    private static final long ALL_COPIES_DEADLINE_NANOS = 20_000_000_000L;
-    private static final long ONE_COPY_DEADLINE_NANOS = 60_000_000_000L;
+    // BACKUP_DONE keeps asking while the storage peers' STORE_ACKs still arrive. When none
+    // has arrived for this long, it stops waiting for every copy it saw stored (a storage
+    // peer may have died between its CHUNK_OK and its STORE_ACK) and settles for one copy of
+    // each chunk; after as long again without progress, it gives up.
+    private static final long STALL_NANOS = 15_000_000_000L;
 
     private final Registration registration;
     private final String owner;
@@ -330,10 +330,11 @@ final class BackupJob {
     }
 
     private Message finish(String wireName, int version, String checksum, int copies) throws PeerException {
-        long start = System.nanoTime();
+        boolean waitForAll = true;
+        long lastProgress = System.nanoTime();
+        long lastAcked = -1;
         long pause = 10;
         while (true) {
-            boolean waitForAll = System.nanoTime() - start < ALL_COPIES_DEADLINE_NANOS;
             Message done = Message.of(Command.BACKUP_DONE, registration.link().nextRq(), wireName)
                     .withOption("version", Integer.toString(version))
                     .withOption("checksum", checksum);
@@ -344,10 +345,21 @@ final class BackupJob {
             if (reply.command() == Command.BACKUP_COMPLETE) {
                 return reply;
             }
-            boolean waiting = reply.command() == Command.BACKUP_DONE_DENIED
-                    && Reason.AWAITING_ACKS.equals(reply.field(0));
-            if (!waiting || System.nanoTime() - start > ONE_COPY_DEADLINE_NANOS) {
+            if (reply.command() != Command.BACKUP_DONE_DENIED || !Reason.AWAITING_ACKS.equals(reply.field(0))) {
                 throw new PeerException("the server did not complete the backup: " + Registration.reason(reply));
+            }
+            long acked = ackedSoFar(reply);
+            long now = System.nanoTime();
+            if (acked > lastAcked) {
+                lastAcked = acked;
+                lastProgress = now;
+            } else if (now - lastProgress > STALL_NANOS) {
+                if (!waitForAll) {
+                    throw new PeerException("the server did not complete the backup: " + Registration.reason(reply)
+                            + " (no acknowledgement arrived for " + STALL_NANOS / 1_000_000_000L + " s)");
+                }
+                waitForAll = false;
+                lastProgress = now;
             }
             // The storage peers' STORE_ACKs are still on their way: ask again shortly.
             try {
@@ -356,7 +368,15 @@ final class BackupJob {
                 Thread.currentThread().interrupt();
                 throw new PeerException("backup interrupted");
             }
-            pause = Math.min(1000, pause * 2);
+            pause = Math.min(500, pause * 2);
+        }
+    }
+
+    private static long ackedSoFar(Message awaiting) {
+        try {
+            return awaiting.option("acked") == null ? 0 : Numbers.option(awaiting, "acked");
+        } catch (MalformedMessageException e) {
+            return 0;
         }
     }
 }

@@ -43,12 +43,13 @@ public final class Peer implements AutoCloseable {
     private final Registration registration;
     private final ChunkServer chunkServer;
     private final ChunkStore chunkStore;
+    private final StoreAckReporter acks;
     private final Progress.Factory progress;
     private boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
                  ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
-                 ChunkStore chunkStore, PrintStream out) {
+                 ChunkStore chunkStore, StoreAckReporter acks, PrintStream out) {
         this.config = config;
         this.database = database;
         this.endpoint = endpoint;
@@ -57,6 +58,7 @@ public final class Peer implements AutoCloseable {
         this.registration = registration;
         this.chunkServer = chunkServer;
         this.chunkStore = chunkStore;
+        this.acks = acks;
         // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
         boolean bars = !config.quiet() && System.console() != null;
         this.progress = (label, total) -> new Progress(out, bars, label, total);
@@ -73,6 +75,7 @@ public final class Peer implements AutoCloseable {
                 DaemonThreads.numbered("peer-" + config.name() + "-timer"));
         UdpEndpoint endpoint = null;
         ServerSocket tcp = null;
+        StoreAckReporter acks = null;
         try {
             InetAddress bindAddress = InetAddress.getByName(config.ip());
             InboundHandler inbound = new InboundHandler();
@@ -86,16 +89,20 @@ public final class Peer implements AutoCloseable {
                     new IdentityStore(database), out);
             ChunkIndex index = new ChunkIndex(database);
             ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
+            acks = new StoreAckReporter(registration, client, config.server(), config.name());
             ChunkServer chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
-                    registration::ticketKey, new StoreAckReporter(registration, client, config.server()),
-                    config.maxConnections(), config.tcpTimeoutMillis());
+                    registration::ticketKey, acks, config.maxConnections(), config.tcpTimeoutMillis());
             endpoint.start();
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
-            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, chunkStore, out);
+            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, chunkStore, acks,
+                    out);
             registration.register(config.ip(), endpoint.port(), tcp.getLocalPort());
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
+            if (acks != null) {
+                acks.close();
+            }
             closeQuietly(endpoint, tcp, timer, database);
             throw e;
         }
@@ -186,6 +193,7 @@ public final class Peer implements AutoCloseable {
         }
         closed = true;
         chunkServer.close();
+        acks.close();
         closeQuietly(endpoint, tcp, timer, database);
     }
 

@@ -247,8 +247,10 @@ final class BackupService {
             }
             long acknowledged = copies.values().stream().mapToLong(Integer::longValue).sum();
             if (copies.size() < row.chunkCount() || acknowledged < confirmed) {
-                // STORE_ACKs travel apart from the data and may still be on their way.
-                return Message.of(Command.BACKUP_DONE_DENIED, rq, Reason.AWAITING_ACKS);
+                // STORE_ACKs travel apart from the data and may still be on their way; the
+                // count lets the owner see that they are still arriving.
+                return Message.of(Command.BACKUP_DONE_DENIED, rq, Reason.AWAITING_ACKS)
+                        .withOption("acked", Long.toString(acknowledged));
             }
             OffsetDateTime now = now();
             tx.complete(row.id(), fileChecksum, now);

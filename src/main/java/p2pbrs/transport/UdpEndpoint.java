@@ -30,6 +30,7 @@ public final class UdpEndpoint implements AutoCloseable {
     // Larger than any valid datagram, so that an oversized one is seen whole and refused
     // as too large instead of being silently cut to a valid-looking prefix.
     private static final int RECEIVE_BUFFER = 65_536;
+    private static final int RECEIVE_SOCKET_BUFFER = 4 << 20;
 
     private final String name;
     private final DatagramSocket socket;
@@ -44,6 +45,9 @@ public final class UdpEndpoint implements AutoCloseable {
             throws SocketException {
         this.name = name;
         this.socket = new DatagramSocket(bind);
+        // A burst (thousands of STORE_ACKs after a large backup) should wait in the kernel
+        // rather than be dropped; the kernel may grant less than asked.
+        this.socket.setReceiveBufferSize(RECEIVE_SOCKET_BUFFER);
         this.handler = handler;
         this.workers = new ThreadPoolExecutor(workerCount, workerCount, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), DaemonThreads.numbered(name + "-udp-worker"));
