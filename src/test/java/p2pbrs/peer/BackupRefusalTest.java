@@ -185,6 +185,31 @@ class BackupRefusalTest {
     }
 
     @Test
+    void manyFilesArePagedAndListedInOrder() throws Exception {
+        try (TestCluster c = new TestCluster(dir)) {
+            c.peer("S1", Role.STORAGE, 1L << 30);
+            Peer owner = c.peer("O", Role.OWNER, 0);
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                // Long, non-ASCII names make long entries: several FILES_OK pages.
+                String name = String.format("%02d-", i) + "é".repeat(60) + ".txt";
+                names.add(name);
+                Path f = dir.resolve("many").resolve(name);
+                Files.createDirectories(f.getParent());
+                Files.writeString(f, name);
+                owner.backup(f);
+            }
+            owner.backup(dir.resolve("many").resolve(names.get(0)));
+            List<FileEntry> files = owner.files();
+            assertEquals(25, files.size());
+            assertEquals(names.get(0), files.get(0).name());
+            assertEquals(1, files.get(0).version());
+            assertEquals(2, files.get(1).version(), "versions of one name together, in order");
+            assertEquals(names, files.stream().map(FileEntry::name).distinct().toList());
+        }
+    }
+
+    @Test
     void aRetriedBackupRequestCreatesOneVersion() throws Exception {
         try (TestCluster c = new TestCluster(dir); UdpProbe probe = new UdpProbe(c.server.udpPort())) {
             c.peer("S1", Role.STORAGE, 1L << 30);
