@@ -79,7 +79,7 @@ final class BackupJob {
             reportSums(wireName, plan);
             Message done = finish(wireName, plan.version, fileChecksum, plan.copiesStored.get());
             return new BackupResult(name.toString(), plan.version, size, plan.placement.chunkCount(),
-                    (int) Numbers.option(done, "under_replicated"), bar.rate());
+                    Numbers.intOption(done, "under_replicated"), bar.rate());
         } catch (IOException e) {
             throw new PeerException("backup of " + name + " failed: " + e.getMessage(), e);
         } catch (MalformedMessageException e) {
@@ -105,12 +105,12 @@ final class BackupJob {
         }
         String rq = reply.rq();
         Plan plan = new Plan();
-        plan.version = (int) Numbers.option(reply, "version");
+        plan.version = Numbers.intOption(reply, "version");
         plan.peers = new ArrayList<>();
         for (String entry : WireList.parse(reply.field(1), rq)) {
             plan.peers.add(PlanPeer.parse(entry, rq));
         }
-        int replicas = (int) Numbers.option(reply, "replicas");
+        int replicas = Numbers.intOption(reply, "replicas");
         plan.placement = new Placement(size, Numbers.parseLong(reply.field(2), rq), plan.peers.size(), replicas);
         if (plan.placement.chunkCount() != Numbers.option(reply, "chunks")) {
             throw new PeerException("the server's plan disagrees with the file size");

@@ -183,12 +183,12 @@ final class ChunkServer implements AutoCloseable {
         long size = Numbers.parseLong(m.field(2), rq);
         String checksum = Numbers.checksum(m.field(3), rq);
         String owner = PeerNames.check(m.option("owner"), rq);
-        int version = (int) Numbers.option(m, "version");
+        int version = Numbers.intOption(m, "version");
         long fileSize = Numbers.option(m, "file_size");
         long chunkSize = Numbers.option(m, "chunk_size");
-        int peers = (int) Numbers.option(m, "peers");
-        int replicas = (int) Numbers.option(m, "replicas");
-        int slot = (int) Numbers.option(m, "slot");
+        int peers = Numbers.intOption(m, "peers");
+        int replicas = Numbers.intOption(m, "replicas");
+        int slot = Numbers.intOption(m, "slot");
         long expires = Numbers.option(m, "expires");
         if (chunkSize > MAX_CHUNK_BYTES || size > MAX_CHUNK_BYTES) {
             throw new Refusal(Reason.TOO_LARGE);
@@ -227,7 +227,7 @@ final class ChunkServer implements AutoCloseable {
             String name = FileNames.decode(wireName, rq);
             int idx = Numbers.parseInt(idxText, rq);
             String owner = PeerNames.check(m.option("owner"), rq);
-            int version = (int) Numbers.option(m, "version");
+            int version = Numbers.intOption(m, "version");
             long expires = Numbers.option(m, "expires");
             String key = ticketKey.get();
             if (key == null || !Tickets.same(Tickets.fetch(key, owner, wireName, version, expires), m.option("ticket"))) {

@@ -146,11 +146,11 @@ final class RestoreJob {
             }
             String rq = reply.rq();
             if (count < 0) {
-                plan.version = (int) Numbers.option(reply, "version");
+                plan.version = Numbers.intOption(reply, "version");
                 plan.size = Numbers.option(reply, "size");
                 plan.checksum = Numbers.checksum(reply.option("checksum"), rq);
                 plan.chunkSize = Numbers.option(reply, "chunk_size");
-                count = (int) Numbers.option(reply, "chunks");
+                count = Numbers.intOption(reply, "chunks");
                 // Later pages must be of this same version, even if a newer one completes meanwhile.
                 version = plan.version;
             }

@@ -34,6 +34,15 @@ public final class Numbers {
         return parseLong(value, m.rq());
     }
 
+    /** A required option holding a whole number that fits an int. */
+    public static int intOption(Message m, String key) throws MalformedMessageException {
+        long value = option(m, key);
+        if (value > Integer.MAX_VALUE) {
+            throw new MalformedMessageException(m.rq(), Reason.BAD_NUMBER, key + " too large: " + value);
+        }
+        return (int) value;
+    }
+
     /** A SHA-256 checksum: 64 lowercase hex digits. */
     public static String checksum(String text, String rq) throws MalformedMessageException {
         if (text == null || !SHA256_HEX.matcher(text).matches()) {

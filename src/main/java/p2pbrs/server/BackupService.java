@@ -140,8 +140,8 @@ final class BackupService {
     Message chunkSums(Message request, String sender) throws MalformedMessageException {
         String rq = request.rq();
         String name = FileNames.decode(request.field(0), rq);
-        int version = (int) Numbers.option(request, "version");
-        int from = (int) Numbers.option(request, "from");
+        int version = Numbers.intOption(request, "version");
+        int from = Numbers.intOption(request, "from");
         String sumsText = request.option("sums");
         if (sumsText == null) {
             throw new MalformedMessageException(rq, Reason.BAD_OPTION, "missing option sums");
@@ -182,7 +182,7 @@ final class BackupService {
         String name = FileNames.decode(request.field(0), rq);
         int idx = Numbers.parseInt(request.field(1), rq);
         String ownerName = PeerNames.check(request.option("owner"), rq);
-        int version = (int) Numbers.option(request, "version");
+        int version = Numbers.intOption(request, "version");
         long size = Numbers.option(request, "size");
         String checksum = Numbers.checksum(request.option("checksum"), rq);
         return once(request, sender, Command.ACK_DENIED, (tx, caller) -> {
@@ -209,7 +209,7 @@ final class BackupService {
         String rq = request.rq();
         String wireName = request.field(0);
         String name = FileNames.decode(wireName, rq);
-        int version = (int) Numbers.option(request, "version");
+        int version = Numbers.intOption(request, "version");
         String checksum = request.option("checksum") == null ? null : Numbers.checksum(request.option("checksum"), rq);
         long confirmed = request.option("copies") == null ? 0 : Numbers.option(request, "copies");
         return once(request, sender, Command.BACKUP_DONE_DENIED, (tx, caller) -> {
@@ -262,8 +262,8 @@ final class BackupService {
         String rq = request.rq();
         String wireName = request.field(0);
         String name = FileNames.decode(wireName, rq);
-        Integer version = request.option("version") == null ? null : (int) Numbers.option(request, "version");
-        int from = request.option("from") == null ? 0 : (int) Numbers.option(request, "from");
+        Integer version = request.option("version") == null ? null : Numbers.intOption(request, "version");
+        int from = request.option("from") == null ? 0 : Numbers.intOption(request, "from");
         return identified(request, Command.RESTORE_DENIED, (tx, caller) -> {
             if (tx.findFile(caller.id(), name).isEmpty()) {
                 return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_FILE);
@@ -341,7 +341,7 @@ final class BackupService {
         String name = FileNames.decode(request.field(0), rq);
         boolean ok = request.command() == Command.RESTORE_OK;
         String reason = ok ? null : request.field(1);
-        int version = (int) Numbers.option(request, "version");
+        int version = Numbers.intOption(request, "version");
         return once(request, sender, Command.ACK_DENIED, (tx, caller) -> {
             Optional<VersionRow> v = tx.version(caller.id(), name, version);
             if (v.isEmpty()) {

@@ -45,6 +45,10 @@ class BackupRefusalTest {
             assertEquals(Command.ERROR, hostile.command());
             assertEquals("Bad-file-name", hostile.field(0));
             assertEquals("Bad-file-name", probe.call("BACKUP_REQ 12 %2Fetc%2Fpasswd 10 -").field(0));
+            // 2^32 + 1 must not wrap around to version 1.
+            Message huge = probe.call("RESTORE_REQ 13 f.txt version=4294967297 token=" + "ab".repeat(32));
+            assertEquals(Command.ERROR, huge.command());
+            assertEquals("Bad-number", huge.field(0));
         }
     }
 
