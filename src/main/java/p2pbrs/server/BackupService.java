@@ -55,6 +55,9 @@ final class BackupService {
         String name = FileNames.decode(wireName, rq);
         long size = Numbers.parseLong(request.field(1), rq);
         String checksum = "-".equals(request.field(2)) ? null : Numbers.checksum(request.field(2), rq);
+        if ((size + config.chunkSize() - 1) / config.chunkSize() > Integer.MAX_VALUE) {
+            throw new MalformedMessageException(rq, Reason.BAD_NUMBER, "a file of " + size + " bytes has too many chunks");
+        }
         return once(request, sender, Command.BACKUP_DENIED, (tx, caller) -> {
             if (!caller.peer().info().role().owns()) {
                 return Message.of(Command.BACKUP_DENIED, rq, Reason.NOT_AN_OWNER);
