@@ -42,14 +42,13 @@ public final class Peer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Registration registration;
     private final ChunkServer chunkServer;
-    private final ChunkStore chunkStore;
     private final StoreAckReporter acks;
     private final Progress.Factory progress;
     private boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
                  ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
-                 ChunkStore chunkStore, StoreAckReporter acks, PrintStream out) {
+                 StoreAckReporter acks, PrintStream out) {
         this.config = config;
         this.database = database;
         this.endpoint = endpoint;
@@ -57,7 +56,6 @@ public final class Peer implements AutoCloseable {
         this.timer = timer;
         this.registration = registration;
         this.chunkServer = chunkServer;
-        this.chunkStore = chunkStore;
         this.acks = acks;
         // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
         boolean bars = !config.quiet() && System.console() != null;
@@ -95,8 +93,7 @@ public final class Peer implements AutoCloseable {
             endpoint.start();
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
-            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, chunkStore, acks,
-                    out);
+            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, out);
             registration.register(config.ip(), endpoint.port(), tcp.getLocalPort());
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
@@ -179,11 +176,6 @@ public final class Peer implements AutoCloseable {
             }
         }
         throw new PeerException("the server's list did not end after " + MAX_LIST_PAGES + " pages");
-    }
-
-    /** Bytes of chunk files this peer holds for others. */
-    public long storedBytes() {
-        return chunkStore.used();
     }
 
     @Override

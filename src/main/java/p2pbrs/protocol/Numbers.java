@@ -50,8 +50,4 @@ public final class Numbers {
         }
         return text;
     }
-
-    public static boolean isChecksum(String text) {
-        return text != null && SHA256_HEX.matcher(text).matches();
-    }
 }

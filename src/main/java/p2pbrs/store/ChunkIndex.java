@@ -52,13 +52,4 @@ public final class ChunkIndex {
                 .fetchOne(0, BigDecimal.class);
         return sum == null ? 0 : sum.longValue();
     }
-
-    public int count() {
-        return database.dsl().fetchCount(CHUNK);
-    }
-
-    /** Whether any row still points at this chunk file. */
-    public boolean references(String checksum) {
-        return database.dsl().fetchExists(CHUNK, CHUNK.CHECKSUM.eq(checksum));
-    }
 }
