@@ -5,82 +5,349 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.security.Permission;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
-/** Names, sizes, addresses, ports, lists and file names. */
+/** Ports, IP literals, roles, checksums and file names. */
 class FieldsTest {
-    @Test
-    void sizesArePowersOf1024WhateverTheCase() {
-        assertEquals(1L << 30, Sizes.parse("1024MB"));
-        assertEquals(1L << 30, Sizes.parse("1gib"));
-        assertEquals(1L << 30, Sizes.parse("1GB"));
-        assertEquals(5L << 40, Sizes.parse("5TiB"));
-        assertEquals(4096, Sizes.parse("4KB"));
-        assertEquals(17, Sizes.parse("17"));
-        assertEquals(17, Sizes.parse("17b"));
+    private static void assertBadPort(String text) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Fields.port(text, "4"),
+                "'" + text + "'");
+        assertEquals(Reason.BAD_PORT, e.reason());
+        assertEquals("4", e.rq());
     }
 
-    @Test
-    void sizesRefuseJunkAndOverflow() {
-        for (String bad : List.of("", "MB", "1.5GB", "-1", "1 GB", "1PB", "99999999999TB", "99999999999999999999")) {
-            assertThrows(IllegalArgumentException.class, () -> Sizes.parse(bad), bad);
+    private static void assertBadAddress(String text) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> Fields.ipLiteral(text, "6"), "'" + text + "'");
+        assertEquals(Reason.BAD_ADDRESS, e.reason());
+        assertEquals("6", e.rq());
+    }
+
+    /**
+     * The host names the calling thread asked the resolver for while running the action.
+     * Java 17 calls SecurityManager.checkConnect(host, -1) before every name lookup.
+     */
+    @SuppressWarnings("removal")
+    private static List<String> lookupsDuring(Executable action) throws Throwable {
+        List<String> lookups = Collections.synchronizedList(new ArrayList<>());
+        Thread caller = Thread.currentThread();
+        SecurityManager previous = System.getSecurityManager();
+        try {
+            System.setSecurityManager(new SecurityManager() {
+                @Override
+                public void checkPermission(Permission perm) {
+                }
+
+                @Override
+                public void checkPermission(Permission perm, Object context) {
+                }
+
+                @Override
+                public void checkConnect(String host, int port) {
+                    if (port == -1 && Thread.currentThread() == caller) {
+                        lookups.add(host);
+                    }
+                }
+            });
+        } catch (UnsupportedOperationException e) {
+            Assumptions.abort("this JVM cannot install a SecurityManager to watch name lookups");
         }
-    }
-
-    @Test
-    void peerNames() {
-        assertTrue(PeerNames.isValid("a"));
-        assertTrue(PeerNames.isValid("Node-1.b_c"));
-        assertTrue(PeerNames.isValid("x".repeat(64)));
-        assertFalse(PeerNames.isValid("x".repeat(65)));
-        assertFalse(PeerNames.isValid("-a"));
-        assertFalse(PeerNames.isValid(".a"));
-        assertFalse(PeerNames.isValid("a b"));
-        assertFalse(PeerNames.isValid("é"));
-        assertFalse(PeerNames.isValid(""));
-        assertEquals(PeerNames.key("Alice"), PeerNames.key("aLiCe"));
-    }
-
-    @Test
-    void addressesAreLiteralsOnly() throws Exception {
-        assertEquals("192.168.1.10", Fields.ipLiteral("192.168.1.10", "1"));
-        assertEquals("0:0:0:0:0:0:0:1", Fields.ipLiteral("::1", "1"));
-        assertEquals("0:0:0:0:0:0:0:1", Fields.ipLiteral("[::1]", "1"));
-        for (String bad : List.of("localhost", "256.1.1.1", "1.2.3", "example.com", "1.2.3.4.5", "::g")) {
-            MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Fields.ipLiteral(bad, "9"));
-            assertEquals(Reason.BAD_ADDRESS, e.reason(), bad);
+        try {
+            action.execute();
+        } finally {
+            System.setSecurityManager(previous);
         }
+        return lookups;
     }
 
+    // ---- ports ----
+
     @Test
-    void ports() throws Exception {
+    void acceptsLowestPort() throws Exception {
         assertEquals(1, Fields.port("1", "1"));
+    }
+
+    @Test
+    void acceptsHighestPort() throws Exception {
         assertEquals(65535, Fields.port("65535", "1"));
-        for (String bad : List.of("0", "65536", "-1", "abc", "123456", "")) {
-            assertThrows(MalformedMessageException.class, () -> Fields.port(bad, "1"), bad);
-        }
     }
 
     @Test
-    void peerEntriesRoundTripWithIpv6InBrackets() throws Exception {
-        PeerEntry v6 = new PeerEntry("n1", Role.STORAGE, "2001:db8:0:0:0:0:0:1", 5000, 6000, 1L << 30, "ALIVE");
-        assertEquals("n1:STORAGE:[2001:db8:0:0:0:0:0:1]:5000:6000:1073741824:ALIVE", v6.encode());
-        assertEquals(v6, PeerEntry.parse(v6.encode(), "1"));
-        PeerEntry v4 = new PeerEntry("n2", Role.OWNER, "10.0.0.1", 1, 2, 3, "STALE");
-        assertEquals(v4, PeerEntry.parse(v4.encode(), "1"));
-        assertThrows(MalformedMessageException.class, () -> PeerEntry.parse("n1:BOTH:10.0.0.1:1:2", "1"));
+    void acceptsCoursePorts() throws Exception {
+        assertEquals(5001, Fields.port("5001", "1"));
+        assertEquals(6001, Fields.port("6001", "1"));
     }
 
     @Test
-    void wireLists() throws Exception {
-        assertEquals(List.of(), WireList.parse("[]", "1"));
-        assertEquals(List.of("a", "b"), WireList.parse("[a,b]", "1"));
-        assertEquals("[a,b]", WireList.format(List.of("a", "b")));
-        for (String bad : List.of("a,b", "[a,,b]", "[", "[a,]")) {
-            assertThrows(MalformedMessageException.class, () -> WireList.parse(bad, "1"), bad);
-        }
+    void rejectsPortZero() {
+        assertBadPort("0");
     }
+
+    @Test
+    void rejectsPortOfZeros() {
+        assertBadPort("00000");
+    }
+
+    @Test
+    void rejectsPortAbove65535() {
+        assertBadPort("65536");
+    }
+
+    @Test
+    void rejectsSixDigitPort() {
+        assertBadPort("123456");
+    }
+
+    @Test
+    void rejectsNegativePort() {
+        assertBadPort("-1");
+    }
+
+    @Test
+    void rejectsPlusSignedPort() {
+        assertBadPort("+80");
+    }
+
+    @Test
+    void rejectsPortWithLetters() {
+        assertBadPort("80a");
+    }
+
+    @Test
+    void rejectsEmptyPort() {
+        assertBadPort("");
+    }
+
+    @Test
+    void rejectsNonAsciiDigitPort() {
+        assertBadPort("\u0668\u0660");
+    }
+
+    // ---- IP literals ----
+
+    @Test
+    void acceptsCourseIpv4Address() throws Exception {
+        assertEquals("192.168.1.10", Fields.ipLiteral("192.168.1.10", "1"));
+    }
+
+    @Test
+    void acceptsIpv4Extremes() throws Exception {
+        assertEquals("0.0.0.0", Fields.ipLiteral("0.0.0.0", "1"));
+        assertEquals("255.255.255.255", Fields.ipLiteral("255.255.255.255", "1"));
+    }
+
+    @Test
+    void acceptsIpv6LoopbackInCanonicalForm() throws Exception {
+        assertEquals("0:0:0:0:0:0:0:1", Fields.ipLiteral("::1", "1"));
+    }
+
+    @Test
+    void acceptsBracketedIpv6() throws Exception {
+        assertEquals("0:0:0:0:0:0:0:1", Fields.ipLiteral("[::1]", "1"));
+    }
+
+    @Test
+    void canonicalIpv6IsLowerCase() throws Exception {
+        assertEquals("2001:db8:0:0:0:0:0:1", Fields.ipLiteral("2001:DB8::1", "1"));
+    }
+
+    @Test
+    void acceptsLongestIpv6Text() throws Exception {
+        assertEquals("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+                Fields.ipLiteral("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", "1"));
+    }
+
+    @Test
+    void rejectsLocalhost() {
+        assertBadAddress("localhost");
+    }
+
+    @Test
+    void rejectsDomainName() {
+        assertBadAddress("example.com");
+    }
+
+    @Test
+    void rejectsHostNameMadeOfHexLetters() {
+        assertBadAddress("cafe");
+    }
+
+    @Test
+    void rejectsIpv4OctetAbove255() {
+        assertBadAddress("256.1.1.1");
+    }
+
+    @Test
+    void rejectsIpv4WithThreeParts() {
+        assertBadAddress("1.2.3");
+    }
+
+    @Test
+    void rejectsIpv4WithFiveParts() {
+        assertBadAddress("1.2.3.4.5");
+    }
+
+    @Test
+    void rejectsIpv4WithLeadingZeroOctet() {
+        assertBadAddress("010.0.0.1");
+    }
+
+    @Test
+    void rejectsIpv4WithTrailingDot() {
+        assertBadAddress("1.2.3.4.");
+    }
+
+    @Test
+    void rejectsIpv4AsOneDecimalNumber() {
+        assertBadAddress("3232235786");
+    }
+
+    @Test
+    void rejectsIpv4InHex() {
+        assertBadAddress("0xC0A8010A");
+    }
+
+    @Test
+    void rejectsIpv4WithPort() {
+        assertBadAddress("1.2.3.4:80");
+    }
+
+    @Test
+    void rejectsEmptyAddress() {
+        assertBadAddress("");
+    }
+
+    @Test
+    void rejectsEmptyBrackets() {
+        assertBadAddress("[]");
+    }
+
+    @Test
+    void rejectsIpv6WithNonHexDigit() {
+        assertBadAddress("::g");
+    }
+
+    @Test
+    void rejectsIpv6WithTooManyGroups() {
+        assertBadAddress("1:2:3:4:5:6:7:8:9");
+    }
+
+    @Test
+    void rejectsIpv6WithTwoDoubleColons() {
+        assertBadAddress("1::2::3");
+    }
+
+    @Test
+    void rejectsIpv6WithZoneId() {
+        assertBadAddress("fe80::1%eth0");
+    }
+
+    @Test
+    void rejectsUnclosedBracket() {
+        assertBadAddress("[::1");
+    }
+
+    @Test
+    void rejectsHexWordWithColon() {
+        assertBadAddress("abc:");
+    }
+
+    @Test
+    void rejectedHostNamesAreNeverLookedUp() throws Throwable {
+        List<String> lookups = lookupsDuring(() -> {
+            for (String text : List.of("localhost", "example.com", "cafe", "1.2.3", "3232235786", "abc:", "1:2")) {
+                assertBadAddress(text);
+            }
+        });
+        assertEquals(List.of(), lookups);
+    }
+
+    @Disabled("bug: Fields.ipLiteral lets a text that starts with '.' and contains ':' (e.g. \".:\", \".::1\", "
+            + "\"[.::1]\") through its IPv6 pre-check; InetAddress.getByName treats it as a host name and asks the "
+            + "resolver (a DNS lookup on the server thread for \"REGISTER 1 A BOTH .: 1 2 3\") before it fails")
+    @Test
+    void rejectsLeadingDotWithoutLookingItUp() throws Throwable {
+        List<String> lookups = lookupsDuring(() -> {
+            assertBadAddress(".:");
+            assertBadAddress(".::1");
+            assertBadAddress("[.::1]");
+        });
+        assertEquals(List.of(), lookups);
+    }
+
+    // ---- roles ----
+
+    @Test
+    void parsesEveryRoleAsWritten() throws Exception {
+        assertEquals(Role.OWNER, Role.parse("OWNER", "1"));
+        assertEquals(Role.STORAGE, Role.parse("STORAGE", "1"));
+        assertEquals(Role.BOTH, Role.parse("BOTH", "1"));
+    }
+
+    @Test
+    void rejectsLowerCaseRole() {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Role.parse("both", "8"));
+        assertEquals(Reason.BAD_ROLE, e.reason());
+        assertEquals("8", e.rq());
+    }
+
+    @Test
+    void rejectsUnknownRole() {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Role.parse("ADMIN", "8"));
+        assertEquals(Reason.BAD_ROLE, e.reason());
+    }
+
+    @Test
+    void rolesSayWhetherTheyStoreAndOwn() {
+        assertTrue(Role.OWNER.owns());
+        assertFalse(Role.OWNER.stores());
+        assertTrue(Role.STORAGE.stores());
+        assertFalse(Role.STORAGE.owns());
+        assertTrue(Role.BOTH.owns());
+        assertTrue(Role.BOTH.stores());
+    }
+
+    // ---- checksums ----
+
+    @Test
+    void sha256OfAbcIsTheKnownVector() {
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Sha256.hex("abc"));
+    }
+
+    @Test
+    void sha256OfNothingIsTheKnownVector() {
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Sha256.hex(new byte[0]));
+    }
+
+    @Test
+    void sha256OfTextIsThatOfItsUtf8Bytes() {
+        assertEquals(Sha256.hex("é".getBytes(StandardCharsets.UTF_8)), Sha256.hex("é"));
+        assertEquals(Sha256.hex(new byte[] {(byte) 0xC3, (byte) 0xA9}), Sha256.hex("é"));
+    }
+
+    @Test
+    void sha256HexIsAValidChecksumField() throws Exception {
+        String hex = Sha256.hex("chunk");
+        assertEquals(hex, Numbers.checksum(hex, "1"));
+    }
+
+    @Test
+    void rejectsUpperCaseChecksum() {
+        String upper = Sha256.hex("chunk").toUpperCase(java.util.Locale.ROOT);
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> Numbers.checksum(upper, "2"));
+        assertEquals(Reason.BAD_CHECKSUM, e.reason());
+    }
+
+    // ---- file names ----
 
     @Test
     void fileNamesArePercentEncodedCanonically() throws Exception {
