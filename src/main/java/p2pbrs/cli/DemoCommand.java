@@ -55,11 +55,13 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         List<AutoCloseable> running = new ArrayList<>();
         try {
+            // The demo's own server on loopback admits its peers openly; a real server admits
+            // new peers by invitation (README, "Running a real cluster").
             MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("db/server"))
-                    .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(chunkSize));
+                    .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(chunkSize).withOpenRegistration());
             running.add(server);
             out.println("== server listening on udp " + server.udpPort() + ", chunk size " + Sizes.human(chunkSize)
-                    + ", 2 copies of each chunk");
+                    + ", 2 copies of each chunk, registration open to the demo's peers");
             WireTap.listen(out::println);
             InetSocketAddress serverAddress = new InetSocketAddress("127.0.0.1", server.udpPort());
             for (String name : List.of("S1", "S2", "S3")) {
@@ -99,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
     private static Peer startPeer(Path dir, String name, Role role, InetSocketAddress server, PrintStream out)
             throws Exception {
         return Peer.start(new PeerConfig(name, role, server, "127.0.0.1", 0, 0, 1L << 30,
-                dir.resolve("storage/" + name), dir.resolve("db/peer-" + name), null, RetryPolicy.DEFAULT,
+                dir.resolve("storage/" + name), dir.resolve("db/peer-" + name), null, null, RetryPolicy.DEFAULT,
                 dir.resolve("restored"), true, 30_000, 32), out);
     }
 

@@ -1,12 +1,14 @@
 package p2pbrs.cli;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,8 +61,16 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--db", description = "H2 database path without extension (default db/peer-<name>).")
     Path db;
 
-    @Option(names = "--token", description = "Recovery token: takes this name back, e.g. on a new machine.")
+    @Option(names = "--token", description = "Recovery token: takes this identity back, e.g. on a new machine "
+            + "(--token-file or the P2PBRS_TOKEN environment variable keep it out of the process list).")
     String token;
+
+    @Option(names = "--token-file", description = "Read the recovery token from this file.")
+    Path tokenFile;
+
+    @Option(names = "--invite", description = "Invitation code for the first registration (from the invite command "
+            + "on the server's machine).")
+    String invite;
 
     @Option(names = "--exec", description = "Run this command (repeatable, in order), stop at the first failure, then exit.")
     List<String> exec = new ArrayList<>();
@@ -134,12 +144,28 @@ final class PeerCommand implements Callable<Integer> {
             return new PeerConfig(name, role, serverAddress(), ip, udpPort, tcpPort, capacity,
                     storage != null ? storage : Path.of("storage", name),
                     db != null ? db : Path.of("db", "peer-" + name),
-                    token,
+                    recoveryToken(), invite,
                     new RetryPolicy(rpcTimeoutMs, Math.max(rpcTimeoutMs, rpcMaxTimeoutMs), rpcTries),
                     restoreDir, quiet, tcpTimeoutMs, maxConnections);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** The token from --token, --token-file or P2PBRS_TOKEN (in that order), or null. */
+    private String recoveryToken() {
+        if (token != null) {
+            return token.trim();
+        }
+        if (tokenFile != null) {
+            try {
+                return Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --token-file " + tokenFile + ": " + e.getMessage());
+            }
+        }
+        String fromEnvironment = System.getenv("P2PBRS_TOKEN");
+        return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.trim();
     }
 
     private InetSocketAddress serverAddress() {

@@ -43,12 +43,22 @@ final class ServerCommand implements Callable<Integer> {
             description = "Seconds a backup may take before its plan expires and its space is freed (default ${DEFAULT-VALUE}).")
     long planTtlSeconds;
 
+    @Option(names = "--registration", defaultValue = "invite",
+            description = "Who may register a new peer: invite (only with a code from the invite command) or open "
+                    + "(anyone who reaches the server) (default ${DEFAULT-VALUE}).")
+    String registration;
+
+    @Option(names = "--registrations-per-minute", defaultValue = "" + ServerConfig.DEFAULT_REGISTRATIONS_PER_MINUTE,
+            description = "New peers one source address may register per minute (default ${DEFAULT-VALUE}).")
+    int registrationsPerMinute;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
             config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds),
-                    chunkSize, replicas, Duration.ofSeconds(planTtlSeconds));
+                    chunkSize, replicas, Duration.ofSeconds(planTtlSeconds), registrationMode(),
+                    registrationsPerMinute);
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;
@@ -61,9 +71,20 @@ final class ServerCommand implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
+        if (config.registration() == ServerConfig.Registration.OPEN) {
+            System.err.println("WARNING registration is open: anyone who can reach this server can register peers");
+        }
         System.out.println("LISTENING udp=" + server.udpPort());
         // Serve until the JVM is asked to stop; the shutdown hook closes the server.
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    private ServerConfig.Registration registrationMode() {
+        return switch (registration.toLowerCase(java.util.Locale.ROOT)) {
+            case "invite" -> ServerConfig.Registration.INVITE;
+            case "open" -> ServerConfig.Registration.OPEN;
+            default -> throw new IllegalArgumentException("--registration is invite or open, not " + registration);
+        };
     }
 }

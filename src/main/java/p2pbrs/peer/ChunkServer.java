@@ -21,10 +21,10 @@ import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Numbers;
-import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Placement;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Tickets;
+import p2pbrs.protocol.Tokens;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.IndexedChunk;
 import p2pbrs.transport.DaemonThreads;
@@ -182,7 +182,7 @@ final class ChunkServer implements AutoCloseable {
         int idx = Numbers.parseInt(m.field(1), rq);
         long size = Numbers.parseLong(m.field(2), rq);
         String checksum = Numbers.checksum(m.field(3), rq);
-        String owner = PeerNames.check(m.option("owner"), rq);
+        String owner = Tokens.publicId(m.option("owner"), rq);
         int version = Numbers.intOption(m, "version");
         long fileSize = Numbers.option(m, "file_size");
         long chunkSize = Numbers.option(m, "chunk_size");
@@ -226,7 +226,7 @@ final class ChunkServer implements AutoCloseable {
         try {
             String name = FileNames.decode(wireName, rq);
             int idx = Numbers.parseInt(idxText, rq);
-            String owner = PeerNames.check(m.option("owner"), rq);
+            String owner = Tokens.publicId(m.option("owner"), rq);
             int version = Numbers.intOption(m, "version");
             long expires = Numbers.option(m, "expires");
             String key = ticketKey.get();

@@ -94,7 +94,8 @@ public final class Peer implements AutoCloseable {
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
             Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, out);
-            registration.register(config.ip(), endpoint.port(), tcp.getLocalPort());
+            registration.register(config.ip(), endpoint.port(), tcp.getLocalPort(),
+                    offeredCapacity(config, chunkStore));
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
             if (acks != null) {
@@ -103,6 +104,24 @@ public final class Peer implements AutoCloseable {
             closeQuietly(endpoint, tcp, timer, database);
             throw e;
         }
+    }
+
+    /**
+     * What a storage peer offers: never more than its disk can hold (what it already stores
+     * plus the free space), so that the server plans no chunk the disk cannot take.
+     */
+    private static long offeredCapacity(PeerConfig config, ChunkStore store) throws IOException {
+        if (!config.role().stores()) {
+            return config.capacity();
+        }
+        long disk = store.used() + Files.getFileStore(config.storageDir()).getUsableSpace();
+        if (config.capacity() > disk) {
+            LOG.warn("--capacity {} is more than the disk under {} can hold; offering {}",
+                    p2pbrs.protocol.Sizes.human(config.capacity()), config.storageDir(),
+                    p2pbrs.protocol.Sizes.human(disk));
+            return disk;
+        }
+        return config.capacity();
     }
 
     public String name() {
@@ -132,12 +151,13 @@ public final class Peer implements AutoCloseable {
 
     /** Backs a file up under its base name. */
     public BackupResult backup(java.nio.file.Path file) throws PeerException {
-        return new BackupJob(registration, config.name(), config.tcpTimeoutMillis(), progress).run(file);
+        return new BackupJob(registration, registration.publicId(), config.tcpTimeoutMillis(), progress).run(file);
     }
 
     /** Restores the newest complete version (version null) or the given one into the restore dir. */
     public RestoreResult restore(String fileName, Integer version) throws PeerException {
-        return new RestoreJob(registration, config.name(), config.restoreDir(), config.tcpTimeoutMillis(), progress)
+        return new RestoreJob(registration, registration.publicId(), config.restoreDir(), config.tcpTimeoutMillis(),
+                progress)
                 .run(fileName, version);
     }
 

@@ -4,20 +4,22 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Role;
+import p2pbrs.protocol.Tokens;
 import p2pbrs.transport.RetryPolicy;
 
 /**
  * Everything a peer is started with, checked once here.
  *
  * @param token            a recovery token to take the name back with, or null to use the stored one
+ * @param invite           an invitation code for the first registration, or null
  * @param restoreDir       where restores are written
  * @param quiet            no progress bars
  * @param tcpTimeoutMillis how long a chunk connection may stall before it is dropped
  * @param maxConnections   chunk connections a storage peer serves at once
  */
 public record PeerConfig(String name, Role role, InetSocketAddress server, String ip, int udpPort, int tcpPort,
-                         long capacity, Path storageDir, Path db, String token, RetryPolicy retry, Path restoreDir,
-                         boolean quiet, int tcpTimeoutMillis, int maxConnections) {
+                         long capacity, Path storageDir, Path db, String token, String invite, RetryPolicy retry,
+                         Path restoreDir, boolean quiet, int tcpTimeoutMillis, int maxConnections) {
     public PeerConfig {
         if (!PeerNames.isValid(name)) {
             throw new IllegalArgumentException("bad peer name '" + name
@@ -34,6 +36,12 @@ public record PeerConfig(String name, Role role, InetSocketAddress server, Strin
         }
         if (tcpTimeoutMillis < 1 || maxConnections < 1) {
             throw new IllegalArgumentException("--tcp-timeout-ms and --max-connections must be at least 1");
+        }
+        if (token != null && !Tokens.wellFormed(token)) {
+            throw new IllegalArgumentException("a token is 64 to 128 lowercase hex digits, as the peer printed it");
+        }
+        if (invite != null && !Tokens.wellFormedInvite(invite)) {
+            throw new IllegalArgumentException("an invitation code is 32 lowercase hex digits, as `invite` printed it");
         }
         restoreDir = restoreDir.toAbsolutePath().normalize();
     }

@@ -2,14 +2,18 @@ package p2pbrs.peer;
 
 import java.io.PrintStream;
 import p2pbrs.protocol.Command;
+import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Sizes;
 import p2pbrs.protocol.Tickets;
+import p2pbrs.protocol.Tokens;
 import p2pbrs.store.IdentityStore;
 
 /**
- * The peer's identity at the server: registers (with its stored or given token, so that
- * a restart or a new machine keeps the name), de-registers, and signs requests.
+ * The peer's identity at the server. The peer makes its own token at its first
+ * registration and keeps it in its database (a given {@code --token} takes an identity
+ * back on a new machine); the server never sends it. Registers, de-registers, and signs
+ * requests with the token.
  */
 final class Registration {
     private final PeerConfig config;
@@ -17,6 +21,7 @@ final class Registration {
     private final IdentityStore identity;
     private final PrintStream out;
     private volatile String token;
+    private volatile String publicId;
     private volatile boolean registered;
 
     Registration(PeerConfig config, ServerLink link, IdentityStore identity, PrintStream out) {
@@ -27,31 +32,39 @@ final class Registration {
         this.token = config.token() != null ? config.token() : identity.token(config.name()).orElse(null);
     }
 
-    void register(String ip, int udpPort, int tcpPort) throws PeerException {
+    /** Registers (or re-registers) this peer, offering this capacity. */
+    void register(String ip, int udpPort, int tcpPort, long capacity) throws PeerException {
+        if (token == null) {
+            token = Tokens.generate();
+        }
+        // Stored before the server can know it: the token is the only key to this identity.
+        identity.save(config.name(), token, link.describe());
         Message request = Message.of(Command.REGISTER, link.nextRq(), config.name(), config.role().name(), ip,
-                Integer.toString(udpPort), Integer.toString(tcpPort), config.capacity() + "B");
-        if (token != null) {
-            request = request.withOption("token", token);
+                Integer.toString(udpPort), Integer.toString(tcpPort), capacity + "B").withOption("token", token);
+        if (config.invite() != null) {
+            request = request.withOption("invite", config.invite());
         }
         Message reply = link.call(request);
         if (reply.command() != Command.REGISTERED) {
             throw new PeerException("registration of " + config.name() + " refused: " + reason(reply));
         }
-        String granted = reply.option("token");
-        if (granted == null) {
-            throw new PeerException("the server registered " + config.name() + " but sent no token");
+        try {
+            publicId = Tokens.publicId(reply.option("id"), reply.rq());
+        } catch (MalformedMessageException e) {
+            throw new PeerException("the server registered " + config.name() + " but sent no valid id", e);
         }
-        // Store before anything else: the token is the only key to this name.
-        identity.save(config.name(), granted, link.describe());
-        if (!granted.equals(token)) {
-            out.println("TOKEN " + granted);
-            out.println("Keep this token safe: it is the recovery key of peer " + config.name()
-                    + " (start a peer with --token to take the name and its backups back on a new machine).");
+        if (!identity.confirmed(config.name())) {
+            identity.confirm(config.name());
+            if (config.token() == null) {
+                out.println("TOKEN " + token);
+                out.println("Keep this token safe: it is the recovery key of peer " + config.name()
+                        + " (start a peer with --token or --token-file to take the name and its backups back"
+                        + " on a new machine).");
+            }
         }
-        token = granted;
         registered = true;
         out.println("REGISTERED name=" + config.name() + " role=" + config.role() + " capacity="
-                + Sizes.human(config.capacity()));
+                + Sizes.human(capacity));
     }
 
     void deRegister() throws PeerException {
@@ -67,6 +80,12 @@ final class Registration {
     Message signed(Message request) throws PeerException {
         requireRegistered();
         return request.withOption("token", token);
+    }
+
+    /** The identity's public id, by which storage peers and tickets know it as an owner. */
+    String publicId() throws PeerException {
+        requireRegistered();
+        return publicId;
     }
 
     /** The key of the tickets the server issues for this peer, or null before registration. */

@@ -17,6 +17,11 @@ public enum Command {
     DE_REGISTERED("DE-REGISTERED", Kind.REPLY),
     DE_REGISTER_DENIED("DE-REGISTER-DENIED", Kind.REPLY, "Reason"),
 
+    // From the operator's `invite` command, on the server's machine.
+    INVITE("INVITE", Kind.REQUEST, "Role", "Expires"),
+    INVITED("INVITED", Kind.REPLY),
+    INVITE_DENIED("INVITE-DENIED", Kind.REPLY, "Reason"),
+
     LIST("LIST", Kind.REQUEST),
     LIST_OK("LIST_OK", Kind.REPLY, "Peer_List"),
     LIST_DENIED("LIST-DENIED", Kind.REPLY, "Reason"),

@@ -26,6 +26,7 @@ public final class Reason {
     public static final String BAD_FILE_NAME = "Bad-file-name";
     public static final String BAD_NUMBER = "Bad-number";
     public static final String BAD_CHECKSUM = "Bad-checksum";
+    public static final String BAD_OWNER = "Bad-owner";
 
     // Denials.
     public static final String NAME_TAKEN = "Name-taken";
@@ -42,6 +43,14 @@ public final class Reason {
     public static final String MISSING_SUMS = "Missing-sums";
     public static final String AWAITING_ACKS = "Awaiting-acks";
     public static final String CHECKSUM_MISMATCH = "Checksum-mismatch";
+    public static final String TOKEN_IN_USE = "Token-in-use";
+    public static final String INVITE_REQUIRED = "Invite-required";
+    public static final String INVITE_UNKNOWN = "Invite-unknown";
+    public static final String INVITE_USED = "Invite-used";
+    public static final String INVITE_EXPIRED = "Invite-expired";
+    public static final String INVITE_ROLE = "Invite-role";
+    public static final String RATE_LIMITED = "Rate-limited";
+    public static final String BAD_AUTH = "Bad-auth";
 
     // TCP chunk transfer (CHUNK_ERROR).
     public static final String BAD_TICKET = "Bad-ticket";

@@ -1,19 +1,16 @@
 package p2pbrs.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Tickets let a storage peer accept only chunks the server planned for it, and hand
  * chunks only to their owner, without asking the server per chunk. A ticket is an
  * HMAC-SHA256 (first 128 bits, hex) over what it allows and until when, keyed with a
  * secret the server shares with that storage peer: HMAC-SHA256(token, "p2pbrs ticket key").
- * The server derives the key when the peer registers with its token and keeps it with the
- * token hash; the peer derives it from its token. docs/protocol.md, "Tickets".
+ * The server derives the key when the peer registers with its token and keeps it sealed
+ * beside the token hash; the peer derives it from its token. A ticket names its owner by
+ * public id, never by name. docs/protocol.md, "Tickets".
  */
 public final class Tickets {
     private static final String KEY_LABEL = "p2pbrs ticket key";
@@ -24,7 +21,7 @@ public final class Tickets {
 
     /** The ticket key shared by the server and the peer holding this token. */
     public static String keyFor(String token) {
-        return HexFormat.of().formatHex(hmac(token.getBytes(StandardCharsets.UTF_8), KEY_LABEL));
+        return Hmac.hex(token.getBytes(StandardCharsets.UTF_8), KEY_LABEL);
     }
 
     /** Allows storing the chunks the placement gives to this slot of this backup. */
@@ -42,22 +39,10 @@ public final class Tickets {
 
     /** Constant-time comparison, so a forger learns nothing from timing. */
     public static boolean same(String expected, String given) {
-        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                given.getBytes(StandardCharsets.US_ASCII));
+        return Hmac.same(expected, given);
     }
 
     private static String ticket(String keyHex, String text) {
-        byte[] mac = hmac(HexFormat.of().parseHex(keyHex), text);
-        return HexFormat.of().formatHex(mac).substring(0, TICKET_HEX);
-    }
-
-    private static byte[] hmac(byte[] key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java runtime has HmacSHA256", e);
-        }
+        return Hmac.hex(HexFormat.of().parseHex(keyHex), text).substring(0, TICKET_HEX);
     }
 }

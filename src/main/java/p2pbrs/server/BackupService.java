@@ -16,7 +16,7 @@ import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Numbers;
-import p2pbrs.protocol.PeerNames;
+import p2pbrs.protocol.Tokens;
 import p2pbrs.protocol.Placement;
 import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Reason;
@@ -42,11 +42,13 @@ final class BackupService {
     private final BackupStore store;
     private final ServerConfig config;
     private final Clock clock;
+    private final ServerKeys keys;
 
-    BackupService(BackupStore store, ServerConfig config, Clock clock) {
+    BackupService(BackupStore store, ServerConfig config, Clock clock, ServerKeys keys) {
         this.store = store;
         this.config = config;
         this.clock = clock;
+        this.keys = keys;
     }
 
     Message backupRequest(Message request, String sender) throws MalformedMessageException {
@@ -70,7 +72,7 @@ final class BackupService {
                     .thenComparing(StorageCandidate::name));
             OffsetDateTime now = now();
             OffsetDateTime expires = now.plus(config.planTtl());
-            Plan plan = choose(candidates, size, rq, wireName, caller.peer().info().name(), expires);
+            Plan plan = choose(candidates, size, rq, wireName, caller.peer().publicId(), expires);
             if (plan == null) {
                 return Message.of(Command.BACKUP_DENIED, rq, Reason.NO_CAPACITY);
             }
@@ -80,7 +82,7 @@ final class BackupService {
             for (int slot = 0; slot < plan.peers.size(); slot++) {
                 tx.addPlanPeer(version.id(), slot, plan.peers.get(slot).peerId(), plan.placement.bytesFor(slot));
             }
-            Message reply = planMessage(rq, wireName, caller.peer().info().name(), version.version(), plan, expires);
+            Message reply = planMessage(rq, wireName, caller.peer().publicId(), version.version(), plan, expires);
             return RequestLog.record(tx.registry(), sender, request, reply, now);
         });
     }
@@ -128,7 +130,8 @@ final class BackupService {
         List<String> entries = new ArrayList<>();
         for (int slot = 0; slot < plan.peers.size(); slot++) {
             StorageCandidate p = plan.peers.get(slot);
-            String ticket = Tickets.store(p.ticketKey(), owner, wireName, version, plan.placement, slot, expiresEpoch);
+            String ticket = Tickets.store(keys.open(p.sealedTicketKey()), owner, wireName, version, plan.placement, slot,
+                    expiresEpoch);
             entries.add(new PlanPeer(p.name(), p.ip(), p.tcpPort(), ticket).encode());
         }
         return Message.of(Command.BACKUP_PLAN, rq, wireName, WireList.format(entries),
@@ -184,12 +187,12 @@ final class BackupService {
         String rq = request.rq();
         String name = FileNames.decode(request.field(0), rq);
         int idx = Numbers.parseInt(request.field(1), rq);
-        String ownerName = PeerNames.check(request.option("owner"), rq);
+        String ownerId = Tokens.publicId(request.option("owner"), rq);
         int version = Numbers.intOption(request, "version");
         long size = Numbers.option(request, "size");
         String checksum = Numbers.checksum(request.option("checksum"), rq);
         return once(request, sender, Command.ACK_DENIED, (tx, caller) -> {
-            Optional<RegisteredPeer> owner = tx.registry().activeByName(ownerName);
+            Optional<RegisteredPeer> owner = tx.registry().byPublicId(ownerId);
             Optional<VersionRow> v = owner.flatMap(o -> tx.version(o.id(), name, version));
             if (v.isEmpty() || VersionRow.EXPIRED.equals(v.get().state())) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
@@ -276,7 +279,7 @@ final class BackupService {
             if (v.isEmpty()) {
                 return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
-            return restorePage(tx, rq, wireName, caller.peer().info().name(), v.get(), from);
+            return restorePage(tx, rq, wireName, caller.peer().publicId(), v.get(), from);
         });
     }
 
@@ -304,7 +307,8 @@ final class BackupService {
                     if (index == null) {
                         index = triedPeers.size();
                         triedIndex.put(holder.peerId(), index);
-                        String ticket = Tickets.fetch(holder.ticketKey(), owner, wireName, row.version(), expires);
+                        String ticket = Tickets.fetch(keys.open(holder.sealedTicketKey()), owner, wireName,
+                                row.version(), expires);
                         triedPeers.add(new PlanPeer(holder.name(), holder.ip(), holder.tcpPort(), ticket).encode());
                     }
                     where.add(Integer.toString(index));

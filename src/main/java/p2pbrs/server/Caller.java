@@ -3,6 +3,7 @@ package p2pbrs.server;
 import java.util.Optional;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Tokens;
 import p2pbrs.store.RegisteredPeer;
 import p2pbrs.store.RegistryTx;
 

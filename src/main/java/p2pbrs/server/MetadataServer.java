@@ -1,7 +1,7 @@
 package p2pbrs.server;
 
 import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,14 +28,15 @@ public final class MetadataServer implements AutoCloseable {
     }
 
     /** Opens the database (migrating it) and starts serving; returns when ready. */
-    public static MetadataServer start(ServerConfig config) throws SocketException {
+    public static MetadataServer start(ServerConfig config) throws IOException {
         Clock clock = Clock.systemUTC();
+        ServerKeys keys = ServerKeys.loadOrCreate(config.db());
         Database database = Database.open(config.db(), Database.Kind.SERVER, config.workers() + 2);
         try {
             RegistryStore registry = new RegistryStore(database);
             BackupStore backups = new BackupStore(database);
-            RequestDispatcher dispatcher = new RequestDispatcher(new RegistryService(registry, clock),
-                    new BackupService(backups, config, clock));
+            RequestDispatcher dispatcher = new RequestDispatcher(new RegistryService(registry, clock, keys, config),
+                    new BackupService(backups, config, clock, keys));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             dispatcher.attach(endpoint);
@@ -47,9 +48,10 @@ public final class MetadataServer implements AutoCloseable {
             long expiryPeriod = Math.max(1, Math.min(30, config.planTtl().toSeconds() / 4));
             background.scheduleAtFixedRate(new PlanExpirer(backups, clock), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
+            ServerAccess.write(config.db(), config.bindAddress(), endpoint.port());
             endpoint.start();
             return new MetadataServer(database, endpoint, background, registry);
-        } catch (SocketException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
         }

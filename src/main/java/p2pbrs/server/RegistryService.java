@@ -4,12 +4,16 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Fields;
+import p2pbrs.protocol.Hmac;
 import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerEntry;
 import p2pbrs.protocol.PeerNames;
@@ -17,14 +21,16 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Role;
 import p2pbrs.protocol.Sizes;
 import p2pbrs.protocol.Tickets;
+import p2pbrs.protocol.Tokens;
 import p2pbrs.protocol.WireList;
+import p2pbrs.store.Invitation;
 import p2pbrs.store.PeerInfo;
 import p2pbrs.store.RegisteredPeer;
 import p2pbrs.store.RegistryStore;
 import p2pbrs.store.RegistryTx;
 
 /**
- * REGISTER, DE-REGISTER and LIST. Every reply that acknowledges a change is logged in the
+ * REGISTER, DE-REGISTER, LIST and INVITE. Every reply that acknowledges a change is logged in the
  * change's own transaction, so a retransmission gets the same reply, even after a crash.
  */
 final class RegistryService {
@@ -34,12 +40,24 @@ final class RegistryService {
 
     private final RegistryStore store;
     private final Clock clock;
+    private final ServerKeys keys;
+    private final ServerConfig.Registration mode;
+    private final RegistrationLimiter limiter;
 
-    RegistryService(RegistryStore store, Clock clock) {
+    RegistryService(RegistryStore store, Clock clock, ServerKeys keys, ServerConfig config) {
         this.store = store;
         this.clock = clock;
+        this.keys = keys;
+        this.mode = config.registration();
+        this.limiter = new RegistrationLimiter(config.registrationsPerMinute());
     }
 
+    /**
+     * REGISTER: the token is the identity. A name bound to an identity is re-bound by that
+     * identity's token only; a known token under a free name renames its de-registered
+     * identity; an unknown token under a free name is a new identity, admitted by invite
+     * (or openly) at a bounded pace per address. docs/protocol.md, "Identity".
+     */
     Message register(Message request, String sender) throws MalformedMessageException {
         String rq = request.rq();
         PeerInfo info = new PeerInfo(
@@ -50,34 +68,112 @@ final class RegistryService {
                 Fields.port(request.field(4), rq),
                 Sizes.parse(request.field(5), rq));
         String token = request.option("token");
+        if (token == null) {
+            return Message.of(Command.REGISTER_DENIED, rq, Reason.MISSING_TOKEN);
+        }
+        if (!Tokens.wellFormed(token)) {
+            return Message.of(Command.REGISTER_DENIED, rq, Reason.BAD_TOKEN);
+        }
+        String tokenHash = Tokens.hash(token);
+        String sealedTicketKey = keys.seal(Tickets.keyFor(token));
+        String invite = request.option("invite");
         return store.transaction(tx -> {
             Optional<Message> logged = RequestLog.replay(tx, sender, request);
             if (logged.isPresent()) {
                 return logged.get();
             }
             OffsetDateTime now = now();
-            Optional<RegisteredPeer> holder = tx.activeByName(info.name());
-            String replyToken;
-            if (holder.isPresent()) {
-                if (!Tokens.wellFormed(token) || !tx.tokenMatches(holder.get().id(), Tokens.hash(token))) {
+            Optional<RegisteredPeer> bound = tx.boundToName(info.name());
+            RegisteredPeer identity;
+            if (bound.isPresent()) {
+                if (!tx.tokenMatches(bound.get().id(), tokenHash)) {
                     return Message.of(Command.REGISTER_DENIED, rq, Reason.NAME_TAKEN);
                 }
-                tx.rebind(holder.get().id(), info, now);
-                replyToken = token;
+                identity = bound.get();
+                tx.rebind(identity.id(), info, now);
             } else {
-                Optional<RegisteredPeer> returning = Tokens.wellFormed(token)
-                        ? tx.goneByNameAndTokenHash(info.name(), Tokens.hash(token))
-                        : Optional.empty();
-                if (returning.isPresent()) {
-                    tx.revive(returning.get().id(), info, now);
-                    replyToken = token;
+                Optional<RegisteredPeer> known = tx.byTokenHash(tokenHash);
+                if (known.isPresent()) {
+                    if (!known.get().gone()) {
+                        // Registered under another name: one identity, one name at a time.
+                        return Message.of(Command.REGISTER_DENIED, rq, Reason.TOKEN_IN_USE);
+                    }
+                    identity = known.get();
+                    tx.rebind(identity.id(), info, now);
                 } else {
-                    replyToken = Tokens.generate();
-                    tx.insert(info, Tokens.hash(replyToken), Tickets.keyFor(replyToken), now);
+                    String refusal = admit(tx, info, invite, sender, now);
+                    if (refusal != null) {
+                        return Message.of(Command.REGISTER_DENIED, rq, refusal);
+                    }
+                    identity = tx.insert(info, Tokens.newPublicId(), tokenHash, sealedTicketKey, now);
+                    if (mode == ServerConfig.Registration.INVITE) {
+                        tx.useInvite(tx.invite(Tokens.hash(invite)).orElseThrow().id(), identity.id(), now);
+                    }
                 }
             }
+            // Derived again from the token each time, so a key sealed under lost keys heals.
+            tx.setSealedTicketKey(identity.id(), sealedTicketKey);
             return RequestLog.record(tx, sender, request,
-                    Message.of(Command.REGISTERED, rq).withOption("token", replyToken), now);
+                    Message.of(Command.REGISTERED, rq).withOption("id", identity.publicId()), now);
+        });
+    }
+
+    /** Why a new identity may not register now, or null when it may. */
+    private String admit(RegistryTx tx, PeerInfo info, String invite, String sender, OffsetDateTime now) {
+        if (mode == ServerConfig.Registration.INVITE) {
+            if (invite == null) {
+                return Reason.INVITE_REQUIRED;
+            }
+            Optional<Invitation> found = Tokens.wellFormedInvite(invite)
+                    ? tx.invite(Tokens.hash(invite)) : Optional.empty();
+            if (found.isEmpty()) {
+                return Reason.INVITE_UNKNOWN;
+            }
+            if (found.get().used()) {
+                return Reason.INVITE_USED;
+            }
+            if (!found.get().expiresAt().isAfter(now)) {
+                return Reason.INVITE_EXPIRED;
+            }
+            Role allowed = found.get().role();
+            if (allowed != Role.BOTH && allowed != info.role()) {
+                return Reason.INVITE_ROLE;
+            }
+        }
+        if (!limiter.tryAcquire(addressOf(sender), System.nanoTime())) {
+            return Reason.RATE_LIMITED;
+        }
+        return null;
+    }
+
+    /**
+     * INVITE, from the {@code invite} command on the server's machine: records a single-use
+     * code by its hash. The request is signed with the admin key ({@code auth=}, an HMAC of
+     * the request's text without it), which only the server's user can read.
+     */
+    Message invite(Message request, String sender) throws MalformedMessageException {
+        String rq = request.rq();
+        Role role = Role.parse(request.field(0), rq);
+        long expiresEpoch = Numbers.parseLong(request.field(1), rq);
+        String codeHash = Numbers.checksum(request.option("code_hash"), rq);
+        Map<String, String> unsigned = new LinkedHashMap<>(request.options());
+        String auth = unsigned.remove("auth");
+        String expected = keys.sign(Codec.format(new Message(request.command(), rq, request.fields(), unsigned)));
+        if (!Hmac.same(expected, auth)) {
+            return Message.of(Command.INVITE_DENIED, rq, Reason.BAD_AUTH);
+        }
+        return store.transaction(tx -> {
+            Optional<Message> logged = RequestLog.replay(tx, sender, request);
+            if (logged.isPresent()) {
+                return logged.get();
+            }
+            OffsetDateTime now = now();
+            if (tx.invite(codeHash).isPresent()) {
+                return Message.of(Command.INVITE_DENIED, rq, Reason.INVITE_USED);
+            }
+            tx.addInvite(codeHash, role.name(),
+                    OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(expiresEpoch), ZoneOffset.UTC), now);
+            return RequestLog.record(tx, sender, request, Message.of(Command.INVITED, rq), now);
         });
     }
 
@@ -90,7 +186,7 @@ final class RegistryService {
             if (logged.isPresent()) {
                 return logged.get();
             }
-            Optional<RegisteredPeer> peer = tx.activeByName(name);
+            Optional<RegisteredPeer> peer = tx.boundToName(name).filter(p -> !p.gone());
             if (peer.isEmpty()) {
                 return Message.of(Command.DE_REGISTER_DENIED, rq, Reason.UNKNOWN_NAME);
             }
@@ -101,9 +197,14 @@ final class RegistryService {
                 return Message.of(Command.DE_REGISTER_DENIED, rq, Reason.BAD_TOKEN);
             }
             OffsetDateTime now = now();
-            tx.markGone(peer.get().id(), now);
+            // The name stays the identity's while it owns backups or holds chunks.
+            tx.markGone(peer.get().id(), tx.ownsOrHolds(peer.get().id()), now);
             return RequestLog.record(tx, sender, request, Message.of(Command.DE_REGISTERED, rq), now);
         });
+    }
+
+    private static String addressOf(String sender) {
+        return sender.substring(0, sender.lastIndexOf(':'));
     }
 
     Message list(Message request) throws MalformedMessageException {

@@ -1,6 +1,8 @@
 package p2pbrs.server;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Codec;
@@ -20,12 +22,18 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
 
     private final RegistryService registry;
     private final BackupService backups;
+    private static final int STRIPES = 64;
+
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10, 10_000);
+    private final Lock[] stripes = new Lock[STRIPES];
     private volatile UdpEndpoint endpoint;
 
     RequestDispatcher(RegistryService registry, BackupService backups) {
         this.registry = registry;
         this.backups = backups;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
     }
 
     void attach(UdpEndpoint endpoint) {
@@ -54,8 +62,14 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             badInput.warn("dropped a {} from {}: the server takes requests only", request.command().wireName(), from);
             return null;
         }
+        String sender = sender(from);
+        // Copies of one request (same sender, same RQ#) run one after the other, so that a
+        // retransmission arriving while the first copy commits gets its logged reply
+        // instead of being decided afresh against the first copy's result.
+        Lock lock = stripes[Math.floorMod((sender + " " + request.rq()).hashCode(), stripes.length)];
+        lock.lock();
         try {
-            return handle(request, sender(from));
+            return handle(request, sender);
         } catch (MalformedMessageException e) {
             badInput.warn("bad {} from {}: {}", request.command().wireName(), from, e.getMessage());
             return e.toError();
@@ -63,12 +77,15 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             // Nothing was acknowledged, so nothing is lost: the peer may try again.
             LOG.error("failed to handle {} from {}", request.command().wireName(), from, e);
             return Message.of(Command.ERROR, request.rq(), Reason.SERVER_ERROR);
+        } finally {
+            lock.unlock();
         }
     }
 
     private Message handle(Message request, String sender) throws MalformedMessageException {
         return switch (request.command()) {
             case REGISTER -> registry.register(request, sender);
+            case INVITE -> registry.invite(request, sender);
             case DE_REGISTER -> registry.deRegister(request, sender);
             case LIST -> registry.list(request);
             case BACKUP_REQ -> backups.backupRequest(request, sender);

@@ -6,17 +6,31 @@ import java.time.Duration;
 /**
  * Everything a server is started with, checked once here.
  *
- * @param requestLogRetention how long acknowledged replies are kept for retransmissions;
- *                            longer than any peer retries
+ * @param requestLogRetention    how long acknowledged replies are kept for retransmissions;
+ *                               longer than any peer retries
+ * @param registration           who may register a new identity: anyone, or holders of an invite
+ * @param registrationsPerMinute new identities one source address may register per minute
  */
 public record ServerConfig(String bindAddress, int udpPort, Path db, int workers, int queueCapacity,
-                           Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl) {
+                           Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl,
+                           Registration registration, int registrationsPerMinute) {
     /** Chunks are at most this large: a storage peer refuses any bigger one. */
     public static final long MAX_CHUNK_SIZE = 64L << 20;
     // Measured on loopback with two copies of a 256 MiB file: 1 MiB chunks backed up at 45 MiB/s,
     // 4 MiB at 77, 8 MiB at 105, 16 MiB at 126 (per-chunk fsyncs dominate small chunks), while
     // the owner holds two to four chunks in memory: 8 MiB keeps its heap small.
     public static final long DEFAULT_CHUNK_SIZE = 8L << 20;
+    // A person setting up a few machines registers a handful at once; a script flooding the
+    // registry with identities is slowed to this pace per address.
+    public static final int DEFAULT_REGISTRATIONS_PER_MINUTE = 10;
+
+    /** Who may register a new identity (server flag {@code --registration}). */
+    public enum Registration {
+        /** Only with a single-use code from the {@code invite} command. */
+        INVITE,
+        /** Anyone who can reach the server: for a classroom or a test. */
+        OPEN
+    }
 
     public ServerConfig {
         if (udpPort < 0 || udpPort > 65535) {
@@ -37,35 +51,57 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         if (planTtl.isNegative() || planTtl.isZero()) {
             throw new IllegalArgumentException("--plan-ttl-s must be positive");
         }
+        if (registration == null) {
+            throw new IllegalArgumentException("--registration is invite or open");
+        }
+        if (registrationsPerMinute < 1) {
+            throw new IllegalArgumentException("--registrations-per-minute must be at least 1");
+        }
     }
 
+    /** The defaults of the {@code server} command: the same as its flags' defaults. */
     public static ServerConfig defaults(Path db) {
         return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
-                Duration.ofHours(1));
+                Duration.ofHours(1), Registration.INVITE, DEFAULT_REGISTRATIONS_PER_MINUTE);
     }
 
     public ServerConfig withUdpPort(int port) {
         return new ServerConfig(bindAddress, port, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl);
+                replicas, planTtl, registration, registrationsPerMinute);
     }
 
     public ServerConfig withBindAddress(String address) {
         return new ServerConfig(address, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl);
+                replicas, planTtl, registration, registrationsPerMinute);
     }
 
     public ServerConfig withChunkSize(long size) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, size,
-                replicas, planTtl);
+                replicas, planTtl, registration, registrationsPerMinute);
     }
 
     public ServerConfig withReplicas(int count) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                count, planTtl);
+                count, planTtl, registration, registrationsPerMinute);
     }
 
     public ServerConfig withPlanTtl(Duration ttl) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, ttl);
+                replicas, ttl, registration, registrationsPerMinute);
+    }
+
+    public ServerConfig withRegistration(Registration mode) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                replicas, planTtl, mode, registrationsPerMinute);
+    }
+
+    public ServerConfig withRegistrationsPerMinute(int perMinute) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                replicas, planTtl, registration, perMinute);
+    }
+
+    /** Open registration at any pace: for a test or the demo, which start many peers at once. */
+    public ServerConfig withOpenRegistration() {
+        return withRegistration(Registration.OPEN).withRegistrationsPerMinute(Integer.MAX_VALUE);
     }
 }

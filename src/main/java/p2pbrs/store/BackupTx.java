@@ -55,10 +55,11 @@ public final class BackupTx {
                 .groupBy(PLAN_PEER.PEER_ID)
                 .forEach(r -> reserved.put(r.value1(), r.value2().longValue()));
         List<StorageCandidate> result = new ArrayList<>();
-        dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER.CAPACITY, PEER_SECRET.TICKET_KEY)
+        dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER.CAPACITY, PEER_SECRET.SEALED_TICKET_KEY)
                 .from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
-                .where(PEER.STATE.eq("ALIVE"), PEER.ROLE.in("STORAGE", "BOTH"), PEER.ID.ne(ownerPeerId))
-                .orderBy(PEER.ACTIVE_NAME_KEY)
+                .where(PEER.STATE.eq("ALIVE"), PEER.ROLE.in("STORAGE", "BOTH"), PEER.ID.ne(ownerPeerId),
+                        PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
+                .orderBy(PEER.NAME_KEY)
                 .forEach(r -> {
                     long used = stored.getOrDefault(r.value1(), 0L) + reserved.getOrDefault(r.value1(), 0L);
                     result.add(new StorageCandidate(r.value1(), r.value2(), r.value3(), r.value4(),
@@ -146,7 +147,7 @@ public final class BackupTx {
     }
 
     public List<PlanSlot> planSlots(long versionId) {
-        return dsl.select(PLAN_PEER.SLOT, PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER_SECRET.TICKET_KEY)
+        return dsl.select(PLAN_PEER.SLOT, PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER_SECRET.SEALED_TICKET_KEY)
                 .from(PLAN_PEER)
                 .join(PEER).on(PEER.ID.eq(PLAN_PEER.PEER_ID))
                 .join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
@@ -231,20 +232,21 @@ public final class BackupTx {
         }
         int last = byIdx.keySet().stream().mapToInt(Integer::intValue).max().orElse(fromIdx);
         for (Record r : dsl.select(REPLICA.CHUNK_IDX, PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT,
-                        PEER_SECRET.TICKET_KEY)
+                        PEER_SECRET.SEALED_TICKET_KEY)
                 .from(REPLICA)
                 .join(CHUNK).on(CHUNK.FILE_VERSION_ID.eq(REPLICA.FILE_VERSION_ID), CHUNK.IDX.eq(REPLICA.CHUNK_IDX),
                         CHUNK.CHECKSUM.eq(REPLICA.CHECKSUM))
                 .join(PEER).on(PEER.ID.eq(REPLICA.PEER_ID))
                 .join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
                 .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.STATE.eq(STORED),
-                        REPLICA.CHUNK_IDX.between(fromIdx, last), PEER.ACTIVE_NAME_KEY.isNotNull())
+                        REPLICA.CHUNK_IDX.between(fromIdx, last), PEER.STATE.ne("GONE"),
+                        PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
                 // Peers believed alive first, then by name, so owners try the likeliest copy first.
-                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq("ALIVE"), 0).otherwise(1), PEER.ACTIVE_NAME_KEY)
+                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq("ALIVE"), 0).otherwise(1), PEER.NAME_KEY)
                 .fetch()) {
             ChunkCopies c = byIdx.get(r.get(REPLICA.CHUNK_IDX));
             c.holders().add(new PlanSlot(-1, r.get(PEER.ID), r.get(PEER.NAME), r.get(PEER.IP), r.get(PEER.TCP_PORT),
-                    r.get(PEER_SECRET.TICKET_KEY)));
+                    r.get(PEER_SECRET.SEALED_TICKET_KEY)));
         }
         return new ArrayList<>(byIdx.values());
     }

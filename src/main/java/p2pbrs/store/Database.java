@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -50,9 +49,13 @@ public final class Database implements AutoCloseable {
     public static Database open(Path path, Kind kind, int poolSize) {
         Path absolute = path.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(absolute.getParent());
+            // Databases hold tokens: created readable by this user only, before H2 opens
+            // them (H2 takes an empty file as a new database), and an older, looser file
+            // is restricted.
+            PrivateFiles.createFolder(absolute.getParent());
+            PrivateFiles.createFile(absolute.resolveSibling(absolute.getFileName() + ".mv.db"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the folder of database " + absolute, e);
+            throw new UncheckedIOException("cannot create database " + absolute, e);
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url(absolute));
@@ -81,8 +84,10 @@ public final class Database implements AutoCloseable {
     // sent after a commit survives a killed process (with the default delay, a process
     // killed right after acknowledging commits loses the last second of them).
     // DB_CLOSE_ON_EXIT=FALSE: we close the pool in our own shutdown order.
+    // TRACE_LEVEL_FILE=0: no .trace.db file beside the database (it could quote statements,
+    // and would be created world-readable); errors reach our own log as exceptions.
     static String url(Path absolute) {
-        return "jdbc:h2:file:" + absolute + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + absolute + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
     }
 
     public DSLContext dsl() {

@@ -15,14 +15,22 @@ public final class IdentityStore {
         this.database = database;
     }
 
-    /** The token this peer holds for its name, if it registered before. */
+    /** The token this peer holds for its name, if it has one. */
     public Optional<String> token(String name) {
         return database.dsl().select(IDENTITY.TOKEN).from(IDENTITY)
                 .where(IDENTITY.NAME.eq(name))
                 .fetchOptional(IDENTITY.TOKEN);
     }
 
-    /** Records the token the server acknowledged for this name (insert or replace). */
+    /** Whether the server has acknowledged this name's stored token at least once. */
+    public boolean confirmed(String name) {
+        return database.dsl().fetchExists(IDENTITY, IDENTITY.NAME.eq(name), IDENTITY.CONFIRMED_AT.isNotNull());
+    }
+
+    /**
+     * Records the token of this name (insert or replace), before the server sees it: it is
+     * the only key to the identity. A replaced token is unconfirmed again.
+     */
     public void save(String name, String token, String server) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         database.transaction(dsl -> {
@@ -32,11 +40,21 @@ public final class IdentityStore {
                 row.setName(name);
                 row.setRegisteredAt(now);
             }
+            if (!token.equals(row.getToken())) {
+                row.setConfirmedAt(null);
+            }
             row.setToken(token);
             row.setServer(server);
             row.setUpdatedAt(now);
             row.store();
             return null;
         });
+    }
+
+    /** Records that the server acknowledged the token. */
+    public void confirm(String name) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        database.dsl().update(IDENTITY).set(IDENTITY.CONFIRMED_AT, now).set(IDENTITY.UPDATED_AT, now)
+                .where(IDENTITY.NAME.eq(name), IDENTITY.CONFIRMED_AT.isNull()).execute();
     }
 }

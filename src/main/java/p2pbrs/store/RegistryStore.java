@@ -30,7 +30,7 @@ public final class RegistryStore {
 
     /** Registered (not gone) peers. */
     public int countActive() {
-        return database.dsl().fetchCount(PEER, PEER.ACTIVE_NAME_KEY.isNotNull());
+        return database.dsl().fetchCount(PEER, PEER.STATE.ne(RegistryTx.GONE));
     }
 
     /** Every peer row ever, gone ones included. */
@@ -46,6 +46,7 @@ public final class RegistryStore {
     static RegisteredPeer toDomain(PeerRecord r) {
         PeerInfo info = new PeerInfo(r.getName(), p2pbrs.protocol.Role.valueOf(r.getRole()), r.getIp(),
                 r.getUdpPort(), r.getTcpPort(), r.getCapacity());
-        return new RegisteredPeer(r.getId(), info, r.getState(), r.getRegisteredAt(), r.getLastSeenAt());
+        return new RegisteredPeer(r.getId(), r.getPublicId(), info, r.getState(), r.getRegisteredAt(),
+                r.getLastSeenAt());
     }
 }

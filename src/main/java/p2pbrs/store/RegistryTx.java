@@ -1,7 +1,11 @@
 package p2pbrs.store;
 
+import static p2pbrs.db.server.Tables.FILE;
+import static p2pbrs.db.server.Tables.FILE_VERSION;
+import static p2pbrs.db.server.Tables.INVITE;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
+import static p2pbrs.db.server.Tables.REPLICA;
 import static p2pbrs.db.server.Tables.REQUEST_LOG;
 
 import java.nio.charset.StandardCharsets;
@@ -50,31 +54,34 @@ public final class RegistryTx {
                 .execute();
     }
 
-    /** The registered peer with this name, compared regardless of case. */
-    public Optional<RegisteredPeer> activeByName(String name) {
+    /**
+     * The identity this name is bound to, compared regardless of case: a registered peer,
+     * or a de-registered one that still owns backups or holds chunks.
+     */
+    public Optional<RegisteredPeer> boundToName(String name) {
         return dsl.selectFrom(PEER)
-                .where(PEER.ACTIVE_NAME_KEY.eq(PeerNames.key(name)))
+                .where(PEER.NAME_KEY.eq(PeerNames.key(name)))
                 .fetchOptional()
                 .map(RegistryStore::toDomain);
     }
 
-    /** The registered peer whose token has this hash. */
-    public Optional<RegisteredPeer> activeByTokenHash(String tokenHash) {
+    /** The identity (registered or not) whose token has this hash. */
+    public Optional<RegisteredPeer> byTokenHash(String tokenHash) {
         return dsl.select(PEER.fields())
                 .from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
-                .where(PEER_SECRET.TOKEN_HASH.eq(tokenHash), PEER.ACTIVE_NAME_KEY.isNotNull())
+                .where(PEER_SECRET.TOKEN_HASH.eq(tokenHash))
                 .fetchOptional()
                 .map(r -> RegistryStore.toDomain(r.into(PEER)));
     }
 
-    /** A de-registered peer of this name whose token has this hash: its owner is back. */
-    public Optional<RegisteredPeer> goneByNameAndTokenHash(String name, String tokenHash) {
-        return dsl.select(PEER.fields())
-                .from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
-                .where(PEER_SECRET.TOKEN_HASH.eq(tokenHash), PEER.STATE.eq(GONE),
-                        PEER.NAME.equalIgnoreCase(name))
-                .fetchOptional()
-                .map(r -> RegistryStore.toDomain(r.into(PEER)));
+    /** The registered peer whose token has this hash. */
+    public Optional<RegisteredPeer> activeByTokenHash(String tokenHash) {
+        return byTokenHash(tokenHash).filter(p -> !p.gone());
+    }
+
+    /** The identity with this public id, registered or not. */
+    public Optional<RegisteredPeer> byPublicId(String publicId) {
+        return dsl.selectFrom(PEER).where(PEER.PUBLIC_ID.eq(publicId)).fetchOptional().map(RegistryStore::toDomain);
     }
 
     /** Whether the token hash is this peer's, compared in constant time. */
@@ -85,36 +92,32 @@ public final class RegistryTx {
                 tokenHash.getBytes(StandardCharsets.US_ASCII));
     }
 
-    public long insert(PeerInfo info, String tokenHash, String ticketKey, OffsetDateTime now) {
+    /** A new identity, registered under its name. */
+    public RegisteredPeer insert(PeerInfo info, String publicId, String tokenHash, String sealedTicketKey,
+                                 OffsetDateTime now) {
         PeerRecord row = dsl.newRecord(PEER);
         copy(info, row);
-        row.setActiveNameKey(PeerNames.key(info.name()));
+        row.setNameKey(PeerNames.key(info.name()));
+        row.setPublicId(publicId);
         row.setState(ALIVE);
         row.setRegisteredAt(now);
         row.setUpdatedAt(now);
         row.setLastSeenAt(now);
         row.store();
-        dsl.insertInto(PEER_SECRET, PEER_SECRET.PEER_ID, PEER_SECRET.TOKEN_HASH, PEER_SECRET.TICKET_KEY)
-                .values(row.getId(), tokenHash, ticketKey)
+        dsl.insertInto(PEER_SECRET, PEER_SECRET.PEER_ID, PEER_SECRET.TOKEN_HASH, PEER_SECRET.SEALED_TICKET_KEY)
+                .values(row.getId(), tokenHash, sealedTicketKey)
                 .execute();
-        return row.getId();
+        return RegistryStore.toDomain(row);
     }
 
-    /** Points a registered name at a new address, role and capacity (a restart or a move). */
+    /**
+     * Registers an identity again, under this name (its case may change) at a new address,
+     * role and capacity: a restart, a move, or a de-registered identity coming back.
+     */
     public void rebind(long peerId, PeerInfo info, OffsetDateTime now) {
         PeerRecord row = dsl.fetchSingle(PEER, PEER.ID.eq(peerId));
         copy(info, row);
-        row.setState(ALIVE);
-        row.setUpdatedAt(now);
-        row.setLastSeenAt(now);
-        row.store();
-    }
-
-    /** Brings a de-registered peer back under its old identity (and, later, its backups). */
-    public void revive(long peerId, PeerInfo info, OffsetDateTime now) {
-        PeerRecord row = dsl.fetchSingle(PEER, PEER.ID.eq(peerId));
-        copy(info, row);
-        row.setActiveNameKey(PeerNames.key(info.name()));
+        row.setNameKey(PeerNames.key(info.name()));
         row.setState(ALIVE);
         row.setGoneAt(null);
         row.setUpdatedAt(now);
@@ -122,27 +125,67 @@ public final class RegistryTx {
         row.store();
     }
 
-    public void markGone(long peerId, OffsetDateTime now) {
-        dsl.update(PEER)
+    /** Stores the peer's ticket key, sealed (it is derived again at each registration). */
+    public void setSealedTicketKey(long peerId, String sealedTicketKey) {
+        dsl.update(PEER_SECRET).set(PEER_SECRET.SEALED_TICKET_KEY, sealedTicketKey)
+                .where(PEER_SECRET.PEER_ID.eq(peerId)).execute();
+    }
+
+    /** De-registers a peer; its name stays bound to it when {@code keepName}. */
+    public void markGone(long peerId, boolean keepName, OffsetDateTime now) {
+        var update = dsl.update(PEER)
                 .set(PEER.STATE, GONE)
-                .set(PEER.ACTIVE_NAME_KEY, (String) null)
                 .set(PEER.GONE_AT, now)
-                .set(PEER.UPDATED_AT, now)
-                .where(PEER.ID.eq(peerId))
-                .execute();
+                .set(PEER.UPDATED_AT, now);
+        if (!keepName) {
+            update = update.set(PEER.NAME_KEY, (String) null);
+        }
+        update.where(PEER.ID.eq(peerId)).execute();
+    }
+
+    /**
+     * Whether the identity owns backups (a version being backed up or complete) or holds
+     * chunks of others: then its name must stay its own.
+     */
+    public boolean ownsOrHolds(long peerId) {
+        boolean owns = dsl.fetchExists(dsl.selectOne().from(FILE_VERSION)
+                .join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
+                .where(FILE.OWNER_PEER_ID.eq(peerId), FILE_VERSION.STATE.in(VersionRow.PENDING, VersionRow.COMPLETE)));
+        return owns || dsl.fetchExists(dsl.selectOne().from(REPLICA)
+                .where(REPLICA.PEER_ID.eq(peerId), REPLICA.STATE.eq("STORED")));
     }
 
     /** Registered peers sorted by name (case-insensitive), those after {@code afterName}. */
     public List<RegisteredPeer> activeAfter(String afterName, int limit) {
-        var condition = PEER.ACTIVE_NAME_KEY.isNotNull();
+        var condition = PEER.STATE.ne(GONE);
         if (afterName != null) {
-            condition = condition.and(PEER.ACTIVE_NAME_KEY.gt(PeerNames.key(afterName)));
+            condition = condition.and(PEER.NAME_KEY.gt(PeerNames.key(afterName)));
         }
         return dsl.selectFrom(PEER)
                 .where(condition)
-                .orderBy(PEER.ACTIVE_NAME_KEY)
+                .orderBy(PEER.NAME_KEY)
                 .limit(limit)
                 .fetch(RegistryStore::toDomain);
+    }
+
+    /** Records an invitation by the hash of its code. */
+    public void addInvite(String codeHash, String role, OffsetDateTime expiresAt, OffsetDateTime now) {
+        dsl.insertInto(INVITE, INVITE.CODE_HASH, INVITE.ROLE, INVITE.CREATED_AT, INVITE.EXPIRES_AT)
+                .values(codeHash, role, now, expiresAt)
+                .execute();
+    }
+
+    /** The invitation with this code hash, if any. */
+    public Optional<Invitation> invite(String codeHash) {
+        return dsl.selectFrom(INVITE).where(INVITE.CODE_HASH.eq(codeHash)).fetchOptional()
+                .map(r -> new Invitation(r.getId(), p2pbrs.protocol.Role.valueOf(r.getRole()), r.getExpiresAt(),
+                        r.getUsedAt() != null));
+    }
+
+    /** Marks an invitation used by this identity. */
+    public void useInvite(long inviteId, long peerId, OffsetDateTime now) {
+        dsl.update(INVITE).set(INVITE.USED_AT, now).set(INVITE.USED_BY_PEER_ID, peerId)
+                .where(INVITE.ID.eq(inviteId)).execute();
     }
 
     private static void copy(PeerInfo info, PeerRecord row) {

@@ -38,6 +38,12 @@ final class Launched implements AutoCloseable {
 
     /** Starts {@code java [jvmArgs] -jar p2pbrs.jar args} in a folder; stderr goes to a log file there. */
     static Launched start(Path workDir, List<String> jvmArgs, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), jvmArgs, args);
+    }
+
+    /** The same, with these environment variables added to the process's environment. */
+    static Launched start(Path workDir, java.util.Map<String, String> env, List<String> jvmArgs, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -47,6 +53,7 @@ final class Launched implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectError(workDir.resolve(args[0] + "-" + System.nanoTime() + ".log").toFile());
+        builder.environment().putAll(env);
         return new Launched(builder.start());
     }
 

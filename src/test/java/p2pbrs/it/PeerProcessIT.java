@@ -59,7 +59,8 @@ class PeerProcessIT {
     @BeforeAll
     static void startServer() {
         server = JarProcess.start("server", serverDir, "server", "--udp-port", "0", "--bind", "127.0.0.1",
-                "--db", serverDir.resolve("db").resolve("server").toString());
+                "--db", serverDir.resolve("db").resolve("server").toString(), "--registration", "open",
+                "--registrations-per-minute", "100000");
         int port = Integer.parseInt(server.awaitMatch(LISTENING, START).group(1));
         serverAddress = new InetSocketAddress("127.0.0.1", port);
         wire = new WireClient();

@@ -219,7 +219,8 @@ class BackupRefusalTest {
     void aRetriedBackupRequestCreatesOneVersion() throws Exception {
         try (TestCluster c = new TestCluster(dir); UdpProbe probe = new UdpProbe(c.server.udpPort())) {
             c.peer("S1", Role.STORAGE, 1L << 30);
-            String token = probe.call("REGISTER 1 Raw OWNER 127.0.0.1 5001 6001 0").option("token");
+            String token = p2pbrs.protocol.Tokens.generate();
+            probe.call("REGISTER 1 Raw OWNER 127.0.0.1 5001 6001 0 token=" + token);
             String request = "BACKUP_REQ 2 same.bin 1000 - token=" + token;
             Message plan = probe.call(request);
             assertEquals(Command.BACKUP_PLAN, plan.command());
@@ -236,7 +237,8 @@ class BackupRefusalTest {
              UdpProbe probe = new UdpProbe(c.server.udpPort())) {
             c.peer("S1", Role.STORAGE, 10 * TestCluster.CHUNK);
             Peer owner = c.peer("O", Role.OWNER, 0);
-            String token = probe.call("REGISTER 1 Quitter OWNER 127.0.0.1 5001 6001 0").option("token");
+            String token = p2pbrs.protocol.Tokens.generate();
+            probe.call("REGISTER 1 Quitter OWNER 127.0.0.1 5001 6001 0 token=" + token);
             Message plan = probe.call("BACKUP_REQ 2 abandoned.bin " + 8 * TestCluster.CHUNK + " - token=" + token);
             assertEquals(Command.BACKUP_PLAN, plan.command());
             Path f = file("wanted.bin", (int) (8 * TestCluster.CHUNK));

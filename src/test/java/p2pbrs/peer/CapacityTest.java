@@ -104,11 +104,11 @@ class CapacityTest {
         Placement placement = new Placement(fileSize, CHUNK, 1, 1);
         return Codec.format(Message.of(Command.SEND_CHUNK, Integer.toString(idx), file, Integer.toString(idx),
                         Integer.toString(chunk.length), LocalCluster.sha256(chunk))
-                .withOption("owner", "Forger").withOption("version", "1")
+                .withOption("owner", LocalCluster.FORGER).withOption("version", "1")
                 .withOption("file_size", Long.toString(fileSize)).withOption("chunk_size", Long.toString(CHUNK))
                 .withOption("peers", "1").withOption("replicas", "1").withOption("slot", "0")
                 .withOption("expires", Long.toString(expires))
-                .withOption("ticket", Tickets.store(key, "Forger", file, 1, placement, 0, expires)));
+                .withOption("ticket", Tickets.store(key, LocalCluster.FORGER, file, 1, placement, 0, expires)));
     }
 
     private static void assertWithin(LocalCluster c, long capacity) throws Exception {

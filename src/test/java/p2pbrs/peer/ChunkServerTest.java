@@ -41,13 +41,16 @@ class ChunkServerTest {
     private static PlanPeer slot0;
     private static long fileSize;
 
+    private static String raw;
+
     @BeforeAll
     static void start() throws Exception {
         cluster = new TestCluster(dir);
         cluster.peer("S1", Role.STORAGE, 1L << 30, STALL_MILLIS);
         cluster.peer("S2", Role.STORAGE, 1L << 30, STALL_MILLIS);
         probe = new UdpProbe(cluster.server.udpPort());
-        String token = probe.call("REGISTER 1 Raw OWNER 127.0.0.1 5001 6001 0").option("token");
+        String token = p2pbrs.protocol.Tokens.generate();
+        raw = probe.call("REGISTER 1 Raw OWNER 127.0.0.1 5001 6001 0 token=" + token).option("id");
         fileSize = 3 * TestCluster.CHUNK;
         plan = probe.call("BACKUP_REQ 2 raw.bin " + fileSize + " - token=" + token);
         assertEquals(Command.BACKUP_PLAN, plan.command(), plan.toString());
@@ -63,7 +66,7 @@ class ChunkServerTest {
     private static String header(int idx, long size, String checksum, String ticket, int slot) {
         return Codec.format(Message.of(Command.SEND_CHUNK, "9", "raw.bin", Integer.toString(idx), Long.toString(size),
                         checksum)
-                .withOption("owner", "Raw")
+                .withOption("owner", raw)
                 .withOption("version", plan.option("version"))
                 .withOption("file_size", Long.toString(fileSize))
                 .withOption("chunk_size", plan.field(2))
@@ -193,7 +196,7 @@ class ChunkServerTest {
     void aGetWithoutTheOwnersTicketIsRefused() throws Exception {
         try (Socket s = connect()) {
             Message reply = exchange(s, Codec.format(Message.of(Command.GET_CHUNK, "5", "raw.bin", "0")
-                    .withOption("owner", "Raw").withOption("version", "1").withOption("expires", "9999999999")
+                    .withOption("owner", raw).withOption("version", "1").withOption("expires", "9999999999")
                     .withOption("ticket", "0".repeat(32))), null);
             assertEquals(Command.CHUNK_ERROR, reply.command());
             assertEquals("Bad-ticket", reply.field(2));

@@ -47,6 +47,7 @@ class ChunkTransferTest {
     private static Message plan;
     private static List<PlanPeer> slots;
     private static byte[] data;
+    private static String rawley;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,6 +57,7 @@ class ChunkTransferTest {
         }
         LocalCluster.RawUdp udp = cluster.udp();
         String token = udp.register("1", "Rawley", Role.OWNER, 0);
+        rawley = LocalCluster.idOf(token);
         plan = udp.message("BACKUP_REQ 2 " + FILE + " " + FILE_SIZE + " - token=" + token);
         assertEquals(Command.BACKUP_PLAN, plan.command(), plan.toString());
         assertEquals("2", plan.option("replicas"));
@@ -77,7 +79,7 @@ class ChunkTransferTest {
     /** A SEND_CHUNK header for the real plan, as an honest owner would write it. */
     private static Message header(String rq, int idx, long size, String checksum, int slot, String ticket) {
         return Message.of(Command.SEND_CHUNK, rq, FILE, Integer.toString(idx), Long.toString(size), checksum)
-                .withOption("owner", "Rawley")
+                .withOption("owner", rawley)
                 .withOption("version", plan.option("version"))
                 .withOption("file_size", Long.toString(FILE_SIZE))
                 .withOption("chunk_size", plan.field(2))
@@ -105,9 +107,9 @@ class ChunkTransferTest {
     private static Message forged(String peer, String rq, String file, int idx, long fileSize, long chunkSize,
                                   long size, String checksum, long expires) {
         Placement placement = new Placement(fileSize, chunkSize, 1, 1);
-        String ticket = Tickets.store(Tickets.keyFor(cluster.token(peer)), "Forger", file, 1, placement, 0, expires);
+        String ticket = Tickets.store(Tickets.keyFor(cluster.token(peer)), LocalCluster.FORGER, file, 1, placement, 0, expires);
         return Message.of(Command.SEND_CHUNK, rq, file, Integer.toString(idx), Long.toString(size), checksum)
-                .withOption("owner", "Forger").withOption("version", "1")
+                .withOption("owner", LocalCluster.FORGER).withOption("version", "1")
                 .withOption("file_size", Long.toString(fileSize)).withOption("chunk_size", Long.toString(chunkSize))
                 .withOption("peers", "1").withOption("replicas", "1").withOption("slot", "0")
                 .withOption("expires", Long.toString(expires)).withOption("ticket", ticket);
@@ -258,7 +260,7 @@ class ChunkTransferTest {
                 // As the issue writes it: nothing but the positional fields.
                 "SEND_CHUNK 1 x.bin 0 " + tenGb + " " + sum,
                 // With every option, the ticket a guess.
-                "SEND_CHUNK 2 x.bin 0 " + tenGb + " " + sum + " owner=Rawley version=1 file_size=" + tenGb
+                "SEND_CHUNK 2 x.bin 0 " + tenGb + " " + sum + " owner=" + rawley + " version=1 file_size=" + tenGb
                         + " chunk_size=65536 peers=1 replicas=1 slot=0 expires=" + expires + " ticket="
                         + "0".repeat(32),
                 // With a genuine ticket for a plan whose chunks are 10 GB.
@@ -326,14 +328,14 @@ class ChunkTransferTest {
     @Test
     void aFetchWithoutTheOwnersTicketIsRefused() throws Exception {
         try (LocalCluster.RawTcp tcp = connect(0)) {
-            Message get = Message.of(Command.GET_CHUNK, "95", FILE, "0").withOption("owner", "Rawley")
+            Message get = Message.of(Command.GET_CHUNK, "95", FILE, "0").withOption("owner", rawley)
                     .withOption("version", plan.option("version")).withOption("expires", plan.option("expires"))
                     .withOption("ticket", slots.get(0).ticket());
             // A store ticket is not a fetch ticket.
             assertEquals("CHUNK_ERROR 95 raw.bin 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(get), null)));
             String fetch = Tickets.fetch(Tickets.keyFor(cluster.token(nameAt(0))), "Mallory", FILE,
                     Integer.parseInt(plan.option("version")), inAnHour());
-            Message other = Message.of(Command.GET_CHUNK, "96", FILE, "0").withOption("owner", "Rawley")
+            Message other = Message.of(Command.GET_CHUNK, "96", FILE, "0").withOption("owner", rawley)
                     .withOption("version", plan.option("version")).withOption("expires", Long.toString(inAnHour()))
                     .withOption("ticket", fetch);
             assertEquals("CHUNK_ERROR 96 raw.bin 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(other), null)),

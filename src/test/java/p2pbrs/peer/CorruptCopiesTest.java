@@ -197,7 +197,7 @@ class CorruptCopiesTest {
     void aBackupDrivenByHandFollowingTheProtocolIsRestorable() throws Exception {
         String token = cluster.udp().register("5", "Hand", Role.OWNER, 0);
         byte[] data = LocalCluster.random(3 * CHUNK + 77, 8);
-        String complete = backUpByHand("Hand", token, "by-hand.bin", data, LocalCluster.sha256(data));
+        String complete = backUpByHand(LocalCluster.idOf(token), token, "by-hand.bin", data, LocalCluster.sha256(data));
         assertTrue(complete.matches("BACKUP_COMPLETE \\d+ by-hand\\.bin version=1 chunks=4 under_replicated=0"),
                 complete);
         Peer hand = cluster.start("Hand", Role.OWNER, 0, 5_000, token);
@@ -209,7 +209,7 @@ class CorruptCopiesTest {
         String token = cluster.udp().register("6", "Liar", Role.OWNER, 0);
         byte[] data = LocalCluster.random(2 * CHUNK + 1, 9);
         // Every chunk is stored and summed truly; only the whole file's checksum is wrong.
-        String complete = backUpByHand("Liar", token, "liar.bin", data, LocalCluster.sha256(new byte[] {1}));
+        String complete = backUpByHand(LocalCluster.idOf(token), token, "liar.bin", data, LocalCluster.sha256(new byte[] {1}));
         assertTrue(complete.startsWith("BACKUP_COMPLETE "), complete);
         Peer liar = cluster.start("Liar", Role.OWNER, 0, 5_000, token);
         PeerException e = assertThrows(PeerException.class, () -> liar.restore("liar.bin", null));

@@ -55,9 +55,18 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, ByteArrayOutputStream> outputs = new LinkedHashMap<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
 
+    /** An owner's public id that no server issued: what a forger would put in owner=. */
+    static final String FORGER = "f0".repeat(16);
+    private static final Map<String, String> PUBLIC_IDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The public id the server gave the identity of a token registered through {@link RawUdp}. */
+    static String idOf(String token) {
+        return PUBLIC_IDS.get(token);
+    }
+
     LocalCluster(Path dir, UnaryOperator<ServerConfig> tweak) throws IOException {
         this.dir = dir;
-        this.server = MetadataServer.start(tweak.apply(ServerConfig.defaults(dir.resolve("server"))
+        this.server = MetadataServer.start(tweak.apply(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
                 .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK).withReplicas(2)));
     }
 
@@ -73,7 +82,7 @@ final class LocalCluster implements AutoCloseable {
     Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PeerConfig config = new PeerConfig(name, role, new InetSocketAddress("127.0.0.1", server.udpPort()),
-                "127.0.0.1", 0, 0, capacity, storage(name), dir.resolve("db-" + name), token,
+                "127.0.0.1", 0, 0, capacity, storage(name), dir.resolve("db-" + name), token, null,
                 new RetryPolicy(100, 1000, 6), restoreDir(name), true, tcpTimeoutMillis, 16);
         Peer peer = Peer.start(config, new PrintStream(output, true, StandardCharsets.UTF_8));
         peers.put(name, peer);
@@ -278,14 +287,15 @@ final class LocalCluster implements AutoCloseable {
             return parse(call(request));
         }
 
-        /** Registers a peer by hand and returns its token. */
+        /** Registers a new peer by hand, with a token of its own, and returns the token. */
         String register(String rq, String name, Role role, long capacity) throws IOException {
+            String token = p2pbrs.protocol.Tokens.generate();
             Message reply = message("REGISTER " + rq + " " + name + " " + role + " 127.0.0.1 40000 40001 "
-                    + capacity + "B");
-            String token = reply.option("token");
-            if (token == null) {
+                    + capacity + "B token=" + token);
+            if (reply.command() != p2pbrs.protocol.Command.REGISTERED || reply.option("id") == null) {
                 throw new AssertionError("not registered: " + reply);
             }
+            PUBLIC_IDS.put(token, reply.option("id"));
             return token;
         }
 

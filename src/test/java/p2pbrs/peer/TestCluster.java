@@ -28,7 +28,7 @@ final class TestCluster implements AutoCloseable {
 
     TestCluster(Path dir, UnaryOperator<ServerConfig> tweak) throws IOException {
         this.dir = dir;
-        this.server = MetadataServer.start(tweak.apply(ServerConfig.defaults(dir.resolve("db/server"))
+        this.server = MetadataServer.start(tweak.apply(ServerConfig.defaults(dir.resolve("db/server")).withOpenRegistration()
                 .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK)));
     }
 
@@ -48,7 +48,7 @@ final class TestCluster implements AutoCloseable {
 
     PeerConfig config(String name, Role role, long capacity, int tcpTimeoutMillis) {
         return new PeerConfig(name, role, new InetSocketAddress("127.0.0.1", server.udpPort()), "127.0.0.1", 0, 0,
-                capacity, storage(name), dir.resolve("db/peer-" + name), null, new RetryPolicy(100, 1000, 6),
+                capacity, storage(name), dir.resolve("db/peer-" + name), null, null, new RetryPolicy(100, 1000, 6),
                 restoreDir(name), true, tcpTimeoutMillis, 16);
     }
 

@@ -159,7 +159,7 @@ class VersionsTest {
             try (LocalCluster.RawTcp tcp = c.tcp(box)) {
                 for (int i = 0; i < 8; i++) {
                     byte[] chunk = LocalCluster.chunkOf(abandoned, i);
-                    Message reply = tcp.exchange(LocalCluster.sendChunk(plan, "Quitter", Integer.toString(10 + i), i,
+                    Message reply = tcp.exchange(LocalCluster.sendChunk(plan, LocalCluster.idOf(token), Integer.toString(10 + i), i,
                             chunk, 0), chunk);
                     assertEquals(Command.CHUNK_OK, reply.command(), reply.toString());
                 }

@@ -40,7 +40,7 @@ class ConcurrentPeersTest {
 
     @Test
     void manyPeersRegisteringListingAndLeavingAtOnceAreServedCorrectly() throws Exception {
-        try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server"))
+        try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
                 .withBindAddress("127.0.0.1").withUdpPort(0))) {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             CountDownLatch ready = new CountDownLatch(THREADS);

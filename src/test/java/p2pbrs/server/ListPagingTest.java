@@ -64,9 +64,9 @@ class ListPagingTest {
 
     private static MetadataServer startServer() {
         try {
-            return MetadataServer.start(ServerConfig.defaults(dir.resolve("server"))
+            return MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
                     .withBindAddress("127.0.0.1").withUdpPort(0));
-        } catch (java.net.SocketException e) {
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }

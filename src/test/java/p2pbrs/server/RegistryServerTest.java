@@ -17,6 +17,7 @@ import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerEntry;
+import p2pbrs.protocol.Tokens;
 import p2pbrs.protocol.WireList;
 import p2pbrs.testing.UdpProbe;
 
@@ -31,7 +32,7 @@ class RegistryServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withBindAddress("127.0.0.1")
+        server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration().withBindAddress("127.0.0.1")
                 .withUdpPort(0));
         probe = new UdpProbe(server.udpPort());
     }
@@ -44,6 +45,14 @@ class RegistryServerTest {
 
     private static String rq() {
         return Integer.toString(rq.incrementAndGet());
+    }
+
+    /** Registers a new identity under this name with a token of its own; returns the token. */
+    private static String registerNew(String name) throws Exception {
+        String token = Tokens.generate();
+        Message reply = register(name, " token=" + token);
+        assertEquals(Command.REGISTERED, reply.command(), reply.toString());
+        return token;
     }
 
     private static Message register(String name, String extra) throws Exception {
@@ -70,20 +79,31 @@ class RegistryServerTest {
     }
 
     @Test
-    void courseExampleRegistersAndEchoesTheRqExactly() throws Exception {
-        Message reply = probe.call("REGISTER 01 Alice BOTH 192.168.1.10 5001 6001 1024MB");
+    void courseExampleWithATokenRegistersAndEchoesTheRqExactly() throws Exception {
+        String token = Tokens.generate();
+        Message reply = probe.call("REGISTER 01 Alice BOTH 192.168.1.10 5001 6001 1024MB token=" + token);
         assertEquals(Command.REGISTERED, reply.command());
         assertEquals("01", reply.rq());
-        assertTrue(reply.option("token").matches("[0-9a-f]{64}"), "a token of 256 bits in hex");
-        PeerEntry alice = find(reply.option("token"), "Alice");
+        assertNull(reply.option("token"), "no reply carries a secret");
+        assertTrue(reply.option("id").matches("[0-9a-f]{32}"), "the identity's public id");
+        PeerEntry alice = find(token, "Alice");
         assertEquals(new PeerEntry("Alice", p2pbrs.protocol.Role.BOTH, "192.168.1.10", 5001, 6001, 1L << 30, "ALIVE"),
                 alice);
     }
 
     @Test
+    void aRegisterWithoutATokenIsDeniedAndChangesNothing() throws Exception {
+        int before = server.registry().countAll();
+        Message denied = probe.call("REGISTER " + rq() + " Zed BOTH 127.0.0.1 5001 6001 1GB");
+        assertEquals("REGISTER-DENIED " + denied.rq() + " Missing-token", denied.toString());
+        assertEquals("Bad-token", register("Zed", " token=abc").field(0), "a token is at least 256 bits in hex");
+        assertEquals(before, server.registry().countAll());
+    }
+
+    @Test
     void aTakenNameIsDeniedRegardlessOfCase() throws Exception {
-        assertEquals(Command.REGISTERED, register("Bobby", "").command());
-        Message denied = register("BOBBY", "");
+        registerNew("Bobby");
+        Message denied = register("BOBBY", " token=" + Tokens.generate());
         assertEquals(Command.REGISTER_DENIED, denied.command());
         assertEquals("Name-taken", denied.field(0));
         Message wrongToken = register("bobby", " token=" + "ab".repeat(32));
@@ -92,10 +112,9 @@ class RegistryServerTest {
 
     @Test
     void theTokenRebindsTheNameToANewAddress() throws Exception {
-        String token = register("Carl", "").option("token");
+        String token = registerNew("Carl");
         Message again = probe.call("REGISTER " + rq() + " Carl STORAGE 10.0.0.9 7001 8001 2GB token=" + token);
         assertEquals(Command.REGISTERED, again.command());
-        assertEquals(token, again.option("token"), "the token is kept");
         PeerEntry carl = find(token, "Carl");
         assertEquals("10.0.0.9", carl.ip());
         assertEquals(7001, carl.udpPort());
@@ -105,8 +124,8 @@ class RegistryServerTest {
 
     @Test
     void nobodyDeRegistersSomeoneElse() throws Exception {
-        String dana = register("Dana", "").option("token");
-        String eli = register("Eli", "").option("token");
+        String dana = registerNew("Dana");
+        String eli = registerNew("Eli");
         Message denied = probe.call("DE-REGISTER " + rq() + " Dana token=" + eli);
         assertEquals(Command.DE_REGISTER_DENIED, denied.command());
         assertEquals("Bad-token", denied.field(0));
@@ -119,19 +138,20 @@ class RegistryServerTest {
         assertEquals(Command.LIST_DENIED, probe.call("LIST " + rq() + " token=" + dana).command(),
                 "a gone peer's token no longer lists");
         int rows = server.registry().countAll();
-        // The gone row is kept; the free name registers anew with a new token...
-        Message fresh = register("Dana", "");
-        assertNotEquals(dana, fresh.option("token"));
+        // Dana owned nothing, so her name is free: another identity registers it as a new row.
+        registerNew("Dana");
         assertEquals(rows + 1, server.registry().countAll(), "a gone peer is kept as a row, not reused by others");
     }
 
     @Test
     void aReturningOwnerRevivesItsOldIdentityWithItsToken() throws Exception {
-        String token = register("Fay", "").option("token");
+        String token = registerNew("Fay");
+        Message first = register("Fay", " token=" + token);
         assertEquals(Command.DE_REGISTERED, probe.call("DE-REGISTER " + rq() + " Fay token=" + token).command());
         int rows = server.registry().countAll();
         Message back = register("Fay", " token=" + token);
-        assertEquals(token, back.option("token"));
+        assertEquals(Command.REGISTERED, back.command());
+        assertEquals(first.option("id"), back.option("id"), "the same identity");
         assertEquals(rows, server.registry().countAll(), "the same row comes back");
     }
 
@@ -166,20 +186,21 @@ class RegistryServerTest {
 
     @Test
     void aRepeatedRequestIsAppliedOnceAndAnsweredTheSame() throws Exception {
-        String request = "REGISTER 424242 Hana BOTH 127.0.0.1 5001 6001 1GB";
+        String token = Tokens.generate();
+        String request = "REGISTER 424242 Hana BOTH 127.0.0.1 5001 6001 1GB token=" + token;
         Message first = probe.call(request);
         Message second = probe.call(request);
         assertEquals(Command.REGISTERED, second.command(), "a retry is not denied as Name-taken");
         assertEquals(first, second);
-        String token = first.option("token");
         String de = "DE-REGISTER 424243 Hana token=" + token;
         assertEquals(Command.DE_REGISTERED, probe.call(de).command());
         assertEquals(Command.DE_REGISTERED, probe.call(de).command(), "not Unknown-name the second time");
         // A different request under a reused RQ# is a new request.
-        Message reused = probe.call("REGISTER 424242 Ida BOTH 127.0.0.1 5001 6001 1GB");
+        String ida = Tokens.generate();
+        Message reused = probe.call("REGISTER 424242 Ida BOTH 127.0.0.1 5001 6001 1GB token=" + ida);
         assertEquals(Command.REGISTERED, reused.command());
-        assertNotEquals(token, reused.option("token"));
-        assertTrue(find(reused.option("token"), "Ida") != null);
+        assertNotEquals(first.option("id"), reused.option("id"));
+        assertTrue(find(ida, "Ida") != null);
     }
 
     @Test

@@ -48,7 +48,7 @@ class RegistryTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server"))
+        server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
                 .withBindAddress("127.0.0.1").withUdpPort(0));
         try (UdpTestClient c = new UdpTestClient(server.udpPort())) {
             observerToken = c.register("Observer");
@@ -86,18 +86,18 @@ class RegistryTest {
     }
 
     private static Optional<RegisteredPeer> active(String name) {
-        return server.registry().transaction(tx -> tx.activeByName(name));
+        return server.registry().transaction(tx -> tx.boundToName(name).filter(p -> !p.gone()));
     }
 
     // --- REGISTER ---------------------------------------------------------------------
 
     @Test
-    void registerIssuesATokenOfAtLeast128BitsAndEchoesTheRqAsWritten() {
+    void registerTakesThePeersOwnTokenRepliesWithAPublicIdAndEchoesTheRqAsWritten() {
         Counts before = counts();
         Reply reply = client.call("REGISTER 01 Alice BOTH 192.168.1.10 5001 6001 1024MB");
-        assertTrue(reply.text().matches("REGISTERED 01 token=" + TOKEN_FORMAT), reply.text());
+        assertTrue(reply.text().matches("REGISTERED 01 id=[0-9a-f]{32}"), reply.text());
         String token = reply.token();
-        assertTrue(token.length() * 4 >= 128, "at least 128 bits: " + token);
+        assertTrue(token.length() * 4 >= 256, "at least 256 bits: " + token);
 
         assertEquals(new Counts(before.active() + 1, before.all() + 1, before.secrets() + 1), counts());
         assertEquals(Optional.of(new Entry("Alice", "BOTH", "192.168.1.10", 5001, 6001, 1L << 30, "ALIVE")),
@@ -106,8 +106,8 @@ class RegistryTest {
         assertEquals("LIST_OK", client.call("LIST " + nextRq() + " token=" + token).command());
 
         Reply other = client.call("REGISTER 000000007 Alice2 STORAGE 10.0.0.2 5002 6002 2GB");
-        assertTrue(other.text().matches("REGISTERED 000000007 token=" + TOKEN_FORMAT), other.text());
-        assertNotEquals(token, other.token(), "every peer gets its own token");
+        assertTrue(other.text().matches("REGISTERED 000000007 id=[0-9a-f]{32}"), other.text());
+        assertNotEquals(reply.option("id"), other.option("id"), "every identity has its own public id");
     }
 
     @Test
@@ -123,9 +123,14 @@ class RegistryTest {
         }
         // A token that is not this name's does not help either.
         String wrongToken = bobToken.substring(0, bobToken.length() - 1) + (bobToken.endsWith("0") ? "1" : "0");
-        for (String token : List.of(observerToken, wrongToken, "0".repeat(64), "not-hex", "")) {
+        for (String token : List.of(observerToken, wrongToken, "0".repeat(64))) {
             String rq = nextRq();
             assertEquals("REGISTER-DENIED " + rq + " Name-taken",
+                    client.call("REGISTER " + rq + " bob STORAGE 10.9.9.9 7001 8001 5GB token=" + token).text());
+        }
+        for (String token : List.of("not-hex", "", bobToken.substring(0, 32))) {
+            String rq = nextRq();
+            assertEquals("REGISTER-DENIED " + rq + " Bad-token",
                     client.call("REGISTER " + rq + " bob STORAGE 10.9.9.9 7001 8001 5GB token=" + token).text());
         }
 
@@ -135,12 +140,14 @@ class RegistryTest {
 
     @Test
     void theNamesTokenRebindsItKeepingTheToken() {
-        String token = client.call("REGISTER " + nextRq() + " Carol BOTH 127.0.0.1 5301 6301 1GB").token();
+        Reply registered = client.call("REGISTER " + nextRq() + " Carol BOTH 127.0.0.1 5301 6301 1GB");
+        String token = registered.token();
+        String publicId = registered.option("id");
         long id = active("Carol").orElseThrow().id();
         Counts before = counts();
 
         String rq = nextRq();
-        assertEquals("REGISTERED " + rq + " token=" + token,
+        assertEquals("REGISTERED " + rq + " id=" + publicId,
                 client.call("REGISTER " + rq + " Carol STORAGE 10.1.2.3 7001 8001 2GB token=" + token).text());
         assertEquals(before, counts(), "a re-bind is no new peer");
         assertEquals(id, active("Carol").orElseThrow().id());
@@ -152,7 +159,7 @@ class RegistryTest {
         assertEquals("REGISTER-DENIED " + rq + " Name-taken",
                 client.call("REGISTER " + rq + " CAROL OWNER 10.1.2.4 7002 8002 3GB").text());
         rq = nextRq();
-        assertEquals("REGISTERED " + rq + " token=" + token,
+        assertEquals("REGISTERED " + rq + " id=" + publicId,
                 client.call("REGISTER " + rq + " CAROL OWNER 10.1.2.4 7002 8002 3GB token=" + token).text());
         assertEquals(before, counts());
         List<Entry> carols = client.listAll(observerToken).stream()
@@ -168,19 +175,30 @@ class RegistryTest {
     }
 
     @Test
-    void aTokenThatIsNotTheNamesOwnGetsAFreeNameANewToken() {
-        String gone = client.register("Gone1");
-        client.call("DE-REGISTER " + nextRq() + " Gone1 token=" + gone);
+    void aTokenIsOneIdentityUnderOneNameAtATime() {
+        // The token of a registered peer does not register a second name.
+        Counts before = counts();
+        String rq = nextRq();
+        assertEquals("REGISTER-DENIED " + rq + " Token-in-use",
+                client.call("REGISTER " + rq + " Twin BOTH 127.0.0.1 5001 6001 1GB token=" + observerToken).text());
+        assertEquals(before, counts());
 
-        for (String offered : List.of("ab".repeat(32), observerToken, gone)) {
-            String name = "Fresh" + offered.substring(0, 6);
-            Counts before = counts();
-            String token = client.call("REGISTER " + nextRq() + " " + name + " BOTH 127.0.0.1 5001 6001 1GB token="
-                    + offered).token();
-            assertNotEquals(offered, token, "a name never inherits a token that is not its own");
-            assertEquals(new Counts(before.active() + 1, before.all() + 1, before.secrets() + 1), counts());
-        }
-        assertTrue(listed("Gone1").isEmpty(), "another name's token does not revive Gone1");
+        // A de-registered identity that owns nothing may come back under another name: the
+        // same row, the same public id, and its old name is free.
+        Reply first = client.call("REGISTER " + nextRq() + " Gone1 BOTH 127.0.0.1 5001 6001 1GB");
+        String gone = first.token();
+        client.call("DE-REGISTER " + nextRq() + " Gone1 token=" + gone);
+        Counts afterLeaving = counts();
+        Reply renamed = client.call("REGISTER " + nextRq() + " Renamed1 BOTH 127.0.0.1 5001 6001 1GB token=" + gone);
+        assertEquals(first.option("id"), renamed.option("id"));
+        assertEquals(new Counts(afterLeaving.active() + 1, afterLeaving.all(), afterLeaving.secrets()), counts());
+        assertTrue(listed("Gone1").isEmpty());
+
+        // A token nobody holds is a new identity.
+        Reply fresh = client.call("REGISTER " + nextRq() + " Fresh1 BOTH 127.0.0.1 5001 6001 1GB token="
+                + "ab".repeat(32));
+        assertEquals("REGISTERED", fresh.command(), fresh.text());
+        assertNotEquals(first.option("id"), fresh.option("id"));
     }
 
     // --- DE-REGISTER ------------------------------------------------------------------
@@ -217,7 +235,7 @@ class RegistryTest {
         assertTrue(listed("Erin").isEmpty(), "a gone peer is not listed");
         assertTrue(active("Erin").isEmpty());
         RegisteredPeer row = server.registry()
-                .transaction(tx -> tx.goneByNameAndTokenHash("Erin", Tokens.hash(token))).orElseThrow();
+                .transaction(tx -> tx.byTokenHash(p2pbrs.protocol.Tokens.hash(token))).orElseThrow();
         assertEquals("GONE", row.state());
 
         String rq = nextRq();
@@ -232,12 +250,13 @@ class RegistryTest {
     @Test
     void registeringAGoneNameWithItsOldTokenRevivesTheSamePeer() {
         String token = client.register("Fay");
-        long id = active("Fay").orElseThrow().id();
+        RegisteredPeer fay = active("Fay").orElseThrow();
+        long id = fay.id();
         client.call("DE-REGISTER " + nextRq() + " Fay token=" + token);
         Counts gone = counts();
 
         String rq = nextRq();
-        assertEquals("REGISTERED " + rq + " token=" + token,
+        assertEquals("REGISTERED " + rq + " id=" + fay.publicId(),
                 client.call("REGISTER " + rq + " Fay STORAGE 10.0.0.9 7100 8100 5GB token=" + token).text());
 
         assertEquals(new Counts(gone.active() + 1, gone.all(), gone.secrets()), counts(), "the same row, revived");
@@ -250,7 +269,8 @@ class RegistryTest {
     @Test
     void aGoneNameRegisteredWithoutTokenIsANewPeerWithANewToken() {
         String first = client.register("Gus");
-        long firstId = active("Gus").orElseThrow().id();
+        RegisteredPeer firstGus = active("Gus").orElseThrow();
+        long firstId = firstGus.id();
         client.call("DE-REGISTER " + nextRq() + " Gus token=" + first);
         Counts gone = counts();
 
@@ -270,7 +290,7 @@ class RegistryTest {
         // Once the new Gus leaves, the old token brings the old Gus back.
         client.call("DE-REGISTER " + nextRq() + " Gus token=" + second);
         rq = nextRq();
-        assertEquals("REGISTERED " + rq + " token=" + first,
+        assertEquals("REGISTERED " + rq + " id=" + firstGus.publicId(),
                 client.call("REGISTER " + rq + " gus BOTH 127.0.0.1 5001 6001 1GB token=" + first).text());
         assertEquals(firstId, active("Gus").orElseThrow().id());
         assertEquals(new Counts(gone.active() + 1, gone.all() + 1, gone.secrets() + 1), counts());

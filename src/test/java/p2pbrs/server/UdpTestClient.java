@@ -2,6 +2,7 @@ package p2pbrs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -41,6 +42,7 @@ final class UdpTestClient implements AutoCloseable {
     private static final Pattern RQ_FORMAT = Pattern.compile("[0-9]{1,9}");
 
     private final DatagramSocket socket;
+    private final java.util.Map<String, String> madeTokens = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile InetSocketAddress server;
 
     UdpTestClient(int serverPort) {
@@ -94,7 +96,16 @@ final class UdpTestClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Reply(Arrays.copyOf(buf, packet.getLength()), (InetSocketAddress) packet.getSocketAddress());
+        return new Reply(Arrays.copyOf(buf, packet.getLength()), (InetSocketAddress) packet.getSocketAddress(), null);
+    }
+
+    private static String optionOf(String request, String key) {
+        for (String word : request.split(" ")) {
+            if (word.startsWith(key + "=")) {
+                return word.substring(key.length() + 1);
+            }
+        }
+        return null;
     }
 
     /** Every datagram that arrives until none has come for {@code quiet}. */
@@ -112,8 +123,21 @@ final class UdpTestClient implements AutoCloseable {
      * the request has no readable one).
      */
     Reply call(String request) {
+        // A peer makes its own token at its first registration: a REGISTER written without
+        // one gets a fresh one here, as a peer would send it (callAsWritten sends none).
+        // The same text gets the same token, so that a retransmission stays one datagram.
+        if (request.startsWith("REGISTER ") && !request.contains(" token=")) {
+            request = request + " token=" + madeTokens.computeIfAbsent(request, r -> p2pbrs.protocol.Tokens.generate());
+        }
+        return callAsWritten(request);
+    }
+
+    /** {@link #call}, sending the text exactly as written. */
+    Reply callAsWritten(String request) {
         send(request);
-        Reply reply = receive(REPLY_TIMEOUT);
+        Reply received = receive(REPLY_TIMEOUT);
+        String sentToken = optionOf(request, "token");
+        Reply reply = received == null ? null : new Reply(received.data(), received.from(), sentToken);
         assertNotNull(reply, () -> "no reply within " + REPLY_TIMEOUT + " to: " + request);
         assertEquals(server, reply.from(), "the reply comes from the server's port");
         String[] words = request.split(" ", 3);
@@ -122,10 +146,12 @@ final class UdpTestClient implements AutoCloseable {
         return reply;
     }
 
-    /** Registers a peer on 127.0.0.1 and returns its token; fails unless REGISTERED. */
+    /** Registers a new peer on 127.0.0.1 with a token of its own and returns it; fails unless REGISTERED. */
     String register(String name) {
-        Reply r = call("REGISTER " + nextRq() + " " + name + " BOTH 127.0.0.1 5001 6001 1GB");
-        return r.token();
+        String token = p2pbrs.protocol.Tokens.generate();
+        Reply r = call("REGISTER " + nextRq() + " " + name + " BOTH 127.0.0.1 5001 6001 1GB token=" + token);
+        assertEquals("REGISTERED", r.command(), r::text);
+        return token;
     }
 
     /** Every page of LIST, following next= until the last page; each must be LIST_OK. */
@@ -170,7 +196,7 @@ final class UdpTestClient implements AutoCloseable {
     }
 
     /** One datagram received: its bytes, and its words as the protocol splits them. */
-    record Reply(byte[] data, InetSocketAddress from) {
+    record Reply(byte[] data, InetSocketAddress from, String sentToken) {
         String text() {
             return new String(data, StandardCharsets.UTF_8);
         }
@@ -213,12 +239,12 @@ final class UdpTestClient implements AutoCloseable {
             return null;
         }
 
-        /** The token of a REGISTERED reply (fails on anything else). */
+        /** The token the request of a REGISTERED reply carried (fails on anything else). */
         String token() {
             assertEquals("REGISTERED", command(), text());
-            String token = option("token");
-            assertNotNull(token, text());
-            return token;
+            assertNull(option("token"), () -> "a reply never carries a token: " + text());
+            assertNotNull(sentToken, text());
+            return sentToken;
         }
 
         /** The entries of a LIST_OK reply. */
