@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,6 +156,8 @@ final class ChunkServer implements AutoCloseable {
             reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, e.reason()));
             return false;
         }
+        Lock lock = store.lockOf(chunk.checksum());
+        lock.lock();
         try {
             store.receive(in, chunk.size(), chunk.checksum());
             index.put(chunk);
@@ -166,6 +169,8 @@ final class ChunkServer implements AutoCloseable {
             LOG.error("storing chunk {} of {} failed", idxText, wireName, e);
             reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, Reason.STORAGE_FAILED));
             return false;
+        } finally {
+            lock.unlock();
         }
         reply(out, Message.of(Command.CHUNK_OK, rq, wireName, idxText));
         listener.stored(wireName, chunk.idx(), chunk.owner(), chunk.version(), chunk.size(), chunk.checksum());

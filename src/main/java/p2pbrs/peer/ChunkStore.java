@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import p2pbrs.protocol.Reason;
 
 /**
@@ -25,12 +27,14 @@ import p2pbrs.protocol.Reason;
  */
 final class ChunkStore {
     private static final int BUFFER = 64 * 1024;
+    private static final int LOCK_STRIPES = 64;
 
     private final Path root;
     private final Path chunks;
     private final Path tmp;
     private final long capacity;
     private final AtomicLong used;
+    private final Lock[] locks = new Lock[LOCK_STRIPES];
 
     /** Thrown with the Reason a CHUNK_ERROR gives. */
     static final class ChunkException extends Exception {
@@ -53,6 +57,9 @@ final class ChunkStore {
         this.tmp = root.resolve("tmp");
         this.capacity = capacity;
         this.used = new AtomicLong(usedAtStart);
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
         Files.createDirectories(chunks);
         Files.createDirectories(tmp);
         // Leftovers of transfers cut short by a crash were never acknowledged: drop them.
@@ -122,6 +129,22 @@ final class ChunkStore {
             if (!known && !kept) {
                 used.addAndGet(-size);
             }
+        }
+    }
+
+    /**
+     * The lock of a chunk file: held from "is it there" to "it is indexed" when storing, and
+     * from "is it still used" to "it is gone" when releasing, so that a chunk being stored
+     * again is never deleted under it.
+     */
+    Lock lockOf(String checksum) {
+        return locks[Math.floorMod(checksum.hashCode(), locks.length)];
+    }
+
+    /** Deletes a chunk file nothing uses any more, and frees its bytes. */
+    void delete(String checksum, long size) throws IOException {
+        if (Files.deleteIfExists(pathOf(checksum))) {
+            used.addAndGet(-size);
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Codec;
+import p2pbrs.protocol.FileNames;
+import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
@@ -90,6 +92,9 @@ public final class Peer implements AutoCloseable {
             acks = new StoreAckReporter(registration, client, config.server(), config.name());
             ChunkServer chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
                     registration::ticketKey, acks, config.maxConnections(), config.tcpTimeoutMillis());
+            if (config.role().stores()) {
+                inbound.serve(new ReleaseHandler(config.server(), registration::ticketKey, index, chunkStore));
+            }
             endpoint.start();
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
@@ -161,6 +166,35 @@ public final class Peer implements AutoCloseable {
                 .run(fileName, version);
     }
 
+    /**
+     * Forgets one version of this peer's file (version not null), or every version; returns
+     * how many versions were forgotten. Their space is freed on the storage peers.
+     */
+    public int forget(String fileName, Integer version) throws PeerException {
+        String problem = FileNames.problem(fileName);
+        if (problem != null) {
+            throw new PeerException("cannot forget '" + fileName + "': " + problem);
+        }
+        int total = 0;
+        while (true) {
+            Message request = Message.of(Command.FORGET, registration.link().nextRq(), FileNames.encode(fileName));
+            request = version != null ? request.withOption("version", Integer.toString(version))
+                    : request.withOption("all", "1");
+            Message reply = registration.link().call(registration.signed(request));
+            if (reply.command() != Command.FORGOTTEN) {
+                throw new PeerException("forget refused: " + Registration.reason(reply));
+            }
+            try {
+                total += Numbers.intOption(reply, "versions");
+            } catch (MalformedMessageException e) {
+                throw new PeerException("the server sent a bad reply: " + e.getMessage(), e);
+            }
+            if (reply.option("more") == null) {
+                return total;
+            }
+        }
+    }
+
     /** This peer's backed-up files: every complete version. */
     public List<FileEntry> files() throws PeerException {
         return pages(Command.FILES, Command.FILES_OK, FileEntry::parse);
@@ -225,15 +259,21 @@ public final class Peer implements AutoCloseable {
         database.close();
     }
 
-    /** Datagrams arriving at the peer: replies go to the waiting request, requests get ERROR for now. */
+    /** Datagrams arriving at the peer: replies go to the waiting request, the server's requests to their handler. */
     private static final class InboundHandler implements UdpEndpoint.Handler {
         private final RateLimitedLog badInput = new RateLimitedLog(LOG, 5, 10_000);
         private volatile RequestClient client;
         private volatile UdpEndpoint endpoint;
+        private volatile ReleaseHandler releases;
 
         void attach(RequestClient client, UdpEndpoint endpoint) {
             this.client = client;
             this.endpoint = endpoint;
+        }
+
+        /** The server's requests this peer serves (a storage role's only). */
+        void serve(ReleaseHandler releases) {
+            this.releases = releases;
         }
 
         @Override
@@ -253,7 +293,16 @@ public final class Peer implements AutoCloseable {
                 }
                 return;
             }
-            endpoint.send(Message.of(Command.ERROR, message.rq(), Reason.NOT_SERVED), from);
+            Message reply;
+            try {
+                ReleaseHandler handler = releases;
+                reply = message.command() == Command.RELEASE && handler != null ? handler.handle(message, from)
+                        : Message.of(Command.ERROR, message.rq(), Reason.NOT_SERVED);
+            } catch (MalformedMessageException e) {
+                badInput.warn("bad {} from {}: {}", message.command().wireName(), from, e.getMessage());
+                reply = e.toError();
+            }
+            endpoint.send(reply, from);
         }
     }
 

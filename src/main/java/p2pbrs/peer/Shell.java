@@ -22,6 +22,8 @@ public final class Shell {
             "  backup PATH              back a file up under its base name",
             "  restore NAME [VERSION]   restore the newest (or the given) version into the restore dir",
             "  files                    list this peer's backed-up files, every version",
+            "  forget NAME VERSION      forget one version of a backed-up file (its space is freed)",
+            "  forget NAME --all        forget every version of a backed-up file",
             "  list                     list the registered peers",
             "  de                       de-register this peer from the server",
             "  help                     show this help",
@@ -71,6 +73,7 @@ public final class Shell {
                 case "backup" -> backup(args);
                 case "restore" -> restore(args);
                 case "files" -> files(args);
+                case "forget" -> forget(args);
                 case "list" -> list(args);
                 case "de" -> deRegister(args);
                 case "help" -> {
@@ -99,8 +102,9 @@ public final class Shell {
         noArgs(args);
         List<PeerEntry> peers = peer.list();
         for (PeerEntry p : peers) {
-            out.printf(Locale.ROOT, "%-20s %-7s %-15s udp=%-5d tcp=%-5d capacity=%-10s %s%n", p.name(), p.role(),
-                    p.ip(), p.udpPort(), p.tcpPort(), Sizes.human(p.capacity()), p.state());
+            out.printf(Locale.ROOT, "%-20s %-7s %-15s udp=%-5d tcp=%-5d capacity=%-10s used=%-10s free=%-10s %s%n",
+                    p.name(), p.role(), p.ip(), p.udpPort(), p.tcpPort(), Sizes.human(p.capacity()),
+                    Sizes.human(p.used()), Sizes.human(p.free()), p.state());
         }
         out.println("OK list: " + peers.size() + (peers.size() == 1 ? " peer" : " peers"));
     }
@@ -119,20 +123,32 @@ public final class Shell {
         if (args.isEmpty() || args.size() > 2) {
             throw new PeerException("usage: restore NAME [VERSION]");
         }
-        Integer version = null;
-        if (args.size() == 2) {
-            try {
-                version = Integer.valueOf(args.get(1));
-            } catch (NumberFormatException e) {
-                throw new PeerException("VERSION is a whole number: " + args.get(1));
-            }
-            if (version < 1) {
-                throw new PeerException("versions count from 1");
-            }
-        }
+        Integer version = args.size() == 2 ? version(args.get(1)) : null;
         RestoreResult r = peer.restore(args.get(0), version);
         out.printf(Locale.ROOT, "OK restore %s version=%d size=%d to %s rate=%s/s%n", r.name(), r.version(), r.size(),
                 r.path(), Sizes.human((long) r.bytesPerSecond()));
+    }
+
+    private void forget(List<String> args) throws PeerException {
+        if (args.size() != 2) {
+            throw new PeerException("usage: forget NAME VERSION | forget NAME --all");
+        }
+        Integer version = "--all".equals(args.get(1)) ? null : version(args.get(1));
+        int n = peer.forget(args.get(0), version);
+        out.println("OK forget " + args.get(0) + ": " + n + (n == 1 ? " version" : " versions") + " forgotten");
+    }
+
+    private static int version(String text) throws PeerException {
+        int version;
+        try {
+            version = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new PeerException("VERSION is a whole number: " + text);
+        }
+        if (version < 1) {
+            throw new PeerException("versions count from 1");
+        }
+        return version;
     }
 
     private void files(List<String> args) throws PeerException {

@@ -47,6 +47,15 @@ public enum Command {
     FILES_OK("FILES_OK", Kind.REPLY, "File_List"),
     FILES_DENIED("FILES-DENIED", Kind.REPLY, "Reason"),
 
+    FORGET("FORGET", Kind.REQUEST, "File_Name"),
+    FORGOTTEN("FORGOTTEN", Kind.REPLY, "File_Name"),
+    FORGET_DENIED("FORGET-DENIED", Kind.REPLY, "Reason"),
+
+    // From the server to a storage peer, signed with the key they share.
+    RELEASE("RELEASE", Kind.REQUEST, "File_Name"),
+    RELEASED("RELEASED", Kind.REPLY, "File_Name"),
+    RELEASE_DENIED("RELEASE-DENIED", Kind.REPLY, "Reason"),
+
     /** The acknowledgement of a notification (STORE_ACK, CHUNK_SUMS, RESTORE_OK, RESTORE_FAIL). */
     ACK("ACK", Kind.REPLY),
     ACK_DENIED("ACK-DENIED", Kind.REPLY, "Reason"),

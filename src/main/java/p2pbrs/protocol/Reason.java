@@ -27,6 +27,7 @@ public final class Reason {
     public static final String BAD_NUMBER = "Bad-number";
     public static final String BAD_CHECKSUM = "Bad-checksum";
     public static final String BAD_OWNER = "Bad-owner";
+    public static final String BAD_REASON = "Bad-reason";
 
     // Denials.
     public static final String NAME_TAKEN = "Name-taken";
@@ -50,6 +51,8 @@ public final class Reason {
     public static final String INVITE_EXPIRED = "Invite-expired";
     public static final String INVITE_ROLE = "Invite-role";
     public static final String RATE_LIMITED = "Rate-limited";
+    public static final String TOO_MANY_PENDING = "Too-many-pending";
+    public static final String NOT_COMPLETE = "Not-complete";
     public static final String BAD_AUTH = "Bad-auth";
 
     // TCP chunk transfer (CHUNK_ERROR).
@@ -66,6 +69,17 @@ public final class Reason {
     // The server could not do it now; the sender may retry later.
     public static final String SERVER_ERROR = "Server-error";
 
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
+
     private Reason() {
+    }
+
+    /** A Reason another endpoint sent (RESTORE_FAIL): one word of letters, digits and hyphens, at most 64. */
+    public static String check(String text, String rq) throws MalformedMessageException {
+        if (text == null || !WORD.matcher(text).matches()) {
+            throw new MalformedMessageException(rq, BAD_REASON, "a Reason is one word of letters, digits and "
+                    + "hyphens, at most 64 characters");
+        }
+        return text;
     }
 }

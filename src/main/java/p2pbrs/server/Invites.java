@@ -61,7 +61,7 @@ public final class Invites {
             endpoint.start();
             Message unsigned = Message.of(Command.INVITE, client.get().nextRq(), role.name(), Long.toString(expires))
                     .withOption("code_hash", Tokens.hash(code));
-            Message reply = client.get().call(unsigned.withOption("auth", keys.sign(Codec.format(unsigned))), server);
+            Message reply = client.get().call(keys.sign(unsigned), server);
             if (reply.command() != Command.INVITED) {
                 throw new IOException("the server refused the invitation: " + Codec.format(reply));
             }

@@ -6,14 +6,20 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.Database;
 import p2pbrs.store.RegistryStore;
 import p2pbrs.transport.DaemonThreads;
+import p2pbrs.transport.RequestClient;
+import p2pbrs.transport.RetryPolicy;
 import p2pbrs.transport.UdpEndpoint;
 
 /** The server: its database, its UDP endpoint and its background tasks, wired together. */
 public final class MetadataServer implements AutoCloseable {
+    // Releases due are looked for this often (and at once when new ones are queued).
+    private static final long RELEASE_PERIOD_SECONDS = 2;
+
     private final Database database;
     private final UdpEndpoint endpoint;
     private final ScheduledExecutorService background;
@@ -35,19 +41,27 @@ public final class MetadataServer implements AutoCloseable {
         try {
             RegistryStore registry = new RegistryStore(database);
             BackupStore backups = new BackupStore(database);
-            RequestDispatcher dispatcher = new RequestDispatcher(new RegistryService(registry, clock, keys, config),
-                    new BackupService(backups, config, clock, keys));
-            UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
-                    "server", config.workers(), config.queueCapacity(), dispatcher);
-            dispatcher.attach(endpoint);
             ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
                     DaemonThreads.numbered("server-background"));
+            // The releaser needs the endpoint, which needs the handlers that wake it.
+            AtomicReference<Releaser> releaser = new AtomicReference<>();
+            Runnable releasesQueued = () -> releaser.get().kick();
+            RequestDispatcher dispatcher = new RequestDispatcher(new RegistryService(registry, clock, keys, config),
+                    new BackupService(backups, config, clock, new Planner(config, keys)),
+                    new RestoreService(backups, config, clock, keys),
+                    new ForgetService(backups, clock, releasesQueued));
+            UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
+                    "server", config.workers(), config.queueCapacity(), dispatcher);
+            RequestClient client = new RequestClient(endpoint, background, RetryPolicy.DEFAULT);
+            dispatcher.attach(endpoint, client);
+            releaser.set(new Releaser(backups, client, keys, clock, background));
             long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
             background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
             long expiryPeriod = Math.max(1, Math.min(30, config.planTtl().toSeconds() / 4));
-            background.scheduleAtFixedRate(new PlanExpirer(backups, clock), expiryPeriod, expiryPeriod,
+            background.scheduleAtFixedRate(new PlanExpirer(backups, clock, releasesQueued), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
+            background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
             ServerAccess.write(config.db(), config.bindAddress(), endpoint.port());
             endpoint.start();
             return new MetadataServer(database, endpoint, background, registry);

@@ -4,14 +4,11 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Fields;
-import p2pbrs.protocol.Hmac;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Message;
@@ -156,10 +153,7 @@ final class RegistryService {
         Role role = Role.parse(request.field(0), rq);
         long expiresEpoch = Numbers.parseLong(request.field(1), rq);
         String codeHash = Numbers.checksum(request.option("code_hash"), rq);
-        Map<String, String> unsigned = new LinkedHashMap<>(request.options());
-        String auth = unsigned.remove("auth");
-        String expected = keys.sign(Codec.format(new Message(request.command(), rq, request.fields(), unsigned)));
-        if (!Hmac.same(expected, auth)) {
+        if (!keys.verify(request)) {
             return Message.of(Command.INVITE_DENIED, rq, Reason.BAD_AUTH);
         }
         return store.transaction(tx -> {
@@ -254,7 +248,8 @@ final class RegistryService {
 
     private static PeerEntry toEntry(RegisteredPeer p) {
         PeerInfo i = p.info();
-        return new PeerEntry(i.name(), i.role(), i.ip(), i.udpPort(), i.tcpPort(), i.capacity(), p.state());
+        return new PeerEntry(i.name(), i.role(), i.ip(), i.udpPort(), i.tcpPort(), i.capacity(), p.state(),
+                p.committedBytes());
     }
 
     private OffsetDateTime now() {

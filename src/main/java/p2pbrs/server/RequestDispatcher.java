@@ -11,6 +11,7 @@ import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Reason;
 import p2pbrs.transport.RateLimitedLog;
+import p2pbrs.transport.RequestClient;
 import p2pbrs.transport.UdpEndpoint;
 
 /**
@@ -22,22 +23,30 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
 
     private final RegistryService registry;
     private final BackupService backups;
+    private final RestoreService restores;
+    private final ForgetService forgets;
     private static final int STRIPES = 64;
 
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10, 10_000);
     private final Lock[] stripes = new Lock[STRIPES];
     private volatile UdpEndpoint endpoint;
+    private volatile RequestClient client;
 
-    RequestDispatcher(RegistryService registry, BackupService backups) {
+    RequestDispatcher(RegistryService registry, BackupService backups, RestoreService restores,
+                      ForgetService forgets) {
         this.registry = registry;
         this.backups = backups;
+        this.restores = restores;
+        this.forgets = forgets;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
     }
 
-    void attach(UdpEndpoint endpoint) {
+    /** The endpoint replies go out on, and the client whose requests to peers get replies here. */
+    void attach(UdpEndpoint endpoint, RequestClient client) {
         this.endpoint = endpoint;
+        this.client = client;
     }
 
     @Override
@@ -58,8 +67,13 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             return e.toError();
         }
         if (request.command().isReply()) {
-            // Never answer a reply: two endpoints answering each other's errors would loop.
-            badInput.warn("dropped a {} from {}: the server takes requests only", request.command().wireName(), from);
+            // A reply answers one of the server's own requests to a peer (RELEASE), or
+            // nothing: never answer it, since two endpoints answering each other's errors
+            // would loop.
+            if (!client.onReply(request, from)) {
+                badInput.warn("dropped a {} from {}: it answers no request of the server",
+                        request.command().wireName(), from);
+            }
             return null;
         }
         String sender = sender(from);
@@ -92,9 +106,10 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             case CHUNK_SUMS -> backups.chunkSums(request, sender);
             case STORE_ACK -> backups.storeAck(request, sender);
             case BACKUP_DONE -> backups.backupDone(request, sender);
-            case RESTORE_REQ -> backups.restoreRequest(request);
-            case RESTORE_OK, RESTORE_FAIL -> backups.restoreReport(request, sender);
-            case FILES -> backups.files(request);
+            case RESTORE_REQ -> restores.restoreRequest(request);
+            case RESTORE_OK, RESTORE_FAIL -> restores.restoreReport(request, sender);
+            case FILES -> restores.files(request);
+            case FORGET -> forgets.forget(request, sender);
             default -> Message.of(Command.ERROR, request.rq(), Reason.NOT_SERVED);
         };
     }

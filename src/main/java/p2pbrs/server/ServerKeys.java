@@ -12,7 +12,8 @@ import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import p2pbrs.protocol.Hmac;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Signatures;
 import p2pbrs.store.PrivateFiles;
 
 /**
@@ -80,9 +81,14 @@ public final class ServerKeys {
         return values;
     }
 
-    /** The signature of an operator's request text (the {@code auth=} option). */
-    public String sign(String text) {
-        return Hmac.hex(adminKey, text);
+    /** An operator's request, signed with the admin key (the {@code auth=} option). */
+    public Message sign(Message unsigned) {
+        return Signatures.sign(adminKey, unsigned);
+    }
+
+    /** Whether an operator's request is signed with the admin key. */
+    boolean verify(Message signed) {
+        return Signatures.verify(adminKey, signed);
     }
 
     /** A ticket key (hex) sealed for the database: AES-256-GCM, a fresh nonce each time. */

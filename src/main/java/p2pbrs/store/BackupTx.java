@@ -6,6 +6,7 @@ import static p2pbrs.db.server.Tables.FILE_VERSION;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
+import static p2pbrs.db.server.Tables.RELEASE_TASK;
 import static p2pbrs.db.server.Tables.REPLICA;
 import static p2pbrs.db.server.Tables.RESTORE_REPORT;
 
@@ -38,34 +39,24 @@ public final class BackupTx {
 
     /**
      * Registered, ALIVE, storage-capable peers other than the owner, with their free space:
-     * capacity minus the copies they hold of complete versions minus what pending plans
-     * reserve on them.
+     * capacity minus what the server counts against them (every plan placed on them until
+     * they confirm its release), one number per peer.
      */
     public List<StorageCandidate> storageCandidates(long ownerPeerId) {
-        Map<Long, Long> stored = new HashMap<>();
-        dsl.select(REPLICA.PEER_ID, DSL.sum(REPLICA.SIZE))
-                .from(REPLICA).join(FILE_VERSION).on(FILE_VERSION.ID.eq(REPLICA.FILE_VERSION_ID))
-                .where(REPLICA.STATE.eq(STORED), FILE_VERSION.STATE.eq(VersionRow.COMPLETE))
-                .groupBy(REPLICA.PEER_ID)
-                .forEach(r -> stored.put(r.value1(), r.value2().longValue()));
-        Map<Long, Long> reserved = new HashMap<>();
-        dsl.select(PLAN_PEER.PEER_ID, DSL.sum(PLAN_PEER.RESERVED_BYTES))
-                .from(PLAN_PEER).join(FILE_VERSION).on(FILE_VERSION.ID.eq(PLAN_PEER.FILE_VERSION_ID))
-                .where(FILE_VERSION.STATE.eq(VersionRow.PENDING))
-                .groupBy(PLAN_PEER.PEER_ID)
-                .forEach(r -> reserved.put(r.value1(), r.value2().longValue()));
-        List<StorageCandidate> result = new ArrayList<>();
-        dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER.CAPACITY, PEER_SECRET.SEALED_TICKET_KEY)
+        return dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER.CAPACITY, PEER.COMMITTED_BYTES,
+                        PEER_SECRET.SEALED_TICKET_KEY)
                 .from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
                 .where(PEER.STATE.eq("ALIVE"), PEER.ROLE.in("STORAGE", "BOTH"), PEER.ID.ne(ownerPeerId),
                         PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
                 .orderBy(PEER.NAME_KEY)
-                .forEach(r -> {
-                    long used = stored.getOrDefault(r.value1(), 0L) + reserved.getOrDefault(r.value1(), 0L);
-                    result.add(new StorageCandidate(r.value1(), r.value2(), r.value3(), r.value4(),
-                            Math.max(0, r.value5() - used), r.value6()));
-                });
-        return result;
+                .fetch(r -> new StorageCandidate(r.value1(), r.value2(), r.value3(), r.value4(),
+                        Math.max(0, r.value5() - r.value6()), r.value7()));
+    }
+
+    /** How many of the owner's versions are being backed up now. */
+    public int pendingVersions(long ownerPeerId) {
+        return dsl.fetchCount(dsl.selectOne().from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
+                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE_VERSION.STATE.eq(VersionRow.PENDING)));
     }
 
     /** The owner's file of this name, created if new; returns its id. */
@@ -106,11 +97,14 @@ public final class BackupTx {
         return version(row.getId()).orElseThrow();
     }
 
+    /** Adds a peer to a plan, and counts what the plan reserves on it against its capacity. */
     public void addPlanPeer(long versionId, int slot, long peerId, long reservedBytes) {
         dsl.insertInto(PLAN_PEER, PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.SLOT, PLAN_PEER.PEER_ID,
                         PLAN_PEER.RESERVED_BYTES)
                 .values(versionId, slot, peerId, reservedBytes)
                 .execute();
+        dsl.update(PEER).set(PEER.COMMITTED_BYTES, PEER.COMMITTED_BYTES.plus(reservedBytes))
+                .where(PEER.ID.eq(peerId)).execute();
     }
 
     public Optional<VersionRow> version(long versionId) {
@@ -163,21 +157,43 @@ public final class BackupTx {
                 .fetchOptional(CHUNK.CHECKSUM);
     }
 
-    public void addChunk(long versionId, int idx, long size, String checksum) {
-        dsl.insertInto(CHUNK, CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.SIZE, CHUNK.CHECKSUM)
-                .values(versionId, idx, size, checksum)
+    /**
+     * Records the checksum the owner reported for a chunk, counting the good copies already
+     * acknowledged (a STORE_ACK may arrive before the checksum): at most one per plan peer.
+     */
+    public void addChunk(VersionRow version, int idx, long size, String checksum) {
+        lockVersion(version.id());
+        int good = dsl.fetchCount(REPLICA, REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx),
+                REPLICA.STATE.eq(STORED), REPLICA.CHECKSUM.eq(checksum));
+        dsl.insertInto(CHUNK, CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.SIZE, CHUNK.CHECKSUM, CHUNK.GOOD_COPIES)
+                .values(version.id(), idx, size, checksum, good)
+                .execute();
+        dsl.update(FILE_VERSION)
+                .set(FILE_VERSION.CHUNKS_SUMMED, FILE_VERSION.CHUNKS_SUMMED.plus(1))
+                .set(FILE_VERSION.CHUNKS_STORED, FILE_VERSION.CHUNKS_STORED.plus(good > 0 ? 1 : 0))
+                .set(FILE_VERSION.CHUNKS_FULL, FILE_VERSION.CHUNKS_FULL.plus(good >= version.replicas() ? 1 : 0))
+                .set(FILE_VERSION.COPIES_GOOD, FILE_VERSION.COPIES_GOOD.plus(good))
+                .where(FILE_VERSION.ID.eq(version.id()))
                 .execute();
     }
 
-    public int chunkCount(long versionId) {
-        return dsl.fetchCount(CHUNK, CHUNK.FILE_VERSION_ID.eq(versionId));
-    }
-
-    /** Records (or refreshes) a copy a storage peer acknowledged. */
-    public void storeReplica(long versionId, int idx, long peerId, long size, String checksum, OffsetDateTime now) {
+    /**
+     * Records (or refreshes) a copy a storage peer acknowledged, keeping the version's
+     * counters in step: a copy is good when its checksum is the one the owner reported.
+     */
+    public void storeReplica(VersionRow version, int idx, long peerId, long size, String checksum,
+                             OffsetDateTime now) {
+        lockVersion(version.id());
+        String reference = chunkChecksum(version.id(), idx).orElse(null);
+        Record previous = dsl.select(REPLICA.STATE, REPLICA.CHECKSUM).from(REPLICA)
+                .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
+                .fetchOne();
+        boolean wasGood = reference != null && previous != null && STORED.equals(previous.get(REPLICA.STATE))
+                && reference.equals(previous.get(REPLICA.CHECKSUM));
+        boolean isGood = reference != null && reference.equals(checksum);
         dsl.mergeInto(REPLICA)
                 .using(dsl.selectOne())
-                .on(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
+                .on(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
                 .whenMatchedThenUpdate()
                 .set(REPLICA.STATE, STORED)
                 .set(REPLICA.SIZE, size)
@@ -185,24 +201,39 @@ public final class BackupTx {
                 .set(REPLICA.UPDATED_AT, now)
                 .whenNotMatchedThenInsert(REPLICA.FILE_VERSION_ID, REPLICA.CHUNK_IDX, REPLICA.PEER_ID, REPLICA.STATE,
                         REPLICA.SIZE, REPLICA.CHECKSUM, REPLICA.STORED_AT, REPLICA.UPDATED_AT)
-                .values(versionId, idx, peerId, STORED, size, checksum, now, now)
+                .values(version.id(), idx, peerId, STORED, size, checksum, now, now)
+                .execute();
+        if (wasGood != isGood) {
+            countGoodCopy(version, idx, isGood ? 1 : -1);
+        }
+    }
+
+    // Checksums (CHUNK_SUMS) and copies (STORE_ACK) of one version arrive concurrently; each
+    // counts what the other recorded, so they take the version's row lock in turn.
+    private void lockVersion(long versionId) {
+        dsl.select(FILE_VERSION.ID).from(FILE_VERSION).where(FILE_VERSION.ID.eq(versionId)).forUpdate().fetch();
+    }
+
+    private void countGoodCopy(VersionRow version, int idx, int delta) {
+        dsl.update(CHUNK).set(CHUNK.GOOD_COPIES, CHUNK.GOOD_COPIES.plus(delta))
+                .where(CHUNK.FILE_VERSION_ID.eq(version.id()), CHUNK.IDX.eq(idx)).execute();
+        int after = dsl.select(CHUNK.GOOD_COPIES).from(CHUNK)
+                .where(CHUNK.FILE_VERSION_ID.eq(version.id()), CHUNK.IDX.eq(idx)).fetchOne(CHUNK.GOOD_COPIES);
+        int before = after - delta;
+        int stored = (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
+        int full = (after >= version.replicas() ? 1 : 0) - (before >= version.replicas() ? 1 : 0);
+        dsl.update(FILE_VERSION)
+                .set(FILE_VERSION.CHUNKS_STORED, FILE_VERSION.CHUNKS_STORED.plus(stored))
+                .set(FILE_VERSION.CHUNKS_FULL, FILE_VERSION.CHUNKS_FULL.plus(full))
+                .set(FILE_VERSION.COPIES_GOOD, FILE_VERSION.COPIES_GOOD.plus(delta))
+                .where(FILE_VERSION.ID.eq(version.id()))
                 .execute();
     }
 
-    /**
-     * For each chunk of the version, the number of stored copies that match the checksum its
-     * owner reported (chunks with none are absent from the map).
-     */
-    public Map<Integer, Integer> goodCopies(long versionId) {
-        Map<Integer, Integer> counts = new HashMap<>();
-        dsl.select(CHUNK.IDX, DSL.count())
-                .from(CHUNK)
-                .join(REPLICA).on(REPLICA.FILE_VERSION_ID.eq(CHUNK.FILE_VERSION_ID), REPLICA.CHUNK_IDX.eq(CHUNK.IDX),
-                        REPLICA.CHECKSUM.eq(CHUNK.CHECKSUM), REPLICA.STATE.eq(STORED))
-                .where(CHUNK.FILE_VERSION_ID.eq(versionId))
-                .groupBy(CHUNK.IDX)
-                .forEach(r -> counts.put(r.value1(), r.value2()));
-        return counts;
+    /** A later expiry for a backup still under way (its plan renewed). */
+    public void extend(long versionId, OffsetDateTime expiresAt) {
+        dsl.update(FILE_VERSION).set(FILE_VERSION.EXPIRES_AT, expiresAt)
+                .where(FILE_VERSION.ID.eq(versionId), FILE_VERSION.STATE.eq(VersionRow.PENDING)).execute();
     }
 
     public void complete(long versionId, String checksum, OffsetDateTime now) {
@@ -251,6 +282,49 @@ public final class BackupTx {
         return new ArrayList<>(byIdx.values());
     }
 
+    /**
+     * Forgets a version: it is never restored again, and each storage peer of its plan that
+     * has not released its chunks yet is queued to be told to (a chunk another version
+     * still uses stays on the peer, which counts its own references).
+     */
+    public void forget(long versionId, OffsetDateTime now) {
+        dsl.update(FILE_VERSION)
+                .set(FILE_VERSION.STATE, VersionRow.FORGOTTEN)
+                .set(FILE_VERSION.FORGOTTEN_AT, now)
+                .where(FILE_VERSION.ID.eq(versionId))
+                .execute();
+        queueReleases(versionId, now);
+    }
+
+    /** Marks a version that never completed EXPIRED and queues the release of its chunks. */
+    public void expire(long versionId, OffsetDateTime now) {
+        dsl.update(FILE_VERSION).set(FILE_VERSION.STATE, VersionRow.EXPIRED)
+                .where(FILE_VERSION.ID.eq(versionId), FILE_VERSION.STATE.eq(VersionRow.PENDING)).execute();
+        queueReleases(versionId, now);
+    }
+
+    private void queueReleases(long versionId, OffsetDateTime now) {
+        dsl.insertInto(RELEASE_TASK, RELEASE_TASK.FILE_VERSION_ID, RELEASE_TASK.PEER_ID, RELEASE_TASK.CREATED_AT,
+                        RELEASE_TASK.NEXT_ATTEMPT_AT)
+                .select(dsl.select(PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.PEER_ID, DSL.val(now), DSL.val(now))
+                        .from(PLAN_PEER)
+                        .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId), PLAN_PEER.RELEASED_AT.isNull())
+                        .andNotExists(dsl.selectOne().from(RELEASE_TASK)
+                                .where(RELEASE_TASK.FILE_VERSION_ID.eq(versionId),
+                                        RELEASE_TASK.PEER_ID.eq(PLAN_PEER.PEER_ID))))
+                .execute();
+    }
+
+    /** The owner's COMPLETE versions of a file, oldest first, at most limit. */
+    public List<VersionRow> completeVersionsOf(long ownerPeerId, String fileName, int limit) {
+        return versionQuery()
+                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE.NAME.eq(fileName),
+                        FILE_VERSION.STATE.eq(VersionRow.COMPLETE))
+                .orderBy(FILE_VERSION.VERSION)
+                .limit(limit)
+                .fetch(BackupTx::toVersion);
+    }
+
     public void reportRestore(long versionId, long ownerPeerId, boolean ok, String reason, OffsetDateTime now) {
         dsl.insertInto(RESTORE_REPORT, RESTORE_REPORT.FILE_VERSION_ID, RESTORE_REPORT.OWNER_PEER_ID,
                         RESTORE_REPORT.OUTCOME, RESTORE_REPORT.REASON, RESTORE_REPORT.REPORTED_AT)
@@ -268,6 +342,7 @@ public final class BackupTx {
                 r.get(FILE_VERSION.VERSION), r.get(FILE_VERSION.SIZE), r.get(FILE_VERSION.CHECKSUM),
                 r.get(FILE_VERSION.CHUNK_SIZE), r.get(FILE_VERSION.CHUNK_COUNT), r.get(FILE_VERSION.REPLICAS),
                 r.get(FILE_VERSION.STATE), r.get(FILE_VERSION.CREATED_AT), r.get(FILE_VERSION.COMPLETED_AT),
-                r.get(FILE_VERSION.EXPIRES_AT));
+                r.get(FILE_VERSION.EXPIRES_AT), r.get(FILE_VERSION.CHUNKS_SUMMED), r.get(FILE_VERSION.CHUNKS_STORED),
+                r.get(FILE_VERSION.CHUNKS_FULL), r.get(FILE_VERSION.COPIES_GOOD));
     }
 }

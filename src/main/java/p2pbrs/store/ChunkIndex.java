@@ -5,6 +5,7 @@ import static p2pbrs.db.peer.Tables.CHUNK;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.jooq.impl.DSL;
 
@@ -43,6 +44,28 @@ public final class ChunkIndex {
                         CHUNK.CHUNK_IDX.eq(idx))
                 .fetchOptional(r -> new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(),
                         r.getSize(), r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath()));
+    }
+
+    /**
+     * Forgets the chunks one owner stored for one version of a file; returns their
+     * checksums (a chunk file may still be used by other rows: see {@link #referenced}).
+     */
+    public List<IndexedChunk> release(String owner, String fileName, int version) {
+        return database.transaction(dsl -> {
+            List<IndexedChunk> rows = dsl.selectFrom(CHUNK)
+                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version))
+                    .fetch(r -> new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(),
+                            r.getSize(), r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath()));
+            dsl.deleteFrom(CHUNK)
+                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version))
+                    .execute();
+            return rows;
+        });
+    }
+
+    /** Whether any row still points at the chunk file with this checksum. */
+    public boolean referenced(String checksum) {
+        return database.dsl().fetchExists(CHUNK, CHUNK.CHECKSUM.eq(checksum));
     }
 
     /** Bytes on disk: each distinct chunk file counts once, however many rows share it. */

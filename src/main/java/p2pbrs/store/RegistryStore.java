@@ -47,6 +47,6 @@ public final class RegistryStore {
         PeerInfo info = new PeerInfo(r.getName(), p2pbrs.protocol.Role.valueOf(r.getRole()), r.getIp(),
                 r.getUdpPort(), r.getTcpPort(), r.getCapacity());
         return new RegisteredPeer(r.getId(), r.getPublicId(), info, r.getState(), r.getRegisteredAt(),
-                r.getLastSeenAt());
+                r.getLastSeenAt(), r.getCommittedBytes());
     }
 }

@@ -5,7 +5,7 @@ import static p2pbrs.db.server.Tables.FILE_VERSION;
 import static p2pbrs.db.server.Tables.INVITE;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
-import static p2pbrs.db.server.Tables.REPLICA;
+import static p2pbrs.db.server.Tables.PLAN_PEER;
 import static p2pbrs.db.server.Tables.REQUEST_LOG;
 
 import java.nio.charset.StandardCharsets;
@@ -99,6 +99,7 @@ public final class RegistryTx {
         copy(info, row);
         row.setNameKey(PeerNames.key(info.name()));
         row.setPublicId(publicId);
+        row.setCommittedBytes(0L);
         row.setState(ALIVE);
         row.setRegisteredAt(now);
         row.setUpdatedAt(now);
@@ -145,14 +146,15 @@ public final class RegistryTx {
 
     /**
      * Whether the identity owns backups (a version being backed up or complete) or holds
-     * chunks of others: then its name must stay its own.
+     * chunks of others (a plan placed them on it and it has not released them): then its
+     * name must stay its own.
      */
     public boolean ownsOrHolds(long peerId) {
         boolean owns = dsl.fetchExists(dsl.selectOne().from(FILE_VERSION)
                 .join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
                 .where(FILE.OWNER_PEER_ID.eq(peerId), FILE_VERSION.STATE.in(VersionRow.PENDING, VersionRow.COMPLETE)));
-        return owns || dsl.fetchExists(dsl.selectOne().from(REPLICA)
-                .where(REPLICA.PEER_ID.eq(peerId), REPLICA.STATE.eq("STORED")));
+        return owns || dsl.fetchExists(dsl.selectOne().from(PLAN_PEER)
+                .where(PLAN_PEER.PEER_ID.eq(peerId), PLAN_PEER.RELEASED_AT.isNull()));
     }
 
     /** Registered peers sorted by name (case-insensitive), those after {@code afterName}. */

@@ -24,12 +24,12 @@ class PeerEntryTest {
 
     @Test
     void encodesIpv4Entry() {
-        assertEquals("Alice:BOTH:192.168.1.10:5001:6001:1073741824:ALIVE", ALICE.encode());
+        assertEquals("Alice:BOTH:192.168.1.10:5001:6001:1073741824:ALIVE:0", ALICE.encode());
     }
 
     @Test
     void encodesIpv6InBrackets() {
-        assertEquals("bob:STORAGE:[2001:db8:0:0:0:0:0:1]:5002:6002:1024:STALE", BOB_V6.encode());
+        assertEquals("bob:STORAGE:[2001:db8:0:0:0:0:0:1]:5002:6002:1024:STALE:0", BOB_V6.encode());
     }
 
     @Test

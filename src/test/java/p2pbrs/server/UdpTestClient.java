@@ -254,7 +254,7 @@ final class UdpTestClient implements AutoCloseable {
         }
     }
 
-    /** One LIST_OK entry: Name:Role:IP:UDP_Port:TCP_Port:Capacity_in_bytes:State. */
+    /** One LIST_OK entry: Name:Role:IP:UDP_Port:TCP_Port:Capacity_in_bytes:State:Used_bytes (used not kept). */
     record Entry(String name, String role, String ip, int udpPort, int tcpPort, long capacity, String state) {
         static List<Entry> parseList(String list) {
             assertNotNull(list, "LIST_OK without a list");
@@ -279,6 +279,12 @@ final class UdpTestClient implements AutoCloseable {
                 throw new AssertionError("bad entry: " + item);
             }
             String rest = item.substring(roleEnd + 1);
+            // The used bytes come last; the entry's other fields are what this record checks.
+            int usedColon = rest.lastIndexOf(':');
+            if (usedColon < 0 || !rest.substring(usedColon + 1).matches("[0-9]+")) {
+                throw new AssertionError("bad entry (no used bytes): " + item);
+            }
+            rest = rest.substring(0, usedColon);
             String[] tail = new String[4];
             for (int i = 3; i >= 0; i--) {
                 int colon = rest.lastIndexOf(':');

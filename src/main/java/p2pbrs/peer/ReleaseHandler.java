@@ -1,0 +1,94 @@
+package p2pbrs.peer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileNames;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Numbers;
+import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Signatures;
+import p2pbrs.protocol.Tokens;
+import p2pbrs.store.ChunkIndex;
+import p2pbrs.store.IndexedChunk;
+
+/**
+ * RELEASE, from the server this peer registered with: forget the chunks an owner stored
+ * here for one version, and delete every chunk file no other version (of any owner) still
+ * uses. A peer obeys only its own server: the request must come from the server's address
+ * and carry a valid signature with the key the two share, before its time runs out.
+ * Releasing twice changes nothing, so a retransmission is harmless.
+ */
+final class ReleaseHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
+    // Clocks of server and peer may differ a little.
+    private static final long CLOCK_SKEW_SECONDS = 300;
+
+    private final InetSocketAddress server;
+    private final Supplier<String> ticketKey;
+    private final ChunkIndex index;
+    private final ChunkStore store;
+
+    ReleaseHandler(InetSocketAddress server, Supplier<String> ticketKey, ChunkIndex index, ChunkStore store) {
+        this.server = server;
+        this.ticketKey = ticketKey;
+        this.index = index;
+        this.store = store;
+    }
+
+    /** The reply to a RELEASE from this address. */
+    Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
+        String rq = request.rq();
+        String key = ticketKey.get();
+        if (!server.equals(from) || key == null
+                || !Signatures.verify(HexFormat.of().parseHex(key), request)) {
+            return Message.of(Command.RELEASE_DENIED, rq, Reason.BAD_AUTH);
+        }
+        String wireName = request.field(0);
+        String name = FileNames.decode(wireName, rq);
+        String owner = Tokens.publicId(request.option("owner"), rq);
+        int version = Numbers.intOption(request, "version");
+        long expires = Numbers.option(request, "expires");
+        if (expires + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
+            return Message.of(Command.RELEASE_DENIED, rq, Reason.TICKET_EXPIRED);
+        }
+        List<IndexedChunk> released = index.release(owner, name, version);
+        Set<String> checksums = new LinkedHashSet<>();
+        released.forEach(c -> checksums.add(c.checksum()));
+        int deleted = 0;
+        for (IndexedChunk chunk : released) {
+            if (checksums.remove(chunk.checksum()) && deleteIfUnused(chunk)) {
+                deleted++;
+            }
+        }
+        LOG.info("released {} chunk(s) of {} v{}, deleted {} file(s)", released.size(), name, version, deleted);
+        return Message.of(Command.RELEASED, rq, wireName).withOption("chunks", Integer.toString(released.size()));
+    }
+
+    private boolean deleteIfUnused(IndexedChunk chunk) {
+        Lock lock = store.lockOf(chunk.checksum());
+        lock.lock();
+        try {
+            if (index.referenced(chunk.checksum())) {
+                return false;
+            }
+            store.delete(chunk.checksum(), chunk.size());
+            return true;
+        } catch (IOException e) {
+            // The row is gone: the file is an orphan, which start-up accounting no longer counts.
+            LOG.warn("could not delete chunk file {}: {}", chunk.checksum(), e.toString());
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

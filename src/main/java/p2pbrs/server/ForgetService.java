@@ -1,0 +1,84 @@
+package p2pbrs.server;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileNames;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Numbers;
+import p2pbrs.protocol.Reason;
+import p2pbrs.store.BackupStore;
+import p2pbrs.store.VersionRow;
+
+/**
+ * FORGET: an owner drops one version of its file, or every version, so that its space can
+ * be used again. The versions are never restored again; each storage peer is told to
+ * release their chunks (RELEASE, by {@link Releaser}), and their space stops counting once
+ * it confirms. docs/protocol.md, "Forgetting".
+ */
+final class ForgetService {
+    // Versions one FORGET handles; a file with more is forgotten over several requests
+    // (the reply says more=1), so that no request costs more than a bounded amount of work.
+    static final int MAX_VERSIONS_PER_REQUEST = 64;
+
+    private final BackupStore store;
+    private final Clock clock;
+    private final Runnable releasesQueued;
+
+    ForgetService(BackupStore store, Clock clock, Runnable releasesQueued) {
+        this.store = store;
+        this.clock = clock;
+        this.releasesQueued = releasesQueued;
+    }
+
+    Message forget(Message request, String sender) throws MalformedMessageException {
+        String rq = request.rq();
+        String wireName = request.field(0);
+        String name = FileNames.decode(wireName, rq);
+        Integer version = request.option("version") == null ? null : Numbers.intOption(request, "version");
+        boolean all = "1".equals(request.option("all"));
+        if ((version == null) == !all) {
+            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "FORGET takes version=N or all=1");
+        }
+        Message reply = Transactions.once(store, request, sender, Command.FORGET_DENIED, (tx, caller) -> {
+            if (tx.findFile(caller.id(), name).isEmpty()) {
+                return Message.of(Command.FORGET_DENIED, rq, Reason.UNKNOWN_FILE);
+            }
+            List<VersionRow> versions;
+            if (all) {
+                versions = tx.completeVersionsOf(caller.id(), name, MAX_VERSIONS_PER_REQUEST + 1);
+            } else {
+                Optional<VersionRow> v = tx.version(caller.id(), name, version);
+                if (v.isEmpty() || VersionRow.FORGOTTEN.equals(v.get().state())) {
+                    return Message.of(Command.FORGET_DENIED, rq, Reason.UNKNOWN_VERSION);
+                }
+                if (!VersionRow.COMPLETE.equals(v.get().state())) {
+                    // A backup under way expires by itself, and releases what it stored.
+                    return Message.of(Command.FORGET_DENIED, rq, Reason.NOT_COMPLETE);
+                }
+                versions = List.of(v.get());
+            }
+            OffsetDateTime now = now();
+            List<VersionRow> batch = versions.subList(0, Math.min(MAX_VERSIONS_PER_REQUEST, versions.size()));
+            batch.forEach(v -> tx.forget(v.id(), now));
+            Message forgotten = Message.of(Command.FORGOTTEN, rq, wireName)
+                    .withOption("versions", Integer.toString(batch.size()));
+            if (versions.size() > MAX_VERSIONS_PER_REQUEST) {
+                forgotten = forgotten.withOption("more", "1");
+            }
+            return RequestLog.record(tx.registry(), sender, request, forgotten, now);
+        });
+        if (reply.command() == Command.FORGOTTEN) {
+            releasesQueued.run();
+        }
+        return reply;
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}

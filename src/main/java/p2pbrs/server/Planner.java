@@ -1,0 +1,105 @@
+package p2pbrs.server;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import p2pbrs.protocol.Codec;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Placement;
+import p2pbrs.protocol.PlanPeer;
+import p2pbrs.protocol.Tickets;
+import p2pbrs.protocol.WireList;
+import p2pbrs.store.PlanSlot;
+import p2pbrs.store.StorageCandidate;
+
+/**
+ * Chooses the storage peers of a backup plan and writes the plan's datagram. Plans are
+ * made one at a time ({@link #lock}): free space is read and reserved in one transaction
+ * while no other plan runs, so concurrent requests never overbook a peer.
+ * docs/protocol.md, "The placement rule".
+ */
+final class Planner {
+    // A plan considers at most this many peers; the datagram may hold fewer.
+    static final int MAX_PLAN_PEERS = 32;
+
+    /** Held around each plan's whole transaction (read free space, reserve it, commit). */
+    final Object lock = new Object();
+
+    private final ServerConfig config;
+    private final ServerKeys keys;
+
+    Planner(ServerConfig config, ServerKeys keys) {
+        this.config = config;
+        this.keys = keys;
+    }
+
+    /** The peers of a plan, in slot order, and its placement rule. */
+    record Plan(List<PlanSlot> peers, Placement placement) {
+    }
+
+    /**
+     * The most-free peers that fit both the datagram and the file: each peer must have room
+     * for its share under the placement rule; with fewer peers than replicas, fewer copies.
+     * Null when no such plan exists.
+     */
+    Plan choose(List<StorageCandidate> candidates, long size, String rq, String wireName, String owner,
+                OffsetDateTime expires) {
+        if (size == 0) {
+            return new Plan(List.of(), new Placement(0, config.chunkSize(), 0, 0));
+        }
+        List<StorageCandidate> sorted = new ArrayList<>(candidates);
+        sorted.sort(Comparator.comparingLong(StorageCandidate::free).reversed().thenComparing(StorageCandidate::name));
+        List<StorageCandidate> peers = new ArrayList<>(sorted.subList(0, Math.min(MAX_PLAN_PEERS, sorted.size())));
+        while (!peers.isEmpty()) {
+            Placement placement = new Placement(size, config.chunkSize(), peers.size(),
+                    Math.min(config.replicas(), peers.size()));
+            Plan plan = new Plan(slots(peers), placement);
+            // Measured with a placeholder version: leave room for its digits.
+            boolean fitsDatagram = Codec.format(message(rq, wireName, owner, 1, plan, expires)).length()
+                    < Codec.MAX_DATAGRAM_BYTES - 10;
+            if (fitsDatagram && fitsCapacity(peers, placement)) {
+                return plan;
+            }
+            peers.remove(peers.size() - 1);
+        }
+        return null;
+    }
+
+    private static List<PlanSlot> slots(List<StorageCandidate> peers) {
+        List<PlanSlot> slots = new ArrayList<>();
+        for (int slot = 0; slot < peers.size(); slot++) {
+            StorageCandidate p = peers.get(slot);
+            slots.add(new PlanSlot(slot, p.peerId(), p.name(), p.ip(), p.tcpPort(), p.sealedTicketKey()));
+        }
+        return slots;
+    }
+
+    private static boolean fitsCapacity(List<StorageCandidate> peers, Placement placement) {
+        for (int slot = 0; slot < peers.size(); slot++) {
+            if (peers.get(slot).free() < placement.bytesFor(slot)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** BACKUP_PLAN: the peers with a store ticket each, the rule's numbers and the expiry. */
+    Message message(String rq, String wireName, String owner, int version, Plan plan, OffsetDateTime expires) {
+        long expiresEpoch = expires.toEpochSecond();
+        List<String> entries = new ArrayList<>();
+        for (PlanSlot p : plan.peers()) {
+            String ticket = Tickets.store(keys.open(p.sealedTicketKey()), owner, wireName, version, plan.placement(),
+                    p.slot(), expiresEpoch);
+            entries.add(new PlanPeer(p.name(), p.ip(), p.tcpPort(), ticket).encode());
+        }
+        return Message.of(Command.BACKUP_PLAN, rq, wireName, WireList.format(entries),
+                        Long.toString(plan.placement().chunkSize()))
+                .withOption("version", Integer.toString(version))
+                .withOption("replicas", Integer.toString(plan.placement().replicas()))
+                .withOption("chunks", Integer.toString(plan.placement().chunkCount()))
+                .withOption("size", Long.toString(plan.placement().fileSize()))
+                .withOption("expires", Long.toString(expiresEpoch));
+    }
+}

@@ -1,0 +1,184 @@
+package p2pbrs.server;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import p2pbrs.protocol.Codec;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileNames;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Numbers;
+import p2pbrs.protocol.Pages;
+import p2pbrs.protocol.PlanPeer;
+import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Tickets;
+import p2pbrs.protocol.WireList;
+import p2pbrs.store.BackupStore;
+import p2pbrs.store.BackupTx;
+import p2pbrs.store.ChunkCopies;
+import p2pbrs.store.PlanSlot;
+import p2pbrs.store.VersionRow;
+
+/**
+ * Restoring and listing: RESTORE_REQ (self-contained plan pages), RESTORE_OK and
+ * RESTORE_FAIL, and FILES. docs/protocol.md, "Restore".
+ */
+final class RestoreService {
+    private static final int PAGE_FETCH = 64;
+
+    private final BackupStore store;
+    private final ServerConfig config;
+    private final Clock clock;
+    private final ServerKeys keys;
+
+    RestoreService(BackupStore store, ServerConfig config, Clock clock, ServerKeys keys) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.keys = keys;
+    }
+
+    Message restoreRequest(Message request) throws MalformedMessageException {
+        String rq = request.rq();
+        String wireName = request.field(0);
+        String name = FileNames.decode(wireName, rq);
+        Integer version = request.option("version") == null ? null : Numbers.intOption(request, "version");
+        int from = request.option("from") == null ? 0 : Numbers.intOption(request, "from");
+        return Transactions.identified(store, request, Command.RESTORE_DENIED, (tx, caller) -> {
+            if (tx.findFile(caller.id(), name).isEmpty()) {
+                return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_FILE);
+            }
+            Optional<VersionRow> v = version == null ? tx.newestComplete(caller.id(), name)
+                    : tx.version(caller.id(), name, version).filter(r -> VersionRow.COMPLETE.equals(r.state()));
+            if (v.isEmpty()) {
+                return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_VERSION);
+            }
+            return restorePage(tx, rq, wireName, caller.peer().publicId(), v.get(), from);
+        });
+    }
+
+    // One self-contained page: the chunks from `from` on that fit, each with the indexes
+    // (into this page's peer list) of the peers holding a good copy.
+    private Message restorePage(BackupTx tx, String rq, String wireName, String owner, VersionRow row, int from) {
+        long expires = now().plus(config.planTtl()).toEpochSecond();
+        Map<Long, Integer> peerIndex = new LinkedHashMap<>();
+        List<String> peers = new ArrayList<>();
+        List<String> sums = new ArrayList<>();
+        Message page = restoreMessage(rq, wireName, row, from, peers, sums, expires);
+        int next = from;
+        outer:
+        while (next < row.chunkCount()) {
+            List<ChunkCopies> batch = tx.chunkCopies(row.id(), next, PAGE_FETCH);
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (ChunkCopies chunk : batch) {
+                List<String> triedPeers = new ArrayList<>(peers);
+                Map<Long, Integer> triedIndex = new LinkedHashMap<>(peerIndex);
+                List<String> where = new ArrayList<>();
+                for (PlanSlot holder : chunk.holders()) {
+                    Integer index = triedIndex.get(holder.peerId());
+                    if (index == null) {
+                        index = triedPeers.size();
+                        triedIndex.put(holder.peerId(), index);
+                        String ticket = Tickets.fetch(keys.open(holder.sealedTicketKey()), owner, wireName,
+                                row.version(), expires);
+                        triedPeers.add(new PlanPeer(holder.name(), holder.ip(), holder.tcpPort(), ticket).encode());
+                    }
+                    where.add(Integer.toString(index));
+                }
+                List<String> triedSums = new ArrayList<>(sums);
+                triedSums.add(chunk.checksum() + ":" + String.join(".", where));
+                Message candidate = restoreMessage(rq, wireName, row, from, triedPeers, triedSums, expires)
+                        .withOption("next", Integer.toString(row.chunkCount()));
+                if (!Pages.fits(candidate)) {
+                    break outer;
+                }
+                peers = triedPeers;
+                peerIndex = triedIndex;
+                sums = triedSums;
+                next = chunk.idx() + 1;
+                page = restoreMessage(rq, wireName, row, from, peers, sums, expires);
+            }
+        }
+        return next < row.chunkCount() ? page.withOption("next", Integer.toString(next)) : page;
+    }
+
+    private static Message restoreMessage(String rq, String wireName, VersionRow row, int from, List<String> peers,
+                                          List<String> sums, long expires) {
+        return Message.of(Command.RESTORE_PLAN, rq, wireName, WireList.format(peers))
+                .withOption("version", Integer.toString(row.version()))
+                .withOption("size", Long.toString(row.size()))
+                .withOption("checksum", row.checksum())
+                .withOption("chunk_size", Long.toString(row.chunkSize()))
+                .withOption("chunks", Integer.toString(row.chunkCount()))
+                .withOption("expires", Long.toString(expires))
+                .withOption("from", Integer.toString(from))
+                .withOption("sums", WireList.format(sums));
+    }
+
+    Message restoreReport(Message request, String sender) throws MalformedMessageException {
+        String rq = request.rq();
+        String name = FileNames.decode(request.field(0), rq);
+        boolean ok = request.command() == Command.RESTORE_OK;
+        String reason = ok ? null : Reason.check(request.field(1), rq);
+        int version = Numbers.intOption(request, "version");
+        return Transactions.once(store, request, sender, Command.ACK_DENIED, (tx, caller) -> {
+            Optional<VersionRow> v = tx.version(caller.id(), name, version);
+            if (v.isEmpty()) {
+                return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
+            }
+            OffsetDateTime now = now();
+            tx.reportRestore(v.get().id(), caller.id(), ok, reason, now);
+            return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
+        });
+    }
+
+    Message files(Message request) throws MalformedMessageException {
+        String rq = request.rq();
+        String after = request.option("after");
+        String afterName = null;
+        int afterVersion = 0;
+        if (after != null) {
+            int colon = after.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new MalformedMessageException(rq, Reason.BAD_OPTION, "after is <file>:<version>");
+            }
+            afterName = FileNames.decode(after.substring(0, colon), rq);
+            afterVersion = Numbers.parseInt(after.substring(colon + 1), rq);
+        }
+        String cursorName = afterName;
+        int cursorVersion = afterVersion;
+        return Transactions.identified(store, request, Command.FILES_DENIED, (tx, caller) -> {
+            List<VersionRow> rows = tx.completeVersions(caller.id(), cursorName, cursorVersion, PAGE_FETCH);
+            List<String> entries = new ArrayList<>();
+            for (VersionRow r : rows) {
+                entries.add(FileNames.encode(r.fileName()) + ":" + r.version() + ":" + r.size() + ":"
+                        + r.completedAt().toEpochSecond() + ":" + r.chunkCount());
+            }
+            // More may follow when the page is cut short, or when the fetch was full.
+            boolean more = rows.size() == PAGE_FETCH;
+            int n = Pages.fitting(entries.size(), k -> filesPage(rq, rows, entries, k, more || k < entries.size()));
+            return filesPage(rq, rows, entries, n, more || n < entries.size());
+        });
+    }
+
+    private static Message filesPage(String rq, List<VersionRow> rows, List<String> entries, int n, boolean more) {
+        Message page = Message.of(Command.FILES_OK, rq, WireList.format(entries.subList(0, n)));
+        if (!more || n == 0) {
+            return page;
+        }
+        VersionRow last = rows.get(n - 1);
+        return page.withOption("next", FileNames.encode(last.fileName()) + ":" + last.version());
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,38 @@
+package p2pbrs.server;
+
+import java.util.Optional;
+import java.util.function.BiFunction;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.Message;
+import p2pbrs.store.BackupStore;
+import p2pbrs.store.BackupTx;
+
+/** How the backup handlers run a request: identified by its token, in one transaction. */
+final class Transactions {
+    private Transactions() {
+    }
+
+    /**
+     * Runs a change once: a retransmission gets the logged reply; otherwise the caller is
+     * identified by its token (or denied) and the work runs, all in one transaction.
+     */
+    static Message once(BackupStore store, Message request, String sender, Command denial,
+                        BiFunction<BackupTx, Caller, Message> work) {
+        return store.transaction(tx -> {
+            Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
+            return logged.orElseGet(() -> withCaller(tx, request, denial, work));
+        });
+    }
+
+    /** Runs a read in one transaction, for an identified caller only. */
+    static Message identified(BackupStore store, Message request, Command denial,
+                              BiFunction<BackupTx, Caller, Message> work) {
+        return store.transaction(tx -> withCaller(tx, request, denial, work));
+    }
+
+    private static Message withCaller(BackupTx tx, Message request, Command denial,
+                                      BiFunction<BackupTx, Caller, Message> work) {
+        Caller caller = Caller.identify(tx.registry(), request);
+        return caller.known() ? work.apply(tx, caller) : Message.of(denial, request.rq(), caller.denial());
+    }
+}
