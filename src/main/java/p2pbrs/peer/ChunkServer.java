@@ -161,6 +161,9 @@ final class ChunkServer implements AutoCloseable {
         try {
             store.receive(in, chunk.size(), chunk.checksum());
             index.put(chunk);
+            // Before CHUNK_OK: the listener records the STORE_ACK it owes durably, so a peer
+            // stopped right after the CHUNK_OK still reports the chunk.
+            listener.stored(wireName, chunk.idx(), chunk.owner(), chunk.version(), chunk.size(), chunk.checksum());
         } catch (ChunkStore.ChunkException e) {
             reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, e.reason()));
             // A refused or short body leaves the stream where it cannot be trusted.
@@ -173,7 +176,6 @@ final class ChunkServer implements AutoCloseable {
             lock.unlock();
         }
         reply(out, Message.of(Command.CHUNK_OK, rq, wireName, idxText));
-        listener.stored(wireName, chunk.idx(), chunk.owner(), chunk.version(), chunk.size(), chunk.checksum());
         return true;
     }
 

@@ -24,6 +24,7 @@ import p2pbrs.protocol.WireList;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.Database;
 import p2pbrs.store.IdentityStore;
+import p2pbrs.store.PendingStoreAcks;
 import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.RateLimitedLog;
 import p2pbrs.transport.RequestClient;
@@ -89,7 +90,8 @@ public final class Peer implements AutoCloseable {
                     new IdentityStore(database), out);
             ChunkIndex index = new ChunkIndex(database);
             ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
-            acks = new StoreAckReporter(registration, client, config.server(), config.name());
+            acks = new StoreAckReporter(registration, client, config.server(), new PendingStoreAcks(database),
+                    config.name());
             ChunkServer chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
                     registration::ticketKey, acks, config.maxConnections(), config.tcpTimeoutMillis());
             if (config.role().stores()) {
@@ -101,6 +103,9 @@ public final class Peer implements AutoCloseable {
             Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, out);
             registration.register(config.ip(), endpoint.port(), tcp.getLocalPort(),
                     offeredCapacity(config, chunkStore));
+            // STORE_ACKs a previous run recorded but never had answered go out now that
+            // they can carry the token.
+            acks.resume(timer);
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
             if (acks != null) {

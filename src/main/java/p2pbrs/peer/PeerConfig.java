@@ -2,6 +2,8 @@ package p2pbrs.peer;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import p2pbrs.protocol.Fields;
+import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Role;
 import p2pbrs.protocol.Tokens;
@@ -27,6 +29,14 @@ public record PeerConfig(String name, Role role, InetSocketAddress server, Strin
         }
         if (server.isUnresolved()) {
             throw new IllegalArgumentException("cannot resolve server host " + server.getHostString());
+        }
+        try {
+            // What the server would refuse at REGISTER (Bad-address) is refused here, before
+            // anything is opened: a host name, broadcast, multicast, the unspecified address.
+            Fields.ipLiteral(ip, "0");
+        } catch (MalformedMessageException e) {
+            throw new IllegalArgumentException("--ip " + ip + " is not an address other peers can reach this peer at"
+                    + " (an IPv4 or IPv6 literal, not broadcast, multicast, 0.0.0.0 or ::)");
         }
         if (udpPort < 0 || udpPort > 65535 || tcpPort < 0 || tcpPort > 65535) {
             throw new IllegalArgumentException("ports are 0 to 65535 (0: any free port)");

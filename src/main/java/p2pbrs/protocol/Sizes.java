@@ -10,14 +10,17 @@ import java.util.regex.Pattern;
  * means mebibytes).
  */
 public final class Sizes {
-    private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})(|B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)");
+    // CASE_INSENSITIVE without UNICODE_CASE folds ASCII letters only: upper-casing the text
+    // first would also turn the dotless i (U+0131) into 'I' and accept "1k\u0131b".
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})(|B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)",
+            Pattern.CASE_INSENSITIVE);
 
     private Sizes() {
     }
 
     /** Bytes in the size, or IllegalArgumentException with a reason a person can read. */
     public static long parse(String text) {
-        Matcher m = SIZE.matcher(text == null ? "" : text.toUpperCase(Locale.ROOT));
+        Matcher m = SIZE.matcher(text == null ? "" : text);
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size: '" + text + "' (a whole number with an optional unit B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
         }
@@ -27,7 +30,8 @@ public final class Sizes {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("size too large: " + text);
         }
-        int shift = switch (m.group(2)) {
+        // The unit matched ASCII letters only, so upper-casing it is safe.
+        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
             case "", "B" -> 0;
             case "KB", "KIB" -> 10;
             case "MB", "MIB" -> 20;

@@ -25,6 +25,12 @@ class DemoIT {
             }
             assertEquals("Restore checksum: true", out.get(out.size() - 1));
             assertTrue(out.stream().noneMatch(l -> l.matches(".*token=[0-9a-f]{16,}.*")), "tokens are masked");
+            assertTrue(out.stream().anyMatch(l -> l.contains(" ticket=")), "SEND_CHUNK and GET_CHUNK are shown");
+            assertTrue(out.stream().noneMatch(l -> l.matches(".*ticket=[0-9a-f]{16,}.*")), "ticket options are masked");
+            // Peer list entries Name:IP:TCP_Port:Ticket; a ticket is 32 hex digits.
+            assertTrue(out.stream().filter(l -> l.contains("BACKUP_PLAN ") || l.contains("RESTORE_PLAN "))
+                            .noneMatch(l -> l.matches(".*:[0-9a-f]{32}[,\\]].*")),
+                    () -> "plan tickets are masked: " + out);
         }
     }
 }

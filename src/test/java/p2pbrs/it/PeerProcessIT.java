@@ -117,7 +117,8 @@ class PeerProcessIT {
         return Stream.of(
                 List.of("--name", "Usage1", "--no-such-flag"),
                 List.of("--role", "OWNER"),
-                List.of("--name", "Usage3", "--capacity", "lots"));
+                List.of("--name", "Usage3", "--capacity", "lots"),
+                List.of("--name", "Usage4", "--ip", "255.255.255.255"));
     }
 
     @ParameterizedTest

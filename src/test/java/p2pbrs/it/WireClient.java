@@ -13,18 +13,24 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Protocol text over one UDP socket, as a peer of our own making would send it: a request
  * goes out, is sent again under the same RQ# while unanswered, and its reply is the first
  * datagram back carrying that RQ#. The socket, and so the sender address the server sees,
- * stays the same for the client's life.
+ * stays the same for the client's life. Any other datagram that arrives meanwhile fails
+ * the test, unless it is a copy of a reply an earlier call got (the answer to a resent
+ * copy): a reply under another RQ#, or an {@code ERROR 0}, is a server fault, not noise.
  */
 final class WireClient implements AutoCloseable {
     private static final Duration RESEND_EVERY = Duration.ofMillis(250);
 
     private final DatagramSocket socket;
+    // The replies earlier calls got, as text: their late copies are expected.
+    private final Set<String> answered = new HashSet<>();
     private int pagesOfLastList;
 
     WireClient() {
@@ -63,9 +69,15 @@ final class WireClient implements AutoCloseable {
                     }
                     String reply = new String(in, 0, packet.getLength(), StandardCharsets.UTF_8);
                     String[] words = reply.split(" ", 3);
-                    // A late answer to an earlier request (a resent one) is not this reply.
                     if (packet.getSocketAddress().equals(to) && words.length >= 2 && words[1].equals(rq)) {
+                        answered.add(reply);
                         return reply;
+                    }
+                    // A late answer to an earlier request (a resent one) is not this reply, and
+                    // nothing else should arrive at all.
+                    if (!answered.contains(reply)) {
+                        return fail("while waiting for the answer to '" + request + "' from " + to + ", received '"
+                                + reply + "' from " + packet.getSocketAddress());
                     }
                 }
             }

@@ -16,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -231,11 +233,14 @@ final class LocalCluster implements AutoCloseable {
 
     /**
      * A raw UDP client speaking to the server from one fixed socket, so that a repeated
-     * request comes from the same sender.
+     * request comes from the same sender. A datagram that is neither the reply it waits for
+     * nor a copy of a reply an earlier call got (the answer to a resent copy) fails the
+     * test: a reply under another RQ#, or an ERROR 0, is a fault to see, not noise.
      */
     static final class RawUdp implements AutoCloseable {
         private final DatagramSocket socket;
         private final InetSocketAddress server;
+        private final Set<String> answered = new HashSet<>();
 
         RawUdp(int serverPort) throws IOException {
             this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -249,7 +254,7 @@ final class LocalCluster implements AutoCloseable {
             String rq = words.length > 1 && words[1].matches("[0-9]{1,9}") ? words[1] : "0";
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             byte[] buf = new byte[2048];
-            drain(buf);
+            drain(buf, request);
             while (System.nanoTime() < deadline) {
                 socket.send(new DatagramPacket(data, data.length, server));
                 long resendAt = System.nanoTime() + Duration.ofMillis(500).toNanos();
@@ -264,22 +269,34 @@ final class LocalCluster implements AutoCloseable {
                     String reply = new String(buf, 0, packet.getLength(), StandardCharsets.UTF_8);
                     String[] replyWords = reply.split(" ", 3);
                     if (replyWords.length > 1 && replyWords[1].equals(rq)) {
+                        answered.add(reply);
                         return reply;
                     }
+                    expected(reply, request);
                 }
             }
             throw new AssertionError("no reply to '" + request + "'");
         }
 
-        // Late duplicates of earlier replies must not pass for the answer to a new request.
-        private void drain(byte[] buf) throws IOException {
+        // Late duplicates of earlier replies must not pass for the answer to a new request
+        // (a test may reuse an RQ#); anything else waiting here is a stray reply.
+        private void drain(byte[] buf, String request) throws IOException {
             socket.setSoTimeout(1);
             while (true) {
+                DatagramPacket packet = new DatagramPacket(buf, buf.length);
                 try {
-                    socket.receive(new DatagramPacket(buf, buf.length));
+                    socket.receive(packet);
                 } catch (SocketTimeoutException e) {
                     return;
                 }
+                expected(new String(buf, 0, packet.getLength(), StandardCharsets.UTF_8), request);
+            }
+        }
+
+        private void expected(String datagram, String request) {
+            if (!answered.contains(datagram)) {
+                throw new AssertionError("while asking '" + request + "', received what answers nothing asked: '"
+                        + datagram + "'");
             }
         }
 

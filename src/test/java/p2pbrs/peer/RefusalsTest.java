@@ -61,6 +61,19 @@ class RefusalsTest {
     }
 
     @Test
+    void noPeerRegistersAnAddressNobodyCanReachItAt() throws Exception {
+        int rq = 260;
+        for (String ip : List.of("255.255.255.255", "224.0.0.251", "[ff02::1]", "0.0.0.0", "::", ".::1")) {
+            assertEquals("ERROR " + rq + " Bad-address",
+                    udp.call("REGISTER " + rq + " Nowhere BOTH " + ip + " 5001 6001 1GB"), ip);
+            rq++;
+        }
+        // Refused as malformed: the name is still free.
+        assertTrue(udp.call("REGISTER " + rq + " Nowhere BOTH 127.0.0.1 5001 6001 1GB token="
+                + p2pbrs.protocol.Tokens.generate()).startsWith("REGISTERED " + rq + " id="));
+    }
+
+    @Test
     void anOwnerThatDeRegisteredIsUnknown() throws Exception {
         String token = udp.register("20", "Gone", Role.OWNER, 0);
         assertTrue(udp.call("BACKUP_REQ 21 f.txt 10 - token=" + token).startsWith("BACKUP_PLAN 21 f.txt "));

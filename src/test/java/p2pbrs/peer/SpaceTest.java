@@ -108,6 +108,8 @@ class SpaceTest {
             assertEquals(8 * CHUNK, box.used());
 
             assertEquals(1, owner.forget("big.bin", 1));
+            // Free again once the server has the peer's confirmation, and gone from its disk.
+            awaitUsed(owner, "Box", 4 * CHUNK);
             awaitDisk(c, "Box", 4 * CHUNK);
             assertEquals(3, owner.backup(third).version(), "the freed space takes a new version");
             assertEquals(List.of(2, 3), owner.files().stream().map(FileEntry::version).toList());

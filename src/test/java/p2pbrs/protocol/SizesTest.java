@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Locale;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -190,12 +189,25 @@ class SizesTest {
         assertRefused("\uFF11\uFF10");
     }
 
-    @Disabled("bug: Sizes.parse upper-cases with toUpperCase(Locale.ROOT), which maps the dotless i U+0131 to 'I', "
-            + "so \"1k\u0131b\" is accepted as 1024 (and \"REGISTER 1 A BOTH 1.2.3.4 1 2 1k\u0131b\" registers 1 KiB)")
     @Test
     void rejectsDotlessIInUnit() {
         assertRefused("1k\u0131b");
         assertRefused("1T\u0131B");
+    }
+
+    @Test
+    void rejectsOtherLettersThatFoldToAsciiUnits() {
+        // KELVIN SIGN (lower-cases to 'k'), LATIN CAPITAL I WITH DOT ABOVE (lower-cases to "i\u0307").
+        assertRefused("1\u212AB");
+        assertRefused("1\u212Ai\u0042");
+        assertRefused("1K\u0130B");
+    }
+
+    @Test
+    void unitsStayCaseInsensitiveInAscii() {
+        assertEquals(1L << 10, Sizes.parse("1kib"));
+        assertEquals(1L << 30, Sizes.parse("1gB"));
+        assertEquals(1L << 40, Sizes.parse("1Tib"));
     }
 
     @Test

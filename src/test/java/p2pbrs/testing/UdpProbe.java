@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
@@ -15,25 +18,34 @@ import p2pbrs.protocol.Message;
 /**
  * A raw UDP client for tests: sends a datagram from one fixed socket (so retries come from
  * the same sender) and waits for the reply with that RQ#, resending until a deadline.
+ *
+ * <p>Every datagram that arrives while it waits is accounted for: the reply, or a copy of
+ * a reply an earlier call already got (the answer to one of its resent copies). Anything
+ * else (a reply under another RQ#, an {@code ERROR 0}) fails the test at once, rather than
+ * being skipped: a server that answered what it should have dropped would otherwise pass.
  */
 public final class UdpProbe implements AutoCloseable {
     private final DatagramSocket socket;
     private final InetSocketAddress server;
     private final boolean owner;
+    // RQ# -> the replies earlier calls got under it, as sent; shared with retargeted probes.
+    private final Map<String, Set<Message>> answered;
 
     public UdpProbe(int serverPort) throws IOException {
-        this(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), serverPort, true);
+        this(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), serverPort, true,
+                new ConcurrentHashMap<>());
     }
 
-    private UdpProbe(DatagramSocket socket, int serverPort, boolean owner) {
+    private UdpProbe(DatagramSocket socket, int serverPort, boolean owner, Map<String, Set<Message>> answered) {
         this.socket = socket;
         this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
         this.owner = owner;
+        this.answered = answered;
     }
 
     /** The same socket (so the same sender address), speaking to another server port. */
     public UdpProbe retarget(int serverPort) {
-        return new UdpProbe(socket, serverPort, false);
+        return new UdpProbe(socket, serverPort, false, answered);
     }
 
     /** Sends raw bytes without waiting. */
@@ -57,7 +69,12 @@ public final class UdpProbe implements AutoCloseable {
             Message reply = receive(Duration.ofMillis(200));
             while (reply != null) {
                 if (reply.rq().equals(rq)) {
+                    answered.computeIfAbsent(rq, k -> ConcurrentHashMap.newKeySet()).add(reply);
                     return reply;
+                }
+                if (!answered.getOrDefault(reply.rq(), Set.of()).contains(reply)) {
+                    throw new AssertionError("while waiting for the answer to '" + request
+                            + "', received what answers nothing this probe asked: '" + reply + "'");
                 }
                 reply = receive(Duration.ofMillis(50));
             }

@@ -1,0 +1,35 @@
+package p2pbrs.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import p2pbrs.protocol.Role;
+import p2pbrs.transport.RetryPolicy;
+
+/** A peer refuses, before opening anything, an --ip the server would refuse at REGISTER. */
+class PeerConfigTest {
+    private static PeerConfig withIp(String ip) {
+        return new PeerConfig("P", Role.BOTH, new InetSocketAddress("127.0.0.1", 5000), ip, 0, 0, 0,
+                Path.of("storage"), Path.of("db"), null, null, new RetryPolicy(100, 1000, 3), Path.of("restored"), true,
+                1000, 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"255.255.255.255", "224.0.0.1", "ff02::1", "0.0.0.0", "::", "[::]", "localhost", ".:"})
+    void anAddressNoPeerCanHaveIsAClearError(String ip) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> withIp(ip));
+        assertTrue(e.getMessage().startsWith("--ip " + ip + " is not an address"), e.getMessage());
+    }
+
+    @Test
+    void literalsOfOneMachineAreAccepted() {
+        assertEquals("10.0.0.2", withIp("10.0.0.2").ip());
+        assertEquals("::1", withIp("::1").ip());
+    }
+}
