@@ -58,6 +58,9 @@ public final class MetadataServer implements AutoCloseable {
             long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
             background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
+            // A gone peer's row outlives every retransmission that could still name it.
+            background.scheduleAtFixedRate(new Housekeeper(registry, backups, clock, config.requestLogRetention()),
+                    period, period, TimeUnit.SECONDS);
             long expiryPeriod = Math.max(1, Math.min(30, config.planTtl().toSeconds() / 4));
             background.scheduleAtFixedRate(new PlanExpirer(backups, clock, releasesQueued), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);

@@ -90,6 +90,11 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
                 replicas, ttl, registration, registrationsPerMinute);
     }
 
+    public ServerConfig withRequestLogRetention(Duration retention) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, retention, chunkSize,
+                replicas, planTtl, registration, registrationsPerMinute);
+    }
+
     public ServerConfig withRegistration(Registration mode) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
                 replicas, planTtl, mode, registrationsPerMinute);

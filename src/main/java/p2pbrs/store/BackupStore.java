@@ -1,11 +1,13 @@
 package p2pbrs.store;
 
+import static p2pbrs.db.server.Tables.CHUNK;
 import static p2pbrs.db.server.Tables.FILE;
 import static p2pbrs.db.server.Tables.FILE_VERSION;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
 import static p2pbrs.db.server.Tables.RELEASE_TASK;
+import static p2pbrs.db.server.Tables.REPLICA;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -90,6 +92,29 @@ public final class BackupStore {
                 .set(RELEASE_TASK.NEXT_ATTEMPT_AT, next)
                 .where(RELEASE_TASK.ID.eq(task.id()))
                 .execute();
+    }
+
+    /**
+     * Drops the chunk and copy rows of versions that expired or were forgotten and whose
+     * every release is confirmed (at most limit versions): an owner that starts backups
+     * and never completes them leaves one version row each behind, not one row per chunk.
+     * Returns how many versions were trimmed.
+     */
+    public int trimReleasedVersions(int limit) {
+        return database.transaction(dsl -> {
+            List<Long> ids = dsl.select(FILE_VERSION.ID).from(FILE_VERSION)
+                    .where(FILE_VERSION.STATE.in(VersionRow.EXPIRED, VersionRow.FORGOTTEN))
+                    .andExists(dsl.selectOne().from(CHUNK).where(CHUNK.FILE_VERSION_ID.eq(FILE_VERSION.ID)))
+                    .andNotExists(dsl.selectOne().from(RELEASE_TASK)
+                            .where(RELEASE_TASK.FILE_VERSION_ID.eq(FILE_VERSION.ID)))
+                    .limit(limit)
+                    .fetch(FILE_VERSION.ID);
+            if (!ids.isEmpty()) {
+                dsl.deleteFrom(REPLICA).where(REPLICA.FILE_VERSION_ID.in(ids)).execute();
+                dsl.deleteFrom(CHUNK).where(CHUNK.FILE_VERSION_ID.in(ids)).execute();
+            }
+            return ids.size();
+        });
     }
 
     /** Releases not yet confirmed. */

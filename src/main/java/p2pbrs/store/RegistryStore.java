@@ -1,10 +1,16 @@
 package p2pbrs.store;
 
+import static p2pbrs.db.server.Tables.FILE;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
+import static p2pbrs.db.server.Tables.PLAN_PEER;
+import static p2pbrs.db.server.Tables.RELEASE_TASK;
+import static p2pbrs.db.server.Tables.REPLICA;
 import static p2pbrs.db.server.Tables.REQUEST_LOG;
+import static p2pbrs.db.server.Tables.RESTORE_REPORT;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.function.Function;
 import p2pbrs.db.server.tables.records.PeerRecord;
 
@@ -26,6 +32,30 @@ public final class RegistryStore {
     /** Drops logged replies older than the cutoff: no retransmission lives that long. */
     public int pruneRequestLog(OffsetDateTime cutoff) {
         return database.dsl().deleteFrom(REQUEST_LOG).where(REQUEST_LOG.CREATED_AT.lt(cutoff)).execute();
+    }
+
+    /**
+     * Deletes the rows of peers that de-registered before the cutoff and left nothing that
+     * points at them (no files, plans, copies, restores or releases): a peer that registered
+     * and left without backing anything up leaves nothing behind for ever. Returns how many.
+     */
+    public int pruneGonePeers(OffsetDateTime cutoff, int limit) {
+        return database.transaction(dsl -> {
+            List<Long> ids = dsl.select(PEER.ID).from(PEER)
+                    .where(PEER.STATE.eq(RegistryTx.GONE), PEER.GONE_AT.lt(cutoff), PEER.NAME_KEY.isNull())
+                    .andNotExists(dsl.selectOne().from(FILE).where(FILE.OWNER_PEER_ID.eq(PEER.ID)))
+                    .andNotExists(dsl.selectOne().from(PLAN_PEER).where(PLAN_PEER.PEER_ID.eq(PEER.ID)))
+                    .andNotExists(dsl.selectOne().from(REPLICA).where(REPLICA.PEER_ID.eq(PEER.ID)))
+                    .andNotExists(dsl.selectOne().from(RESTORE_REPORT).where(RESTORE_REPORT.OWNER_PEER_ID.eq(PEER.ID)))
+                    .andNotExists(dsl.selectOne().from(RELEASE_TASK).where(RELEASE_TASK.PEER_ID.eq(PEER.ID)))
+                    .limit(limit)
+                    .fetch(PEER.ID);
+            if (!ids.isEmpty()) {
+                dsl.deleteFrom(PEER_SECRET).where(PEER_SECRET.PEER_ID.in(ids)).execute();
+                dsl.deleteFrom(PEER).where(PEER.ID.in(ids)).execute();
+            }
+            return ids.size();
+        });
     }
 
     /** Registered (not gone) peers. */
