@@ -242,22 +242,33 @@ final class BackupJob {
                     if (job == STOP) {
                         return;
                     }
-                    boolean ok = !failed && sendOne(client, job);
-                    if (ok) {
-                        job.stored.incrementAndGet();
-                        plan.copiesStored.incrementAndGet();
-                    }
-                    if (job.pending.decrementAndGet() == 0) {
-                        if (job.stored.get() == 0) {
-                            lost.incrementAndGet();
-                        }
-                        pool.add(job.buf);
-                        bar.add(job.length);
-                        allDone.countDown();
+                    boolean ok = false;
+                    try {
+                        ok = !failed && sendOne(client, job);
+                    } catch (RuntimeException e) {
+                        LOG.error("sending chunk {} to {} failed", job.idx, peer.name(), e);
+                    } finally {
+                        // Whatever happened to this copy, the chunk's count goes down, or the backup would wait for ever.
+                        settle(job, ok);
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        private void settle(Job job, boolean stored) {
+            if (stored) {
+                job.stored.incrementAndGet();
+                plan.copiesStored.incrementAndGet();
+            }
+            if (job.pending.decrementAndGet() == 0) {
+                if (job.stored.get() == 0) {
+                    lost.incrementAndGet();
+                }
+                pool.add(job.buf);
+                bar.add(job.length);
+                allDone.countDown();
             }
         }
 
@@ -280,7 +291,8 @@ final class BackupJob {
                         return true;
                     }
                     LOG.warn("peer {} refused chunk {}: {}", client.peer().name(), job.idx, Codec.format(reply));
-                    if (!Reason.CHECKSUM_MISMATCH.equals(reply.fields().get(reply.fields().size() - 1))) {
+                    // ChunkClient lets only CHUNK_OK or a CHUNK_ERROR with its Reason through.
+                    if (!Reason.CHECKSUM_MISMATCH.equals(reply.field(2))) {
                         return false;
                     }
                 } catch (IOException e) {

@@ -24,10 +24,13 @@ import p2pbrs.transport.WireTap;
 /**
  * The owner's connection to one storage peer, reused for many chunks. After a refusal or
  * an error the connection is dropped (the peer may have closed it) and the next use
- * connects again.
+ * connects again. A reply is untrusted input: anything but the answer the request expects,
+ * echoing its RQ#, file and chunk, is an error for that copy, never taken at its word.
  */
 final class ChunkClient implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
+    // An error quotes this much of an unexpected reply: enough to recognise it, not a flood.
+    private static final int QUOTED_REPLY_CHARS = 120;
 
     private final String who;
     private final PlanPeer peer;
@@ -46,14 +49,17 @@ final class ChunkClient implements AutoCloseable {
         return peer;
     }
 
-    /** Sends SEND_CHUNK and the bytes; returns the peer's CHUNK_OK or CHUNK_ERROR. */
+    /**
+     * Sends SEND_CHUNK and the bytes; returns the peer's CHUNK_OK or CHUNK_ERROR, checked
+     * to answer this request. Any other reply is an IOException.
+     */
     Message send(Message header, byte[] data, int length) throws IOException {
         connect();
         try {
             writeHeader(header);
             out.write(data, 0, length);
             out.flush();
-            Message reply = readReply();
+            Message reply = readReply(header, Command.CHUNK_OK);
             if (reply.command() != Command.CHUNK_OK) {
                 close();
             }
@@ -77,12 +83,12 @@ final class ChunkClient implements AutoCloseable {
         try {
             writeHeader(header);
             out.flush();
-            Message reply = readReply();
+            Message reply = readReply(header, Command.CHUNK_DATA);
             if (reply.command() != Command.CHUNK_DATA) {
                 close();
                 return new Fetched(reply, null);
             }
-            long size = Numbers.parseLong(reply.field(2), reply.rq());
+            long size = Long.parseLong(reply.field(2));
             if (size != expectedSize) {
                 close();
                 throw new IOException("peer " + peer.name() + " announced " + size + " bytes, expected " + expectedSize);
@@ -104,9 +110,9 @@ final class ChunkClient implements AutoCloseable {
                 left -= r;
             }
             return new Fetched(reply, HexFormat.of().formatHex(digest.digest()));
-        } catch (IOException | MalformedMessageException e) {
+        } catch (IOException e) {
             close();
-            throw e instanceof IOException io ? io : new IOException("bad reply from " + peer.name(), e);
+            throw e;
         }
     }
 
@@ -116,16 +122,43 @@ final class ChunkClient implements AutoCloseable {
         LineIO.writeLine(out, line);
     }
 
-    private Message readReply() throws IOException {
+    /**
+     * The reply to request: the expected command or CHUNK_ERROR, with the request's RQ#,
+     * file and chunk, and for CHUNK_DATA a size and a checksum that parse.
+     */
+    private Message readReply(Message request, Command expected) throws IOException {
         String line = LineIO.readLine(in);
         if (line == null) {
             throw new IOException("peer " + peer.name() + " closed the connection");
         }
+        Message reply;
         try {
-            return Codec.parse(line);
+            reply = Codec.parse(line);
         } catch (MalformedMessageException e) {
-            throw new IOException("peer " + peer.name() + " sent a malformed reply: " + e.getMessage(), e);
+            throw unexpected(request, line, "malformed: " + e.getMessage());
         }
+        if (reply.command() != expected && reply.command() != Command.CHUNK_ERROR) {
+            throw unexpected(request, line, "expected " + expected.wireName() + " or CHUNK_ERROR");
+        }
+        if (!reply.rq().equals(request.rq()) || !reply.field(0).equals(request.field(0))
+                || !reply.field(1).equals(request.field(1))) {
+            throw unexpected(request, line, "it does not echo the request's RQ#, file and chunk");
+        }
+        if (reply.command() == Command.CHUNK_DATA) {
+            try {
+                Numbers.parseLong(reply.field(2), reply.rq());
+                Numbers.checksum(reply.field(3), reply.rq());
+            } catch (MalformedMessageException e) {
+                throw unexpected(request, line, e.getMessage());
+            }
+        }
+        return reply;
+    }
+
+    private IOException unexpected(Message request, String line, String why) {
+        String quoted = line.length() <= QUOTED_REPLY_CHARS ? line : line.substring(0, QUOTED_REPLY_CHARS) + "...";
+        return new IOException("peer " + peer.name() + " answered " + request.command().wireName() + " "
+                + request.rq() + " with '" + quoted + "': " + why);
     }
 
     private void connect() throws IOException {
