@@ -27,6 +27,7 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.WireList;
 import p2pbrs.transport.DaemonThreads;
+import p2pbrs.transport.TransferLimits;
 import p2pbrs.transport.LineIO;
 
 /**
@@ -49,14 +50,14 @@ final class BackupJob {
 
     private final Registration registration;
     private final String owner;
-    private final int tcpTimeoutMillis;
+    private final TransferLimits limits;
     private final Progress.Factory progress;
 
 
-    BackupJob(Registration registration, String owner, int tcpTimeoutMillis, Progress.Factory progress) {
+    BackupJob(Registration registration, String owner, TransferLimits limits, Progress.Factory progress) {
         this.registration = registration;
         this.owner = owner;
-        this.tcpTimeoutMillis = tcpTimeoutMillis;
+        this.limits = limits;
         this.progress = progress;
     }
 
@@ -236,7 +237,7 @@ final class BackupJob {
         @Override
         public void run() {
             PlanPeer peer = plan.peers.get(slot);
-            try (ChunkClient client = new ChunkClient(owner, peer, tcpTimeoutMillis)) {
+            try (ChunkClient client = new ChunkClient(owner, peer, limits)) {
                 while (true) {
                     Job job = queue.take();
                     if (job == STOP) {

@@ -19,13 +19,17 @@ import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.transport.LineIO;
+import p2pbrs.transport.PacedInput;
+import p2pbrs.transport.PacedOutput;
+import p2pbrs.transport.TransferLimits;
 import p2pbrs.transport.WireTap;
 
 /**
  * The owner's connection to one storage peer, reused for many chunks. After a refusal or
  * an error the connection is dropped (the peer may have closed it) and the next use
  * connects again. A reply is untrusted input: anything but the answer the request expects,
- * echoing its RQ#, file and chunk, is an error for that copy, never taken at its word.
+ * echoing its RQ#, file and chunk, is an error for that copy, never taken at its word;
+ * and it is held to the same {@link TransferLimits} as the storage peer holds the owner.
  */
 final class ChunkClient implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
@@ -34,15 +38,17 @@ final class ChunkClient implements AutoCloseable {
 
     private final String who;
     private final PlanPeer peer;
-    private final int timeoutMillis;
+    private final TransferLimits limits;
     private Socket socket;
+    private PacedInput reading;
+    private PacedOutput writing;
     private InputStream in;
     private OutputStream out;
 
-    ChunkClient(String who, PlanPeer peer, int timeoutMillis) {
+    ChunkClient(String who, PlanPeer peer, TransferLimits limits) {
         this.who = who;
         this.peer = peer;
-        this.timeoutMillis = timeoutMillis;
+        this.limits = limits;
     }
 
     PlanPeer peer() {
@@ -56,9 +62,12 @@ final class ChunkClient implements AutoCloseable {
     Message send(Message header, byte[] data, int length) throws IOException {
         connect();
         try {
+            writing.expectBody();
             writeHeader(header);
             out.write(data, 0, length);
             out.flush();
+            // The peer answers once the chunk is on its disk: the wait may take the idle timeout.
+            reading.expectLine();
             Message reply = readReply(header, Command.CHUNK_OK);
             if (reply.command() != Command.CHUNK_OK) {
                 close();
@@ -81,8 +90,10 @@ final class ChunkClient implements AutoCloseable {
     Fetched fetch(Message header, FileChannel file, long offset, long expectedSize) throws IOException {
         connect();
         try {
+            writing.expectControl();
             writeHeader(header);
             out.flush();
+            reading.expectLine();
             Message reply = readReply(header, Command.CHUNK_DATA);
             if (reply.command() != Command.CHUNK_DATA) {
                 close();
@@ -93,6 +104,7 @@ final class ChunkClient implements AutoCloseable {
                 close();
                 throw new IOException("peer " + peer.name() + " announced " + size + " bytes, expected " + expectedSize);
             }
+            reading.expectBody();
             MessageDigest digest = Sha256.newDigest();
             byte[] buf = new byte[BUFFER];
             long left = size;
@@ -167,11 +179,12 @@ final class ChunkClient implements AutoCloseable {
         }
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(peer.ip(), peer.tcpPort()), timeoutMillis);
-            s.setSoTimeout(timeoutMillis);
+            s.connect(new InetSocketAddress(peer.ip(), peer.tcpPort()), limits.idleMillis());
             s.setTcpNoDelay(true);
-            in = new BufferedInputStream(s.getInputStream(), BUFFER);
-            out = new BufferedOutputStream(s.getOutputStream(), BUFFER);
+            reading = new PacedInput(s, limits);
+            writing = new PacedOutput(s, limits);
+            in = new BufferedInputStream(reading, BUFFER);
+            out = new BufferedOutputStream(writing, BUFFER);
             socket = s;
         } catch (IOException e) {
             s.close();

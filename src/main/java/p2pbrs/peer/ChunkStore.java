@@ -129,7 +129,14 @@ final class ChunkStore {
             byte[] buf = new byte[BUFFER];
             long left = size;
             while (left > 0) {
-                int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                int r;
+                try {
+                    r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                } catch (IOException e) {
+                    // The sender, not this peer's disk, failed: a body cut short.
+                    throw new ChunkException(Reason.INCOMPLETE_DATA, "the body stopped " + left + " bytes short: "
+                            + e.getMessage());
+                }
                 if (r < 0) {
                     throw new ChunkException(Reason.INCOMPLETE_DATA, "connection closed " + left + " bytes short");
                 }

@@ -25,6 +25,7 @@ import p2pbrs.store.IdentityStore;
 import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.RateLimitedLog;
 import p2pbrs.transport.RequestClient;
+import p2pbrs.transport.TransferLimits;
 import p2pbrs.transport.UdpEndpoint;
 
 /**
@@ -44,6 +45,7 @@ public final class Peer implements AutoCloseable {
     private final ChunkServer chunkServer;
     private final StoreAckReporter acks;
     private final Progress.Factory progress;
+    private final TransferLimits limits;
     private boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
@@ -57,6 +59,7 @@ public final class Peer implements AutoCloseable {
         this.registration = registration;
         this.chunkServer = chunkServer;
         this.acks = acks;
+        this.limits = TransferLimits.forIdleTimeout(config.tcpTimeoutMillis());
         // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
         boolean bars = !config.quiet() && System.console() != null;
         this.progress = (label, total) -> new Progress(out, bars, label, total);
@@ -89,7 +92,8 @@ public final class Peer implements AutoCloseable {
             ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
             acks = new StoreAckReporter(registration, client, config.server(), config.name());
             ChunkServer chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
-                    registration::ticketKey, acks, config.maxConnections(), config.tcpTimeoutMillis());
+                    registration::ticketKey, acks, config.maxConnections(),
+                    TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()));
             endpoint.start();
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
@@ -132,12 +136,12 @@ public final class Peer implements AutoCloseable {
 
     /** Backs a file up under its base name. */
     public BackupResult backup(java.nio.file.Path file) throws PeerException {
-        return new BackupJob(registration, config.name(), config.tcpTimeoutMillis(), progress).run(file);
+        return new BackupJob(registration, config.name(), limits, progress).run(file);
     }
 
     /** Restores the newest complete version (version null) or the given one into the restore dir. */
     public RestoreResult restore(String fileName, Integer version) throws PeerException {
-        return new RestoreJob(registration, config.name(), config.restoreDir(), config.tcpTimeoutMillis(), progress)
+        return new RestoreJob(registration, config.name(), config.restoreDir(), limits, progress)
                 .run(fileName, version);
     }
 

@@ -29,6 +29,7 @@ import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.WireList;
 import p2pbrs.transport.DaemonThreads;
+import p2pbrs.transport.TransferLimits;
 
 /**
  * One restore: reads the server's plan (paged), fetches every chunk from a peer holding
@@ -44,16 +45,16 @@ final class RestoreJob {
     private final Registration registration;
     private final String owner;
     private final Path restoreDir;
-    private final int tcpTimeoutMillis;
+    private final TransferLimits limits;
     private final Progress.Factory progress;
 
 
-    RestoreJob(Registration registration, String owner, Path restoreDir, int tcpTimeoutMillis,
+    RestoreJob(Registration registration, String owner, Path restoreDir, TransferLimits limits,
                Progress.Factory progress) {
         this.registration = registration;
         this.owner = owner;
         this.restoreDir = restoreDir;
-        this.tcpTimeoutMillis = tcpTimeoutMillis;
+        this.limits = limits;
         this.progress = progress;
     }
 
@@ -247,7 +248,7 @@ final class RestoreJob {
         long size = Math.min(plan.chunkSize, plan.size - offset);
         for (PlanPeer holder : c.holders) {
             ChunkClient client = clients.computeIfAbsent(holder.name(),
-                    n -> new ChunkClient(owner, holder, tcpTimeoutMillis));
+                    n -> new ChunkClient(owner, holder, limits));
             Message header = Message.of(Command.GET_CHUNK, registration.link().nextRq(), wireName,
                             Integer.toString(c.idx))
                     .withOption("owner", owner)

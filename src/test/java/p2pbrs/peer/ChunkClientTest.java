@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
+import p2pbrs.testing.Trickle;
+import p2pbrs.transport.TransferLimits;
 
 /**
  * The owner's side of chunk transfer takes nothing a storage peer says on trust: a reply
@@ -27,6 +31,7 @@ class ChunkClientTest {
     // A well-formed checksum for replies that must fail for another reason.
     private static final String ANY_SUM = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     private static final Message SEND = Message.of(Command.SEND_CHUNK, "41", "f.bin", "7", "3", SUM);
+    private static final TransferLimits LIMITS = TransferLimits.forIdleTimeout(5_000);
     private static final Message GET = Message.of(Command.GET_CHUNK, "42", "f.bin", "7");
 
     @TempDir
@@ -56,7 +61,7 @@ class ChunkClientTest {
         "not a reply at all"})
     void aReplyThatDoesNotAnswerTheSendIsAnErrorNamingThePeer(String reply) throws Exception {
         try (FakeStoragePeer liar = answering(reply);
-             ChunkClient client = new ChunkClient("Owner", liar.planPeer(), 5_000)) {
+             ChunkClient client = new ChunkClient("Owner", liar.planPeer(), LIMITS)) {
             IOException e = assertThrows(IOException.class, () -> client.send(SEND, BODY, BODY.length));
             assertTrue(e.getMessage().startsWith("peer Liar answered SEND_CHUNK 41 with '" + reply + "': "),
                     e.getMessage());
@@ -67,7 +72,7 @@ class ChunkClientTest {
     @ValueSource(strings = {"CHUNK_OK 41 f.bin 7", "CHUNK_ERROR 41 f.bin 7 No-space"})
     void theAnswersASendExpectsAreReturned(String reply) throws Exception {
         try (FakeStoragePeer peer = answering(reply);
-             ChunkClient client = new ChunkClient("Owner", peer.planPeer(), 5_000)) {
+             ChunkClient client = new ChunkClient("Owner", peer.planPeer(), LIMITS)) {
             assertEquals(reply, Codec.format(client.send(SEND, BODY, BODY.length)));
         }
     }
@@ -82,7 +87,7 @@ class ChunkClientTest {
         "CHUNK_DATA 42 f.bin 7 3 NOT-A-CHECKSUM"})
     void aReplyThatDoesNotAnswerTheFetchIsAnErrorNamingThePeer(String reply) throws Exception {
         try (FakeStoragePeer liar = answering(reply);
-             ChunkClient client = new ChunkClient("Owner", liar.planPeer(), 5_000);
+             ChunkClient client = new ChunkClient("Owner", liar.planPeer(), LIMITS);
              FileChannel file = FileChannel.open(dir.resolve("part"), StandardOpenOption.CREATE,
                      StandardOpenOption.WRITE)) {
             IOException e = assertThrows(IOException.class, () -> client.fetch(GET, file, 0, BODY.length));
@@ -100,11 +105,30 @@ class ChunkClientTest {
                  c.send(BODY);
                  c.readHeader();
              });
-             ChunkClient client = new ChunkClient("Owner", peer.planPeer(), 5_000);
+             ChunkClient client = new ChunkClient("Owner", peer.planPeer(), LIMITS);
              FileChannel file = FileChannel.open(dir.resolve("part"), StandardOpenOption.CREATE,
                      StandardOpenOption.WRITE)) {
             assertEquals(SUM, client.fetch(GET, file, 0, BODY.length).checksum());
             assertEquals(BODY.length, file.size());
+        }
+    }
+
+    @Test
+    void aReplyTrickledByteByByteIsGivenUpAtTheHeaderDeadline() throws Exception {
+        TransferLimits limits = new TransferLimits(2_000, 300, 200, 50_000);
+        try (FakeStoragePeer slow = FakeStoragePeer.unregistered("Slow", c -> {
+                 Message request = c.readHeader();
+                 c.readBody(request);
+                 try (Trickle t = new Trickle(c.socket.getOutputStream(),
+                         "CHUNK_OK 41 f.bin 7 ".getBytes(StandardCharsets.US_ASCII), Duration.ofMillis(20))) {
+                     c.readHeader();
+                 }
+             });
+             ChunkClient client = new ChunkClient("Owner", slow.planPeer(), limits)) {
+            long start = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> client.send(SEND, BODY, BODY.length));
+            assertEquals("no complete header line within 300 ms", e.getMessage());
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "given up in time");
         }
     }
 }
