@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,6 +153,9 @@ final class BackupJob {
         for (int i = 0; i < buffers; i++) {
             pool.add(new byte[chunkSize]);
         }
+        // Every copy's transfer is bounded by the limits; a sender's queue holds at most one
+        // job per buffer, each tried twice: no chunk settles within this only if something is wrong.
+        long stallMillis = buffers * 2L * limits.exchangeMillis(chunkSize);
         CountDownLatch allDone = new CountDownLatch(chunks);
         AtomicInteger lost = new AtomicInteger();
         List<BlockingQueue<Job>> queues = new ArrayList<>();
@@ -160,7 +164,7 @@ final class BackupJob {
             BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
             queues.add(queue);
             for (int c = 0; c < CONNECTIONS_PER_PEER; c++) {
-                Sender s = new Sender(plan, wireName, slot, queue, pool, allDone, lost, bar);
+                Sender s = new Sender(plan, wireName, slot, queue, pool, allDone, lost, bar, stallMillis);
                 senders.add(s);
                 s.start();
             }
@@ -168,7 +172,10 @@ final class BackupJob {
         try (InputStream in = Files.newInputStream(file)) {
             for (int i = 0; i < chunks; i++) {
                 int length = (int) plan.placement.sizeOf(i);
-                byte[] buf = pool.take();
+                byte[] buf = pool.poll(stallMillis, TimeUnit.MILLISECONDS);
+                if (buf == null) {
+                    throw stalled(stallMillis);
+                }
                 LineIO.readFully(in, buf, 0, length);
                 MessageDigest digest = Sha256.newDigest();
                 digest.update(buf, 0, length);
@@ -183,7 +190,9 @@ final class BackupJob {
             if (in.read() >= 0) {
                 throw new PeerException("the file grew while it was being backed up; try again");
             }
-            allDone.await();
+            if (!Waits.untilDoneOrStalled(allDone, stallMillis)) {
+                throw stalled(stallMillis);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerException("backup interrupted");
@@ -198,6 +207,10 @@ final class BackupJob {
         return HexFormat.of().formatHex(whole.digest());
     }
 
+    private static PeerException stalled(long stallMillis) {
+        return new PeerException("no chunk was stored for " + stallMillis / 1000 + " s; giving up");
+    }
+
     /** Sends chunks of one slot over one connection; a slot's connections share its queue. */
     private final class Sender implements Runnable {
         private static final Job STOP = new Job(-1, null, 0, null, 0);
@@ -210,11 +223,12 @@ final class BackupJob {
         private final CountDownLatch allDone;
         private final AtomicInteger lost;
         private final Progress bar;
+        private final long stallMillis;
         private final Thread thread;
         private boolean failed;
 
         Sender(Plan plan, String wireName, int slot, BlockingQueue<Job> queue, BlockingQueue<byte[]> pool,
-               CountDownLatch allDone, AtomicInteger lost, Progress bar) {
+               CountDownLatch allDone, AtomicInteger lost, Progress bar, long stallMillis) {
             this.queue = queue;
             this.plan = plan;
             this.wireName = wireName;
@@ -223,6 +237,7 @@ final class BackupJob {
             this.allDone = allDone;
             this.lost = lost;
             this.bar = bar;
+            this.stallMillis = stallMillis;
             this.thread = DaemonThreads.named(this, "backup-" + owner + "-to-" + plan.peers.get(slot).name());
         }
 
@@ -239,8 +254,9 @@ final class BackupJob {
             PlanPeer peer = plan.peers.get(slot);
             try (ChunkClient client = new ChunkClient(owner, peer, limits)) {
                 while (true) {
-                    Job job = queue.take();
-                    if (job == STOP) {
+                    // No work for that long means the reader gave up; the backup fails on its side.
+                    Job job = queue.poll(stallMillis, TimeUnit.MILLISECONDS);
+                    if (job == null || job == STOP) {
                         return;
                     }
                     boolean ok = false;

@@ -102,11 +102,17 @@ final class RestoreJob {
             Files.createDirectories(restoreDir);
             part = Files.createTempFile(restoreDir, "." + Math.abs(name.hashCode()) + "-", ".part");
             Progress bar = progress.create("restore " + name, plan.size);
-            List<Integer> failed = fetchAll(wireName, plan, part, bar);
+            Fetch fetch = fetchAll(wireName, plan, part, bar);
             bar.finish();
-            if (!failed.isEmpty()) {
+            if (fetch.unsettled() > 0) {
                 report(wireName, plan.version, false, "Chunks-unavailable");
-                throw new PeerException("restore of " + name + " failed: no good copy of chunk(s) " + failed);
+                throw new PeerException("restore of " + name + " failed: no chunk arrived for "
+                        + fetch.stallMillis() / 1000 + " s (" + fetch.unsettled() + " of " + plan.chunks.size()
+                        + " chunks unfinished)");
+            }
+            if (!fetch.failed().isEmpty()) {
+                report(wireName, plan.version, false, "Chunks-unavailable");
+                throw new PeerException("restore of " + name + " failed: no good copy of chunk(s) " + fetch.failed());
             }
             if (!plan.checksum.equals(checksumOf(part))) {
                 report(wireName, plan.version, false, "File-checksum-mismatch");
@@ -192,16 +198,26 @@ final class RestoreJob {
         return plan;
     }
 
-    /** Fetches every chunk into the file; returns the chunks no copy could supply. */
-    private List<Integer> fetchAll(String wireName, Plan plan, Path part, Progress bar) throws IOException {
+    /**
+     * What fetching came to: the chunks no copy could supply, and how many were still
+     * unsettled when the fetching stalled (no chunk settled for stallMillis).
+     */
+    private record Fetch(List<Integer> failed, long unsettled, long stallMillis) {
+    }
+
+    /** Fetches every chunk into the file. */
+    private Fetch fetchAll(String wireName, Plan plan, Path part, Progress bar) throws IOException {
         if (plan.chunks.isEmpty()) {
-            return List.of();
+            return new Fetch(List.of(), 0, 0);
         }
+        // A chunk tries its holders one after another, each exchange bounded by the limits.
+        int holders = plan.chunks.stream().mapToInt(c -> c.holders.size()).max().orElse(1);
+        long stallMillis = Math.max(1, holders) * limits.exchangeMillis(plan.chunkSize);
         try (FileChannel file = FileChannel.open(part, StandardOpenOption.WRITE)) {
             int workers = Math.min(MAX_WORKERS, Math.max(2, distinctPeers(plan) * 2));
             ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>(plan.chunks);
             List<Integer> failed = java.util.Collections.synchronizedList(new ArrayList<>());
-            CountDownLatch done = new CountDownLatch(workers);
+            CountDownLatch settled = new CountDownLatch(plan.chunks.size());
             ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.numbered("restore-" + owner));
             AtomicInteger ioErrors = new AtomicInteger();
             try {
@@ -211,22 +227,30 @@ final class RestoreJob {
                         try {
                             Chunk c;
                             while ((c = queue.poll()) != null) {
-                                if (fetchOne(wireName, plan, c, file, clients)) {
-                                    bar.add(Math.min(plan.chunkSize, plan.size - (long) c.idx * plan.chunkSize));
-                                } else {
-                                    failed.add(c.idx);
+                                boolean fetched = false;
+                                try {
+                                    fetched = fetchOne(wireName, plan, c, file, clients);
+                                } catch (RuntimeException e) {
+                                    LOG.error("fetching chunk {} failed", c.idx, e);
+                                    ioErrors.incrementAndGet();
+                                } finally {
+                                    // Settled either way, so that the wait below ends.
+                                    if (fetched) {
+                                        bar.add(Math.min(plan.chunkSize, plan.size - (long) c.idx * plan.chunkSize));
+                                    } else {
+                                        failed.add(c.idx);
+                                    }
+                                    settled.countDown();
                                 }
                             }
-                        } catch (RuntimeException e) {
-                            LOG.error("restore worker failed", e);
-                            ioErrors.incrementAndGet();
                         } finally {
                             clients.values().forEach(ChunkClient::close);
-                            done.countDown();
                         }
                     });
                 }
-                done.await();
+                if (!Waits.untilDoneOrStalled(settled, stallMillis)) {
+                    return new Fetch(List.of(), settled.getCount(), stallMillis);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("restore interrupted");
@@ -238,7 +262,7 @@ final class RestoreJob {
             }
             file.force(true);
             java.util.Collections.sort(failed);
-            return failed;
+            return new Fetch(failed, 0, stallMillis);
         }
     }
 
