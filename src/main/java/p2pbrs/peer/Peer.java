@@ -46,11 +46,12 @@ public final class Peer implements AutoCloseable {
     private final StoreAckReporter acks;
     private final Progress.Factory progress;
     private final TransferLimits limits;
+    private final PartFiles parts;
     private boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
                  ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
-                 StoreAckReporter acks, PrintStream out) {
+                 StoreAckReporter acks, PartFiles parts, PrintStream out) {
         this.config = config;
         this.database = database;
         this.endpoint = endpoint;
@@ -60,6 +61,7 @@ public final class Peer implements AutoCloseable {
         this.chunkServer = chunkServer;
         this.acks = acks;
         this.limits = TransferLimits.forIdleTimeout(config.tcpTimeoutMillis());
+        this.parts = parts;
         // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
         boolean bars = !config.quiet() && System.console() != null;
         this.progress = (label, total) -> new Progress(out, bars, label, total);
@@ -88,6 +90,9 @@ public final class Peer implements AutoCloseable {
             tcp.bind(new InetSocketAddress(bindAddress, config.tcpPort()), 64);
             Registration registration = new Registration(config, new ServerLink(client, config.server()),
                     new IdentityStore(database), out);
+            // Restores cut short before this start left their part files: nothing will finish them.
+            PartFiles parts = new PartFiles(config.restoreDir());
+            parts.sweep();
             ChunkIndex index = new ChunkIndex(database);
             ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
             acks = new StoreAckReporter(registration, client, config.server(), config.name());
@@ -97,7 +102,7 @@ public final class Peer implements AutoCloseable {
             endpoint.start();
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
-            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, out);
+            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, parts, out);
             registration.register(config.ip(), endpoint.port(), tcp.getLocalPort());
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
@@ -141,7 +146,12 @@ public final class Peer implements AutoCloseable {
 
     /** Restores the newest complete version (version null) or the given one into the restore dir. */
     public RestoreResult restore(String fileName, Integer version) throws PeerException {
-        return new RestoreJob(registration, config.name(), config.restoreDir(), limits, progress)
+        return restore(fileName, version, parts);
+    }
+
+    /** A restore writing through other part files: how a test makes the local disk fail. */
+    RestoreResult restore(String fileName, Integer version, PartFiles through) throws PeerException {
+        return new RestoreJob(registration, config.name(), config.restoreDir(), through, limits, progress)
                 .run(fileName, version);
     }
 
@@ -188,6 +198,8 @@ public final class Peer implements AutoCloseable {
             return;
         }
         closed = true;
+        // Runs as the shutdown hook too (Ctrl-C, SIGTERM): restores still running will not finish.
+        parts.removeAll();
         chunkServer.close();
         acks.close();
         closeQuietly(endpoint, tcp, timer, database);

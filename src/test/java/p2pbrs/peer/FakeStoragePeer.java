@@ -75,7 +75,7 @@ final class FakeStoragePeer implements AutoCloseable {
     }
 
     /** Reports a stored chunk to the server, as a storage peer does after its CHUNK_OK. */
-    void storeAck(Message sendChunk) throws IOException {
+    synchronized void storeAck(Message sendChunk) throws IOException {
         String reply = udp.call("STORE_ACK " + rq.incrementAndGet() + " " + sendChunk.field(0) + " "
                 + sendChunk.field(1) + " owner=" + sendChunk.option("owner") + " version="
                 + sendChunk.option("version") + " size=" + sendChunk.field(2) + " checksum=" + sendChunk.field(3)
