@@ -29,7 +29,6 @@ import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.WireList;
 import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.TransferLimits;
-import p2pbrs.transport.LineIO;
 
 /**
  * One backup: asks the server for a plan, reads the file once (each byte read and hashed
@@ -176,7 +175,9 @@ final class BackupJob {
                 if (buf == null) {
                     throw stalled(stallMillis);
                 }
-                LineIO.readFully(in, buf, 0, length);
+                if (in.readNBytes(buf, 0, length) < length) {
+                    throw new PeerException("the file shrank while it was being backed up; try again");
+                }
                 MessageDigest digest = Sha256.newDigest();
                 digest.update(buf, 0, length);
                 whole.update(buf, 0, length);

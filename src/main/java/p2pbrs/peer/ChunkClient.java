@@ -85,9 +85,11 @@ final class ChunkClient implements AutoCloseable {
 
     /**
      * Sends GET_CHUNK and writes the chunk's bytes into the file at offset, hashing them as
-     * they pass. A reply announcing another size than expected is refused unread.
+     * they pass. A reply announcing another size than expected is refused unread. The peer
+     * failing is an IOException; the file failing, a LocalWriteException.
      */
-    Fetched fetch(Message header, FileChannel file, long offset, long expectedSize) throws IOException {
+    Fetched fetch(Message header, FileChannel file, long offset, long expectedSize)
+            throws IOException, LocalWriteException {
         connect();
         try {
             writing.expectControl();
@@ -115,17 +117,27 @@ final class ChunkClient implements AutoCloseable {
                     throw new IOException("peer " + peer.name() + " closed the connection " + left + " bytes short");
                 }
                 digest.update(buf, 0, r);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
-                while (bb.hasRemaining()) {
-                    position += file.write(bb, position);
-                }
+                position += writeAt(file, ByteBuffer.wrap(buf, 0, r), position);
                 left -= r;
             }
             return new Fetched(reply, HexFormat.of().formatHex(digest.digest()));
-        } catch (IOException e) {
+        } catch (IOException | LocalWriteException e) {
+            // The body was not read to its end: the connection is out of step.
             close();
             throw e;
         }
+    }
+
+    private static int writeAt(FileChannel file, ByteBuffer bytes, long position) throws LocalWriteException {
+        int written = 0;
+        try {
+            while (bytes.hasRemaining()) {
+                written += file.write(bytes, position + written);
+            }
+        } catch (IOException e) {
+            throw new LocalWriteException(e);
+        }
+        return written;
     }
 
     private void writeHeader(Message header) throws IOException {

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
@@ -206,6 +207,7 @@ final class RestoreJob {
         CountDownLatch settled = new CountDownLatch(plan.chunks.size());
         ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.numbered("restore-" + owner));
         AtomicInteger ioErrors = new AtomicInteger();
+        AtomicReference<LocalWriteException> localFailure = new AtomicReference<>();
         try {
             for (int w = 0; w < workers; w++) {
                 pool.execute(() -> {
@@ -215,7 +217,10 @@ final class RestoreJob {
                         while ((c = queue.poll()) != null) {
                             boolean fetched = false;
                             try {
-                                fetched = fetchOne(wireName, plan, c, file, clients);
+                                // Once the local disk failed, the rest is settled unfetched: the restore is over.
+                                fetched = localFailure.get() == null && fetchOne(wireName, plan, c, file, clients);
+                            } catch (LocalWriteException e) {
+                                localFailure.compareAndSet(null, e);
                             } catch (RuntimeException e) {
                                 LOG.error("fetching chunk {} failed", c.idx, e);
                                 ioErrors.incrementAndGet();
@@ -243,6 +248,9 @@ final class RestoreJob {
         } finally {
             pool.shutdownNow();
         }
+        if (localFailure.get() != null) {
+            throw new IOException(localFailure.get().getMessage(), localFailure.get());
+        }
         if (ioErrors.get() > 0) {
             throw new IOException("a restore worker failed");
         }
@@ -251,8 +259,12 @@ final class RestoreJob {
         return new Fetch(failed, 0, stallMillis);
     }
 
-    /** Tries each holder of a chunk in turn until one gives the right bytes. */
-    private boolean fetchOne(String wireName, Plan plan, Chunk c, FileChannel file, Map<String, ChunkClient> clients) {
+    /**
+     * Tries each holder of a chunk in turn until one gives the right bytes. A failure to
+     * write them here is no holder's fault and ends the trying.
+     */
+    private boolean fetchOne(String wireName, Plan plan, Chunk c, FileChannel file, Map<String, ChunkClient> clients)
+            throws LocalWriteException {
         long offset = (long) c.idx * plan.chunkSize;
         long size = Math.min(plan.chunkSize, plan.size - offset);
         for (PlanPeer holder : c.holders) {
