@@ -1,6 +1,7 @@
 package p2pbrs.peer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -84,22 +85,27 @@ final class PartFiles {
                 throw e;
             }
             mine.add(path);
-            try {
-                return new Part(path, channel, channel.tryLock());
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                forget(path);
-                Files.deleteIfExists(path);
-                throw e;
-            }
+            return new Part(path, channel, lock(channel, path));
+        }
+    }
+
+    // Without a lock (a file system that has none) the restore still runs; only another
+    // process's start-up cannot tell that the file is in use, and leaves it alone.
+    private static FileLock lock(FileChannel channel, Path path) {
+        try {
+            return channel.tryLock();
+        } catch (IOException | OverlappingFileLockException e) {
+            LOG.debug("cannot lock {}: {}", path, e.toString());
+            return null;
         }
     }
 
     /**
      * Removes the part files left in the restore dir by restores that are over: those of
-     * the part-file name that no restore holds. Returns how many it removed.
+     * the part-file name that no restore holds. Returns how many it removed. Housekeeping:
+     * a failure is logged, never fatal.
      */
-    int sweep() throws IOException {
+    int sweep() {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
@@ -111,6 +117,8 @@ final class PartFiles {
                     removed++;
                 }
             }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not look for part files of interrupted restores in {}: {}", dir, e.toString());
         }
         if (removed > 0) {
             LOG.info("removed {} part file(s) of interrupted restores from {}", removed, dir);
@@ -128,6 +136,7 @@ final class PartFiles {
         } catch (OverlappingFileLockException e) {
             return false;
         } catch (IOException e) {
+            // Unlockable (a file system without locks) or unremovable: left alone.
             LOG.warn("could not remove {}: {}", p, e.toString());
             return false;
         }
