@@ -266,7 +266,7 @@ final class BackupJob {
                     } catch (RuntimeException e) {
                         LOG.error("sending chunk {} to {} failed", job.idx, peer.name(), e);
                     } finally {
-                        // Whatever happened to this copy, the chunk's count goes down, or the backup would wait for ever.
+                        // Whatever happened to this copy, its chunk is settled: the backup waits on that.
                         settle(job, ok);
                     }
                 }
