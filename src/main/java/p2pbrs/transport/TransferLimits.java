@@ -17,9 +17,9 @@ public record TransferLimits(int idleMillis, int headerMillis, int graceMillis, 
     static final int MAX_HEADER_MILLIS = 10_000;
     // Lets a transfer get going (TCP slow start, a busy link) before its rate is judged.
     static final int BODY_GRACE_MILLIS = 10_000;
-    // 8 kbit/s: an owner sending to 32 peers at once, two connections each, still keeps
-    // every body above it on a 512 kbit/s uplink; a body then holds a connection for at
-    // most about 2 h 20 min per 8 MiB, instead of for ever.
+    // 8 kbit/s: even an owner sending to 32 peers at once, two connections each, needs
+    // only a 512 kbit/s uplink to keep every body at it; a body then holds a connection
+    // for at most about 2 h 17 min per 8 MiB, instead of for ever.
     static final int MIN_BODY_BYTES_PER_SECOND = 1024;
 
     public TransferLimits {
