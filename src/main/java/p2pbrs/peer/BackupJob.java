@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.WireList;
 import p2pbrs.transport.DaemonThreads;
-import p2pbrs.transport.LineIO;
+import p2pbrs.transport.TransferLimits;
 
 /**
  * One backup: asks the server for a plan, reads the file once (each byte read and hashed
@@ -49,14 +50,14 @@ final class BackupJob {
 
     private final Registration registration;
     private final String owner;
-    private final int tcpTimeoutMillis;
+    private final TransferLimits limits;
     private final Progress.Factory progress;
 
 
-    BackupJob(Registration registration, String owner, int tcpTimeoutMillis, Progress.Factory progress) {
+    BackupJob(Registration registration, String owner, TransferLimits limits, Progress.Factory progress) {
         this.registration = registration;
         this.owner = owner;
-        this.tcpTimeoutMillis = tcpTimeoutMillis;
+        this.limits = limits;
         this.progress = progress;
     }
 
@@ -151,6 +152,9 @@ final class BackupJob {
         for (int i = 0; i < buffers; i++) {
             pool.add(new byte[chunkSize]);
         }
+        // Every copy's transfer is bounded by the limits; a sender's queue holds at most one
+        // job per buffer, each tried twice: no chunk settles within this only if something is wrong.
+        long stallMillis = buffers * 2L * limits.exchangeMillis(chunkSize);
         CountDownLatch allDone = new CountDownLatch(chunks);
         AtomicInteger lost = new AtomicInteger();
         List<BlockingQueue<Job>> queues = new ArrayList<>();
@@ -159,7 +163,7 @@ final class BackupJob {
             BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
             queues.add(queue);
             for (int c = 0; c < CONNECTIONS_PER_PEER; c++) {
-                Sender s = new Sender(plan, wireName, slot, queue, pool, allDone, lost, bar);
+                Sender s = new Sender(plan, wireName, slot, queue, pool, allDone, lost, bar, stallMillis);
                 senders.add(s);
                 s.start();
             }
@@ -167,8 +171,13 @@ final class BackupJob {
         try (InputStream in = Files.newInputStream(file)) {
             for (int i = 0; i < chunks; i++) {
                 int length = (int) plan.placement.sizeOf(i);
-                byte[] buf = pool.take();
-                LineIO.readFully(in, buf, 0, length);
+                byte[] buf = pool.poll(stallMillis, TimeUnit.MILLISECONDS);
+                if (buf == null) {
+                    throw stalled(stallMillis);
+                }
+                if (in.readNBytes(buf, 0, length) < length) {
+                    throw new PeerException("the file shrank while it was being backed up; try again");
+                }
                 MessageDigest digest = Sha256.newDigest();
                 digest.update(buf, 0, length);
                 whole.update(buf, 0, length);
@@ -182,7 +191,9 @@ final class BackupJob {
             if (in.read() >= 0) {
                 throw new PeerException("the file grew while it was being backed up; try again");
             }
-            allDone.await();
+            if (!Waits.untilDoneOrStalled(allDone, stallMillis)) {
+                throw stalled(stallMillis);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerException("backup interrupted");
@@ -197,6 +208,10 @@ final class BackupJob {
         return HexFormat.of().formatHex(whole.digest());
     }
 
+    private static PeerException stalled(long stallMillis) {
+        return new PeerException("no chunk was stored for " + stallMillis / 1000 + " s; giving up");
+    }
+
     /** Sends chunks of one slot over one connection; a slot's connections share its queue. */
     private final class Sender implements Runnable {
         private static final Job STOP = new Job(-1, null, 0, null, 0);
@@ -209,11 +224,12 @@ final class BackupJob {
         private final CountDownLatch allDone;
         private final AtomicInteger lost;
         private final Progress bar;
+        private final long stallMillis;
         private final Thread thread;
         private boolean failed;
 
         Sender(Plan plan, String wireName, int slot, BlockingQueue<Job> queue, BlockingQueue<byte[]> pool,
-               CountDownLatch allDone, AtomicInteger lost, Progress bar) {
+               CountDownLatch allDone, AtomicInteger lost, Progress bar, long stallMillis) {
             this.queue = queue;
             this.plan = plan;
             this.wireName = wireName;
@@ -222,6 +238,7 @@ final class BackupJob {
             this.allDone = allDone;
             this.lost = lost;
             this.bar = bar;
+            this.stallMillis = stallMillis;
             this.thread = DaemonThreads.named(this, "backup-" + owner + "-to-" + plan.peers.get(slot).name());
         }
 
@@ -236,28 +253,40 @@ final class BackupJob {
         @Override
         public void run() {
             PlanPeer peer = plan.peers.get(slot);
-            try (ChunkClient client = new ChunkClient(owner, peer, tcpTimeoutMillis)) {
+            try (ChunkClient client = new ChunkClient(owner, peer, limits)) {
                 while (true) {
-                    Job job = queue.take();
-                    if (job == STOP) {
+                    // No work for that long means the reader gave up; the backup fails on its side.
+                    Job job = queue.poll(stallMillis, TimeUnit.MILLISECONDS);
+                    if (job == null || job == STOP) {
                         return;
                     }
-                    boolean ok = !failed && sendOne(client, job);
-                    if (ok) {
-                        job.stored.incrementAndGet();
-                        plan.copiesStored.incrementAndGet();
-                    }
-                    if (job.pending.decrementAndGet() == 0) {
-                        if (job.stored.get() == 0) {
-                            lost.incrementAndGet();
-                        }
-                        pool.add(job.buf);
-                        bar.add(job.length);
-                        allDone.countDown();
+                    boolean ok = false;
+                    try {
+                        ok = !failed && sendOne(client, job);
+                    } catch (RuntimeException e) {
+                        LOG.error("sending chunk {} to {} failed", job.idx, peer.name(), e);
+                    } finally {
+                        // Whatever happened to this copy, its chunk is settled: the backup waits on that.
+                        settle(job, ok);
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        private void settle(Job job, boolean stored) {
+            if (stored) {
+                job.stored.incrementAndGet();
+                plan.copiesStored.incrementAndGet();
+            }
+            if (job.pending.decrementAndGet() == 0) {
+                if (job.stored.get() == 0) {
+                    lost.incrementAndGet();
+                }
+                pool.add(job.buf);
+                bar.add(job.length);
+                allDone.countDown();
             }
         }
 
@@ -280,7 +309,8 @@ final class BackupJob {
                         return true;
                     }
                     LOG.warn("peer {} refused chunk {}: {}", client.peer().name(), job.idx, Codec.format(reply));
-                    if (!Reason.CHECKSUM_MISMATCH.equals(reply.fields().get(reply.fields().size() - 1))) {
+                    // ChunkClient lets only CHUNK_OK or a CHUNK_ERROR with its Reason through.
+                    if (!Reason.CHECKSUM_MISMATCH.equals(reply.field(2))) {
                         return false;
                     }
                 } catch (IOException e) {

@@ -19,41 +19,56 @@ import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.transport.LineIO;
+import p2pbrs.transport.PacedInput;
+import p2pbrs.transport.PacedOutput;
+import p2pbrs.transport.TransferLimits;
 import p2pbrs.transport.WireTap;
 
 /**
  * The owner's connection to one storage peer, reused for many chunks. After a refusal or
  * an error the connection is dropped (the peer may have closed it) and the next use
- * connects again.
+ * connects again. A reply is untrusted input: anything but the answer the request expects,
+ * echoing its RQ#, file and chunk, is an error for that copy, never taken at its word;
+ * and it is held to the same {@link TransferLimits} as the storage peer holds the owner.
  */
 final class ChunkClient implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
+    // An error quotes this much of an unexpected reply: enough to recognise it, not a flood.
+    private static final int QUOTED_REPLY_CHARS = 120;
 
     private final String who;
     private final PlanPeer peer;
-    private final int timeoutMillis;
+    private final TransferLimits limits;
     private Socket socket;
+    private PacedInput reading;
+    private PacedOutput writing;
     private InputStream in;
     private OutputStream out;
 
-    ChunkClient(String who, PlanPeer peer, int timeoutMillis) {
+    ChunkClient(String who, PlanPeer peer, TransferLimits limits) {
         this.who = who;
         this.peer = peer;
-        this.timeoutMillis = timeoutMillis;
+        this.limits = limits;
     }
 
     PlanPeer peer() {
         return peer;
     }
 
-    /** Sends SEND_CHUNK and the bytes; returns the peer's CHUNK_OK or CHUNK_ERROR. */
+    /**
+     * Sends SEND_CHUNK and the bytes; returns the peer's CHUNK_OK or CHUNK_ERROR, checked
+     * to answer this request. Any other reply is an IOException.
+     */
     Message send(Message header, byte[] data, int length) throws IOException {
         connect();
         try {
+            writing.expectBody();
             writeHeader(header);
             out.write(data, 0, length);
             out.flush();
-            Message reply = readReply();
+            // The peer answers once the chunk is on its disk: the wait may take the idle timeout.
+            reading.expectLine();
+            Message reply = readReply(header, Command.CHUNK_OK);
             if (reply.command() != Command.CHUNK_OK) {
                 close();
             }
@@ -70,23 +85,28 @@ final class ChunkClient implements AutoCloseable {
 
     /**
      * Sends GET_CHUNK and writes the chunk's bytes into the file at offset, hashing them as
-     * they pass. A reply announcing another size than expected is refused unread.
+     * they pass. A reply announcing another size than expected is refused unread. The peer
+     * failing is an IOException; the file failing, a LocalWriteException.
      */
-    Fetched fetch(Message header, FileChannel file, long offset, long expectedSize) throws IOException {
+    Fetched fetch(Message header, FileChannel file, long offset, long expectedSize)
+            throws IOException, LocalWriteException {
         connect();
         try {
+            writing.expectControl();
             writeHeader(header);
             out.flush();
-            Message reply = readReply();
+            reading.expectLine();
+            Message reply = readReply(header, Command.CHUNK_DATA);
             if (reply.command() != Command.CHUNK_DATA) {
                 close();
                 return new Fetched(reply, null);
             }
-            long size = Numbers.parseLong(reply.field(2), reply.rq());
+            long size = Long.parseLong(reply.field(2));
             if (size != expectedSize) {
                 close();
                 throw new IOException("peer " + peer.name() + " announced " + size + " bytes, expected " + expectedSize);
             }
+            reading.expectBody();
             MessageDigest digest = Sha256.newDigest();
             byte[] buf = new byte[BUFFER];
             long left = size;
@@ -97,17 +117,27 @@ final class ChunkClient implements AutoCloseable {
                     throw new IOException("peer " + peer.name() + " closed the connection " + left + " bytes short");
                 }
                 digest.update(buf, 0, r);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
-                while (bb.hasRemaining()) {
-                    position += file.write(bb, position);
-                }
+                position += writeAt(file, ByteBuffer.wrap(buf, 0, r), position);
                 left -= r;
             }
             return new Fetched(reply, HexFormat.of().formatHex(digest.digest()));
-        } catch (IOException | MalformedMessageException e) {
+        } catch (IOException | LocalWriteException e) {
+            // The body was not read to its end: the connection is out of step.
             close();
-            throw e instanceof IOException io ? io : new IOException("bad reply from " + peer.name(), e);
+            throw e;
         }
+    }
+
+    private static int writeAt(FileChannel file, ByteBuffer bytes, long position) throws LocalWriteException {
+        int written = 0;
+        try {
+            while (bytes.hasRemaining()) {
+                written += file.write(bytes, position + written);
+            }
+        } catch (IOException e) {
+            throw new LocalWriteException(e);
+        }
+        return written;
     }
 
     private void writeHeader(Message header) throws IOException {
@@ -116,16 +146,43 @@ final class ChunkClient implements AutoCloseable {
         LineIO.writeLine(out, line);
     }
 
-    private Message readReply() throws IOException {
+    /**
+     * The reply to request: the expected command or CHUNK_ERROR, with the request's RQ#,
+     * file and chunk, and for CHUNK_DATA a size and a checksum that parse.
+     */
+    private Message readReply(Message request, Command expected) throws IOException {
         String line = LineIO.readLine(in);
         if (line == null) {
             throw new IOException("peer " + peer.name() + " closed the connection");
         }
+        Message reply;
         try {
-            return Codec.parse(line);
+            reply = Codec.parse(line);
         } catch (MalformedMessageException e) {
-            throw new IOException("peer " + peer.name() + " sent a malformed reply: " + e.getMessage(), e);
+            throw unexpected(request, line, "malformed: " + e.getMessage());
         }
+        if (reply.command() != expected && reply.command() != Command.CHUNK_ERROR) {
+            throw unexpected(request, line, "expected " + expected.wireName() + " or CHUNK_ERROR");
+        }
+        if (!reply.rq().equals(request.rq()) || !reply.field(0).equals(request.field(0))
+                || !reply.field(1).equals(request.field(1))) {
+            throw unexpected(request, line, "it does not echo the request's RQ#, file and chunk");
+        }
+        if (reply.command() == Command.CHUNK_DATA) {
+            try {
+                Numbers.parseLong(reply.field(2), reply.rq());
+                Numbers.checksum(reply.field(3), reply.rq());
+            } catch (MalformedMessageException e) {
+                throw unexpected(request, line, e.getMessage());
+            }
+        }
+        return reply;
+    }
+
+    private IOException unexpected(Message request, String line, String why) {
+        String quoted = line.length() <= QUOTED_REPLY_CHARS ? line : line.substring(0, QUOTED_REPLY_CHARS) + "...";
+        return new IOException("peer " + peer.name() + " answered " + request.command().wireName() + " "
+                + request.rq() + " with '" + quoted + "': " + why);
     }
 
     private void connect() throws IOException {
@@ -134,11 +191,12 @@ final class ChunkClient implements AutoCloseable {
         }
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(peer.ip(), peer.tcpPort()), timeoutMillis);
-            s.setSoTimeout(timeoutMillis);
+            s.connect(new InetSocketAddress(peer.ip(), peer.tcpPort()), limits.idleMillis());
             s.setTcpNoDelay(true);
-            in = new BufferedInputStream(s.getInputStream(), BUFFER);
-            out = new BufferedOutputStream(s.getOutputStream(), BUFFER);
+            reading = new PacedInput(s, limits);
+            writing = new PacedOutput(s, limits);
+            in = new BufferedInputStream(reading, BUFFER);
+            out = new BufferedOutputStream(writing, BUFFER);
             socket = s;
         } catch (IOException e) {
             s.close();

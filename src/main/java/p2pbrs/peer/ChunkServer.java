@@ -30,14 +30,19 @@ import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.IndexedChunk;
 import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.LineIO;
+import p2pbrs.transport.PacedInput;
+import p2pbrs.transport.PacedOutput;
 import p2pbrs.transport.RateLimitedLog;
+import p2pbrs.transport.TransferLimits;
 import p2pbrs.transport.WireTap;
 
 /**
  * The storage side of chunk transfer over TCP: SEND_CHUNK (store a chunk the server
  * planned here, from its owner) and GET_CHUNK (hand a chunk back to its owner). Each
- * connection has its own thread, from a bounded pool; a connection that stalls past the
- * idle timeout is closed, and a header never makes the peer allocate what it announces.
+ * connection has its own thread, from a bounded pool, and holds it only while it keeps to
+ * the {@link TransferLimits}: a header line is due whole within a bounded time, a body
+ * must keep a minimum rate, and a connection idle past the idle timeout is closed. A
+ * header never makes the peer allocate what it announces.
  */
 final class ChunkServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkServer.class);
@@ -57,14 +62,14 @@ final class ChunkServer implements AutoCloseable {
     private final ChunkIndex index;
     private final Supplier<String> ticketKey;
     private final StoredListener listener;
-    private final int idleTimeoutMillis;
+    private final TransferLimits limits;
     private final ThreadPoolExecutor connections;
     private final Thread acceptor;
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 5, 10_000);
     private volatile boolean closed;
 
     ChunkServer(ServerSocket socket, String peerName, boolean stores, ChunkStore store, ChunkIndex index,
-                Supplier<String> ticketKey, StoredListener listener, int maxConnections, int idleTimeoutMillis) {
+                Supplier<String> ticketKey, StoredListener listener, int maxConnections, TransferLimits limits) {
         this.socket = socket;
         this.peerName = peerName;
         this.stores = stores;
@@ -72,7 +77,7 @@ final class ChunkServer implements AutoCloseable {
         this.index = index;
         this.ticketKey = ticketKey;
         this.listener = listener;
-        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.limits = limits;
         this.connections = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 DaemonThreads.numbered("peer-" + peerName + "-tcp"));
         this.acceptor = DaemonThreads.named(this::acceptLoop, "peer-" + peerName + "-tcp-acceptor");
@@ -105,10 +110,13 @@ final class ChunkServer implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s) {
-            s.setSoTimeout(idleTimeoutMillis);
             s.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
-            OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+            PacedInput reading = new PacedInput(s, limits);
+            PacedOutput writing = new PacedOutput(s, limits);
+            InputStream in = new BufferedInputStream(reading, 64 * 1024);
+            OutputStream out = new BufferedOutputStream(writing, 64 * 1024);
+            // A client that connects has a request ready: it gets no idle wait before it.
+            reading.expectFirstLine();
             String line;
             while ((line = LineIO.readLine(in)) != null) {
                 Message request;
@@ -118,9 +126,16 @@ final class ChunkServer implements AutoCloseable {
                     reply(out, Message.of(Command.CHUNK_ERROR, e.rq(), "-", "0", e.reason()));
                     return;
                 }
+                // What follows a request header is its body, read or written at the minimum rate.
                 boolean keepOpen = switch (request.command()) {
-                    case SEND_CHUNK -> receive(request, in, out);
-                    case GET_CHUNK -> send(request, out);
+                    case SEND_CHUNK -> {
+                        reading.expectBody();
+                        yield receive(request, in, out);
+                    }
+                    case GET_CHUNK -> {
+                        writing.expectBody();
+                        yield send(request, out);
+                    }
                     default -> {
                         reply(out, Message.of(Command.CHUNK_ERROR, request.rq(), "-", "0", Reason.NOT_SERVED));
                         yield false;
@@ -129,9 +144,11 @@ final class ChunkServer implements AutoCloseable {
                 if (!keepOpen) {
                     return;
                 }
+                writing.expectControl();
+                reading.expectLine();
             }
         } catch (SocketTimeoutException e) {
-            badInput.warn("closed a chunk connection idle for {} ms", idleTimeoutMillis);
+            badInput.warn("closed the chunk connection from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
         } catch (IOException e) {
             if (!closed) {
                 badInput.warn("chunk connection from {} failed: {}", s.getRemoteSocketAddress(), e.toString());
@@ -165,6 +182,7 @@ final class ChunkServer implements AutoCloseable {
             // stopped right after the CHUNK_OK still reports the chunk.
             listener.stored(wireName, chunk.idx(), chunk.owner(), chunk.version(), chunk.size(), chunk.checksum());
         } catch (ChunkStore.ChunkException e) {
+            badInput.warn("refused chunk {} of {}: {}", idxText, wireName, e.getMessage());
             reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, e.reason()));
             // A refused or short body leaves the stream where it cannot be trusted.
             return Reason.CHECKSUM_MISMATCH.equals(e.reason());

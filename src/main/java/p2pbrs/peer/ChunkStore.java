@@ -35,6 +35,9 @@ final class ChunkStore {
     private final long capacity;
     private final AtomicLong used;
     private final Lock[] locks = new Lock[LOCK_STRIPES];
+    // Makes "is a file already there?" and the rename one step, so that two transfers of
+    // the same new chunk count its bytes once.
+    private final Object placing = new Object();
 
     /** Thrown with the Reason a CHUNK_ERROR gives. */
     static final class ChunkException extends Exception {
@@ -87,47 +90,41 @@ final class ChunkStore {
      * Reads exactly size bytes into a temporary file while hashing them, and makes the chunk
      * durable under its checksum (fsync the file, rename it into place, fsync the folder).
      * Refuses, changing nothing, a chunk that does not match its checksum or does not fit.
+     *
+     * <p>A file already under that name is not trusted: it may have rotted or been cut short
+     * since it was written. Rather than read and hash it again (up to 64 MiB), the bytes just
+     * received, already verified on their way to disk, always replace it; one rename costs
+     * less than re-reading the old file, and no acknowledged copy is ever one that went
+     * unchecked.
      */
     void receive(InputStream in, long size, String checksum) throws IOException, ChunkException {
         Path target = pathOf(checksum);
-        boolean known = Files.exists(target);
-        if (!known && !reserve(size)) {
-            throw new ChunkException(Reason.NO_SPACE, "capacity " + capacity + " bytes would be exceeded");
+        // A file under this name was counted when it was placed, whatever it holds now.
+        long held = 0;
+        if (!Files.exists(target)) {
+            if (!reserve(size)) {
+                throw new ChunkException(Reason.NO_SPACE, "capacity " + capacity + " bytes would be exceeded");
+            }
+            held = size;
         }
-        boolean kept = false;
+        boolean placed = false;
         Path part = tmp.resolve(UUID.randomUUID() + ".part");
         try {
-            MessageDigest digest = p2pbrs.protocol.Sha256.newDigest();
-            try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] buf = new byte[BUFFER];
-                long left = size;
-                while (left > 0) {
-                    int r = in.read(buf, 0, (int) Math.min(buf.length, left));
-                    if (r < 0) {
-                        throw new ChunkException(Reason.INCOMPLETE_DATA, "connection closed " + left + " bytes short");
-                    }
-                    digest.update(buf, 0, r);
-                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
-                    while (bb.hasRemaining()) {
-                        out.write(bb);
-                    }
-                    left -= r;
-                }
-                if (!HexFormat.of().formatHex(digest.digest()).equals(checksum)) {
-                    throw new ChunkException(Reason.CHECKSUM_MISMATCH, "bytes do not hash to " + checksum);
-                }
-                out.force(true);
+            writeVerified(in, size, checksum, part);
+            Files.createDirectories(target.getParent());
+            synchronized (placing) {
+                // Another transfer of the same bytes may have placed (and counted) the file meanwhile.
+                long needed = Files.exists(target) ? 0 : size;
+                replace(part, target);
+                placed = true;
+                used.addAndGet(needed - held);
+                held = needed;
             }
-            if (!known) {
-                Files.createDirectories(target.getParent());
-                moveIntoPlace(part, target);
-                fsyncDirectory(target.getParent());
-            }
-            kept = true;
+            fsyncDirectory(target.getParent());
         } finally {
             Files.deleteIfExists(part);
-            if (!known && !kept) {
-                used.addAndGet(-size);
+            if (!placed) {
+                used.addAndGet(-held);
             }
         }
     }
@@ -145,6 +142,38 @@ final class ChunkStore {
     void delete(String checksum, long size) throws IOException {
         if (Files.deleteIfExists(pathOf(checksum))) {
             used.addAndGet(-size);
+        }
+    }
+
+    private static void writeVerified(InputStream in, long size, String checksum, Path part)
+            throws IOException, ChunkException {
+        MessageDigest digest = p2pbrs.protocol.Sha256.newDigest();
+        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[BUFFER];
+            long left = size;
+            while (left > 0) {
+                int r;
+                try {
+                    r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                } catch (IOException e) {
+                    // The sender, not this peer's disk, failed: a body cut short.
+                    throw new ChunkException(Reason.INCOMPLETE_DATA, "the body stopped " + left + " bytes short: "
+                            + e.getMessage());
+                }
+                if (r < 0) {
+                    throw new ChunkException(Reason.INCOMPLETE_DATA, "connection closed " + left + " bytes short");
+                }
+                digest.update(buf, 0, r);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                left -= r;
+            }
+            if (!HexFormat.of().formatHex(digest.digest()).equals(checksum)) {
+                throw new ChunkException(Reason.CHECKSUM_MISMATCH, "bytes do not hash to " + checksum);
+            }
+            out.force(true);
         }
     }
 
@@ -172,13 +201,11 @@ final class ChunkStore {
         }
     }
 
-    private static void moveIntoPlace(Path part, Path target) throws IOException {
+    private static void replace(Path part, Path target) throws IOException {
         try {
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-            // Another transfer of identical bytes won the race: the content is the same.
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the storage folder does not support atomic renames", e);
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+            throw new IOException("the storage folder cannot atomically replace " + target.getFileName(), e);
         }
     }
 

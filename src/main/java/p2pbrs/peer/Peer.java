@@ -28,6 +28,7 @@ import p2pbrs.store.PendingStoreAcks;
 import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.RateLimitedLog;
 import p2pbrs.transport.RequestClient;
+import p2pbrs.transport.TransferLimits;
 import p2pbrs.transport.UdpEndpoint;
 
 /**
@@ -47,11 +48,13 @@ public final class Peer implements AutoCloseable {
     private final ChunkServer chunkServer;
     private final StoreAckReporter acks;
     private final Progress.Factory progress;
+    private final TransferLimits limits;
+    private final PartFiles parts;
     private boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
                  ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
-                 StoreAckReporter acks, PrintStream out) {
+                 StoreAckReporter acks, PartFiles parts, PrintStream out) {
         this.config = config;
         this.database = database;
         this.endpoint = endpoint;
@@ -60,6 +63,8 @@ public final class Peer implements AutoCloseable {
         this.registration = registration;
         this.chunkServer = chunkServer;
         this.acks = acks;
+        this.limits = TransferLimits.forIdleTimeout(config.tcpTimeoutMillis());
+        this.parts = parts;
         // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
         boolean bars = !config.quiet() && System.console() != null;
         this.progress = (label, total) -> new Progress(out, bars, label, total);
@@ -88,19 +93,23 @@ public final class Peer implements AutoCloseable {
             tcp.bind(new InetSocketAddress(bindAddress, config.tcpPort()), 64);
             Registration registration = new Registration(config, new ServerLink(client, config.server()),
                     new IdentityStore(database), out);
+            // Restores cut short before this start left their part files: nothing will finish them.
+            PartFiles parts = new PartFiles(config.restoreDir());
+            parts.sweep();
             ChunkIndex index = new ChunkIndex(database);
             ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
             acks = new StoreAckReporter(registration, client, config.server(), new PendingStoreAcks(database),
                     config.name());
             ChunkServer chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
-                    registration::ticketKey, acks, config.maxConnections(), config.tcpTimeoutMillis());
+                    registration::ticketKey, acks, config.maxConnections(),
+                    TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()));
             if (config.role().stores()) {
                 inbound.serve(new ReleaseHandler(config.server(), registration::ticketKey, index, chunkStore));
             }
             endpoint.start();
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
-            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, out);
+            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, parts, out);
             registration.register(config.ip(), endpoint.port(), tcp.getLocalPort(),
                     offeredCapacity(config, chunkStore));
             // STORE_ACKs a previous run recorded but never had answered go out now that
@@ -161,13 +170,17 @@ public final class Peer implements AutoCloseable {
 
     /** Backs a file up under its base name. */
     public BackupResult backup(java.nio.file.Path file) throws PeerException {
-        return new BackupJob(registration, registration.publicId(), config.tcpTimeoutMillis(), progress).run(file);
+        return new BackupJob(registration, registration.publicId(), limits, progress).run(file);
     }
 
     /** Restores the newest complete version (version null) or the given one into the restore dir. */
     public RestoreResult restore(String fileName, Integer version) throws PeerException {
-        return new RestoreJob(registration, registration.publicId(), config.restoreDir(), config.tcpTimeoutMillis(),
-                progress)
+        return restore(fileName, version, parts);
+    }
+
+    /** A restore writing through other part files: how a test makes the local disk fail. */
+    RestoreResult restore(String fileName, Integer version, PartFiles through) throws PeerException {
+        return new RestoreJob(registration, registration.publicId(), config.restoreDir(), through, limits, progress)
                 .run(fileName, version);
     }
 
@@ -243,6 +256,8 @@ public final class Peer implements AutoCloseable {
             return;
         }
         closed = true;
+        // Runs as the shutdown hook too (Ctrl-C, SIGTERM): restores still running will not finish.
+        parts.removeAll();
         chunkServer.close();
         acks.close();
         closeQuietly(endpoint, tcp, timer, database);

@@ -1,12 +1,9 @@
 package p2pbrs.peer;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -18,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
@@ -29,6 +27,7 @@ import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.WireList;
 import p2pbrs.transport.DaemonThreads;
+import p2pbrs.transport.TransferLimits;
 
 /**
  * One restore: reads the server's plan (paged), fetches every chunk from a peer holding
@@ -44,16 +43,18 @@ final class RestoreJob {
     private final Registration registration;
     private final String owner;
     private final Path restoreDir;
-    private final int tcpTimeoutMillis;
+    private final PartFiles parts;
+    private final TransferLimits limits;
     private final Progress.Factory progress;
 
 
-    RestoreJob(Registration registration, String owner, Path restoreDir, int tcpTimeoutMillis,
+    RestoreJob(Registration registration, String owner, Path restoreDir, PartFiles parts, TransferLimits limits,
                Progress.Factory progress) {
         this.registration = registration;
         this.owner = owner;
         this.restoreDir = restoreDir;
-        this.tcpTimeoutMillis = tcpTimeoutMillis;
+        this.parts = parts;
+        this.limits = limits;
         this.progress = progress;
     }
 
@@ -96,37 +97,31 @@ final class RestoreJob {
         } catch (MalformedMessageException e) {
             throw new PeerException("restore of " + name + " failed: the server sent a bad plan: " + e.getMessage(), e);
         }
-        Path part = null;
-        try {
-            Files.createDirectories(restoreDir);
-            part = Files.createTempFile(restoreDir, "." + Math.abs(name.hashCode()) + "-", ".part");
+        try (PartFiles.Part part = parts.create(name)) {
             Progress bar = progress.create("restore " + name, plan.size);
-            List<Integer> failed = fetchAll(wireName, plan, part, bar);
+            Fetch fetch = fetchAll(wireName, plan, part.channel(), bar);
             bar.finish();
-            if (!failed.isEmpty()) {
+            if (fetch.unsettled() > 0) {
                 report(wireName, plan.version, false, "Chunks-unavailable");
-                throw new PeerException("restore of " + name + " failed: no good copy of chunk(s) " + failed);
+                throw new PeerException("restore of " + name + " failed: no chunk arrived for "
+                        + fetch.stallMillis() / 1000 + " s (" + fetch.unsettled() + " of " + plan.chunks.size()
+                        + " chunks unfinished)");
             }
-            if (!plan.checksum.equals(checksumOf(part))) {
+            if (!fetch.failed().isEmpty()) {
+                report(wireName, plan.version, false, "Chunks-unavailable");
+                throw new PeerException("restore of " + name + " failed: no good copy of chunk(s) " + fetch.failed());
+            }
+            if (!plan.checksum.equals(checksumOf(part.channel()))) {
                 report(wireName, plan.version, false, "File-checksum-mismatch");
                 throw new PeerException("restore of " + name + " failed: the whole file does not match its checksum");
             }
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            part = null;
+            part.moveTo(target);
             ChunkStore.fsyncDirectory(restoreDir);
             report(wireName, plan.version, true, null);
             return new RestoreResult(name, plan.version, plan.size, target, bar.rate());
         } catch (IOException e) {
             report(wireName, plan.version, false, "Local-IO-error");
             throw new PeerException("restore of " + name + " failed: " + e.getMessage(), e);
-        } finally {
-            if (part != null) {
-                try {
-                    Files.deleteIfExists(part);
-                } catch (IOException e) {
-                    LOG.warn("could not remove {}", part, e);
-                }
-            }
         }
     }
 
@@ -191,63 +186,90 @@ final class RestoreJob {
         return plan;
     }
 
-    /** Fetches every chunk into the file; returns the chunks no copy could supply. */
-    private List<Integer> fetchAll(String wireName, Plan plan, Path part, Progress bar) throws IOException {
+    /**
+     * What fetching came to: the chunks no copy could supply, and how many were still
+     * unsettled when the fetching stalled (no chunk settled for stallMillis).
+     */
+    private record Fetch(List<Integer> failed, long unsettled, long stallMillis) {
+    }
+
+    /** Fetches every chunk into the file. */
+    private Fetch fetchAll(String wireName, Plan plan, FileChannel file, Progress bar) throws IOException {
         if (plan.chunks.isEmpty()) {
-            return List.of();
+            return new Fetch(List.of(), 0, 0);
         }
-        try (FileChannel file = FileChannel.open(part, StandardOpenOption.WRITE)) {
-            int workers = Math.min(MAX_WORKERS, Math.max(2, distinctPeers(plan) * 2));
-            ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>(plan.chunks);
-            List<Integer> failed = java.util.Collections.synchronizedList(new ArrayList<>());
-            CountDownLatch done = new CountDownLatch(workers);
-            ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.numbered("restore-" + owner));
-            AtomicInteger ioErrors = new AtomicInteger();
-            try {
-                for (int w = 0; w < workers; w++) {
-                    pool.execute(() -> {
-                        Map<String, ChunkClient> clients = new ConcurrentHashMap<>();
-                        try {
-                            Chunk c;
-                            while ((c = queue.poll()) != null) {
-                                if (fetchOne(wireName, plan, c, file, clients)) {
+        // A chunk tries its holders one after another, each exchange bounded by the limits.
+        int holders = plan.chunks.stream().mapToInt(c -> c.holders.size()).max().orElse(1);
+        long stallMillis = Math.max(1, holders) * limits.exchangeMillis(plan.chunkSize);
+        int workers = Math.min(MAX_WORKERS, Math.max(2, distinctPeers(plan) * 2));
+        ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>(plan.chunks);
+        List<Integer> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch settled = new CountDownLatch(plan.chunks.size());
+        ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.numbered("restore-" + owner));
+        AtomicInteger ioErrors = new AtomicInteger();
+        AtomicReference<LocalWriteException> localFailure = new AtomicReference<>();
+        try {
+            for (int w = 0; w < workers; w++) {
+                pool.execute(() -> {
+                    Map<String, ChunkClient> clients = new ConcurrentHashMap<>();
+                    try {
+                        Chunk c;
+                        while ((c = queue.poll()) != null) {
+                            boolean fetched = false;
+                            try {
+                                // Once the local disk failed, the rest is settled unfetched: the restore is over.
+                                fetched = localFailure.get() == null && fetchOne(wireName, plan, c, file, clients);
+                            } catch (LocalWriteException e) {
+                                localFailure.compareAndSet(null, e);
+                            } catch (RuntimeException e) {
+                                LOG.error("fetching chunk {} failed", c.idx, e);
+                                ioErrors.incrementAndGet();
+                            } finally {
+                                // Settled either way, so that the wait below ends.
+                                if (fetched) {
                                     bar.add(Math.min(plan.chunkSize, plan.size - (long) c.idx * plan.chunkSize));
                                 } else {
                                     failed.add(c.idx);
                                 }
+                                settled.countDown();
                             }
-                        } catch (RuntimeException e) {
-                            LOG.error("restore worker failed", e);
-                            ioErrors.incrementAndGet();
-                        } finally {
-                            clients.values().forEach(ChunkClient::close);
-                            done.countDown();
                         }
-                    });
-                }
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("restore interrupted");
-            } finally {
-                pool.shutdownNow();
+                    } finally {
+                        clients.values().forEach(ChunkClient::close);
+                    }
+                });
             }
-            if (ioErrors.get() > 0) {
-                throw new IOException("a restore worker failed");
+            if (!Waits.untilDoneOrStalled(settled, stallMillis)) {
+                return new Fetch(List.of(), settled.getCount(), stallMillis);
             }
-            file.force(true);
-            java.util.Collections.sort(failed);
-            return failed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("restore interrupted");
+        } finally {
+            pool.shutdownNow();
         }
+        if (localFailure.get() != null) {
+            throw new IOException(localFailure.get().getMessage(), localFailure.get());
+        }
+        if (ioErrors.get() > 0) {
+            throw new IOException("a restore worker failed");
+        }
+        file.force(true);
+        java.util.Collections.sort(failed);
+        return new Fetch(failed, 0, stallMillis);
     }
 
-    /** Tries each holder of a chunk in turn until one gives the right bytes. */
-    private boolean fetchOne(String wireName, Plan plan, Chunk c, FileChannel file, Map<String, ChunkClient> clients) {
+    /**
+     * Tries each holder of a chunk in turn until one gives the right bytes. A failure to
+     * write them here is no holder's fault and ends the trying.
+     */
+    private boolean fetchOne(String wireName, Plan plan, Chunk c, FileChannel file, Map<String, ChunkClient> clients)
+            throws LocalWriteException {
         long offset = (long) c.idx * plan.chunkSize;
         long size = Math.min(plan.chunkSize, plan.size - offset);
         for (PlanPeer holder : c.holders) {
             ChunkClient client = clients.computeIfAbsent(holder.name(),
-                    n -> new ChunkClient(owner, holder, tcpTimeoutMillis));
+                    n -> new ChunkClient(owner, holder, limits));
             Message header = Message.of(Command.GET_CHUNK, registration.link().nextRq(), wireName,
                             Integer.toString(c.idx))
                     .withOption("owner", owner)
@@ -275,14 +297,14 @@ final class RestoreJob {
     }
 
     // Reads the file back: what is checked is what is on disk, not what passed in memory.
-    private static String checksumOf(Path file) throws IOException {
+    private static String checksumOf(FileChannel file) throws IOException {
         MessageDigest digest = Sha256.newDigest();
-        byte[] buf = new byte[256 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                digest.update(buf, 0, r);
-            }
+        ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+        long position = 0;
+        int r;
+        while ((r = file.read(buf.clear(), position)) > 0) {
+            digest.update(buf.flip());
+            position += r;
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -44,16 +44,4 @@ public final class LineIO {
     public static void writeLine(OutputStream out, String line) throws IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
-
-    /** Reads exactly len bytes, or fails: a short body is an incomplete chunk. */
-    public static void readFully(InputStream in, byte[] buf, int off, int len) throws IOException {
-        int done = 0;
-        while (done < len) {
-            int r = in.read(buf, off + done, len - done);
-            if (r < 0) {
-                throw new EOFException("connection closed after " + done + " of " + len + " bytes");
-            }
-            done += r;
-        }
-    }
 }

@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Message;
@@ -52,10 +54,16 @@ public final class RequestClient {
         return future;
     }
 
-    /** Sends and waits for the reply. */
+    /**
+     * Sends and waits for the reply. The retransmissions end the wait; should they stop
+     * without ending it (their timer shut down as the peer closes), it ends once every try
+     * would have timed out.
+     */
     public Message call(Message request, InetSocketAddress to) throws NoReplyException {
         try {
-            return send(request, to).get();
+            return send(request, to).get(policy.totalMillis() + policy.maxTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new NoReplyException(request.command().wireName(), to, policy.maxTries());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NoReplyException(request.command().wireName(), to, 0);
@@ -77,8 +85,13 @@ public final class RequestClient {
             return;
         }
         endpoint.send(datagram, to);
-        timer.schedule(() -> transmit(datagram, request, to, future, tryNumber + 1),
-                policy.timeoutForTry(tryNumber), TimeUnit.MILLISECONDS);
+        try {
+            timer.schedule(() -> transmit(datagram, request, to, future, tryNumber + 1),
+                    policy.timeoutForTry(tryNumber), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The timer is shut down: the peer is closing, and no retransmission will come.
+            future.completeExceptionally(new NoReplyException(request.command().wireName(), to, tryNumber));
+        }
     }
 
     /**

@@ -13,6 +13,15 @@ public record RetryPolicy(long initialTimeoutMillis, long maxTimeoutMillis, int 
         }
     }
 
+    /** The longest a request waits through all its tries. */
+    public long totalMillis() {
+        long total = 0;
+        for (int t = 1; t <= maxTries; t++) {
+            total += timeoutForTry(t);
+        }
+        return total;
+    }
+
     public long timeoutForTry(int tryNumber) {
         long t = initialTimeoutMillis;
         for (int i = 1; i < tryNumber && t < maxTimeoutMillis; i++) {

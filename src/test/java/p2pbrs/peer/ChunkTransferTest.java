@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Codec;
@@ -313,9 +312,6 @@ class ChunkTransferTest {
     }
 
     @Test
-    @Disabled("bug: a body that stalls is answered CHUNK_ERROR ... Storage-failed and logged as an ERROR with a stack"
-            + " trace (ChunkServer.receive treats the SocketTimeoutException like a disk failure); docs/protocol.md"
-            + " keeps Storage-failed for the peer's disk and calls a body cut short Incomplete-data")
     void aBodyThatStallsIsIncompleteDataNotAStorageFailure() throws Exception {
         byte[] chunk = LocalCluster.chunkOf(data, 4);
         try (LocalCluster.RawTcp tcp = connect(2)) {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Codec;
@@ -132,9 +131,6 @@ class CorruptCopiesTest {
     }
 
     @Test
-    @Disabled("bug: ChunkStore.receive keeps an existing chunk file without checking it (known = Files.exists(target)"
-            + " skips the rename), so re-sending good bytes over a rotten copy is answered CHUNK_OK and the rot stays;"
-            + " the new backup reports under_replicated=0 but cannot be restored")
     void backingUpTheSameBytesAgainRepairsRottenCopies() throws Exception {
         byte[] data = backUp("again.bin", 2 * CHUNK, 7);
         rot("K1", data, 0);

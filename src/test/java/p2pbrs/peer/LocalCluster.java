@@ -82,10 +82,16 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts a peer; with a token it takes back (or re-binds) the name that token owns. */
     Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token) throws Exception {
+        return start(name, role, capacity, tcpTimeoutMillis, token, 16);
+    }
+
+    /** Starts a peer serving at most maxConnections chunk connections at once. */
+    Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token, int maxConnections)
+            throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PeerConfig config = new PeerConfig(name, role, new InetSocketAddress("127.0.0.1", server.udpPort()),
                 "127.0.0.1", 0, 0, capacity, storage(name), dir.resolve("db-" + name), token, null,
-                new RetryPolicy(100, 1000, 6), restoreDir(name), true, tcpTimeoutMillis, 16);
+                new RetryPolicy(100, 1000, 6), restoreDir(name), true, tcpTimeoutMillis, maxConnections);
         Peer peer = Peer.start(config, new PrintStream(output, true, StandardCharsets.UTF_8));
         peers.put(name, peer);
         outputs.put(name, output);

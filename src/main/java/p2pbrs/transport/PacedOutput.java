@@ -1,0 +1,114 @@
+package p2pbrs.transport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The writing side of a chunk connection, held to {@link TransferLimits}. A socket write
+ * has no timeout of its own and blocks as long as the other side does not read (a stopped
+ * process, a peer that only pretends): each slice is written under a watchdog that closes
+ * the socket when the slice is overdue, and the write then fails with a
+ * SocketTimeoutException saying which limit passed.
+ */
+public final class PacedOutput extends OutputStream {
+    // Small enough that a slice at the minimum rate fits well within the idle timeout.
+    private static final int SLICE = 8 * 1024;
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final Pace pace;
+
+    /** One thread for every connection's watchdogs: it only closes sockets. */
+    private static final class Watchdog {
+        static final ScheduledThreadPoolExecutor TIMER = create();
+
+        private static ScheduledThreadPoolExecutor create() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                    r -> DaemonThreads.named(r, "chunk-write-watchdog"));
+            timer.setRemoveOnCancelPolicy(true);
+            return timer;
+        }
+    }
+
+    public PacedOutput(Socket socket, TransferLimits limits) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.pace = new Pace(limits);
+        pace.control();
+    }
+
+    /** Short writes (a header, a reply): each is due within the idle timeout. */
+    public void expectControl() {
+        pace.control();
+    }
+
+    /** A body: it must keep to the minimum rate. */
+    public void expectBody() {
+        pace.body();
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = Math.min(SLICE, len);
+            writeSlice(b, off, n);
+            off += n;
+            len -= n;
+        }
+    }
+
+    private void writeSlice(byte[] b, int off, int len) throws IOException {
+        long left = pace.deadline(len) - System.nanoTime();
+        if (left <= 0) {
+            socket.close();
+            throw pace.overdue();
+        }
+        AtomicBoolean fired = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = Watchdog.TIMER.schedule(() -> {
+            fired.set(true);
+            closeQuietly();
+        }, left, TimeUnit.NANOSECONDS);
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            if (fired.get()) {
+                throw pace.overdue();
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
+        }
+        if (fired.get()) {
+            throw pace.overdue();
+        }
+        pace.moved(len);
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // The write it unblocks reports the failure.
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
