@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,6 +25,7 @@ import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Placement;
+import p2pbrs.protocol.Pages;
 import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Sha256;
@@ -47,6 +50,9 @@ final class BackupJob {
     // peer may have died between its CHUNK_OK and its STORE_ACK) and settles for one copy of
     // each chunk; after as long again without progress, it gives up.
     private static final long STALL_NANOS = 15_000_000_000L;
+
+    // How often the lease's time is looked at; a renewal is sent only once it is due.
+    private static final long RENEW_CHECK_MILLIS = 250;
 
     private final Registration registration;
     private final String owner;
@@ -74,13 +80,23 @@ final class BackupJob {
         try {
             long size = Files.size(file);
             Plan plan = requestPlan(wireName, size);
-            Progress bar = progress.create("backup " + name, size);
-            String fileChecksum = sendChunks(file, wireName, plan, bar);
-            bar.finish();
-            reportSums(wireName, plan);
-            Message done = finish(wireName, plan.version, fileChecksum, plan.copiesStored.get());
-            return new BackupResult(name.toString(), plan.version, size, plan.placement.chunkCount(),
-                    Numbers.intOption(done, "under_replicated"), bar.rate());
+            // The plan is renewed on time even while every sender waits on a slow peer: the
+            // server would otherwise expire a backup that is merely slow.
+            ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
+                    DaemonThreads.numbered("backup-" + owner + "-renewer"));
+            try {
+                renewer.scheduleWithFixedDelay(() -> lease(plan, wireName), RENEW_CHECK_MILLIS, RENEW_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS);
+                Progress bar = progress.create("backup " + name, size);
+                String fileChecksum = sendChunks(file, wireName, plan, bar);
+                bar.finish();
+                reportSums(wireName, plan);
+                Message done = finish(wireName, plan.version, fileChecksum, plan.copiesStored.get());
+                return new BackupResult(name.toString(), plan.version, size, plan.placement.chunkCount(),
+                        Numbers.intOption(done, "under_replicated"), bar.rate());
+            } finally {
+                renewer.shutdownNow();
+            }
         } catch (IOException e) {
             throw new PeerException("backup of " + name + " failed: " + e.getMessage(), e);
         } catch (MalformedMessageException e) {
@@ -90,12 +106,62 @@ final class BackupJob {
 
     private static final class Plan {
         int version;
+        long size;
         Placement placement;
         List<PlanPeer> peers;
-        long expires;
         String[] checksums;
         // Copies the storage peers confirmed with CHUNK_OK.
         final AtomicInteger copiesStored = new AtomicInteger();
+        // The plan's expiry and the tickets valid until then, replaced when renewed.
+        volatile Lease lease;
+    }
+
+    /** Tickets, one per slot, valid until expires; renewed once renewAt (epoch seconds) has come. */
+    private record Lease(long expires, List<String> tickets, long renewAt) {
+        static Lease of(long expires, List<PlanPeer> peers) {
+            long now = System.currentTimeMillis() / 1000;
+            // Renewed when half its time is gone: ample time left for the renewal itself.
+            return new Lease(expires, peers.stream().map(PlanPeer::ticket).toList(), now + (expires - now) / 2);
+        }
+    }
+
+    /**
+     * The plan's current lease, renewed first when half of it is gone, so that a transfer
+     * that outlasts the plan's time limit keeps going (BACKUP_REQ with version=N). If the
+     * renewal fails, the old tickets are used while they last and the failure shows there.
+     */
+    private Lease lease(Plan plan, String wireName) {
+        Lease current = plan.lease;
+        if (System.currentTimeMillis() / 1000 < current.renewAt()) {
+            return current;
+        }
+        synchronized (plan) {
+            current = plan.lease;
+            if (System.currentTimeMillis() / 1000 < current.renewAt()) {
+                return current;
+            }
+            try {
+                Message reply = registration.link().call(registration.signed(Message.of(Command.BACKUP_REQ,
+                                registration.link().nextRq(), wireName, Long.toString(plan.size), "-")
+                        .withOption("version", Integer.toString(plan.version))));
+                if (reply.command() != Command.BACKUP_PLAN) {
+                    throw new PeerException("renewal refused: " + Registration.reason(reply));
+                }
+                List<PlanPeer> peers = new ArrayList<>();
+                for (String entry : WireList.parse(reply.field(1), reply.rq())) {
+                    peers.add(PlanPeer.parse(entry, reply.rq()));
+                }
+                if (peers.size() != plan.peers.size()) {
+                    throw new PeerException("the renewed plan names other peers");
+                }
+                plan.lease = Lease.of(Numbers.option(reply, "expires"), peers);
+            } catch (PeerException | MalformedMessageException e) {
+                LOG.warn("could not renew the plan of {} v{}: {}", wireName, plan.version, e.getMessage());
+                // Not again at once: the old tickets still serve until they expire.
+                plan.lease = new Lease(current.expires(), current.tickets(), current.expires());
+            }
+            return plan.lease;
+        }
     }
 
     private Plan requestPlan(String wireName, long size) throws PeerException, MalformedMessageException {
@@ -116,7 +182,8 @@ final class BackupJob {
         if (plan.placement.chunkCount() != Numbers.option(reply, "chunks")) {
             throw new PeerException("the server's plan disagrees with the file size");
         }
-        plan.expires = Numbers.option(reply, "expires");
+        plan.size = size;
+        plan.lease = Lease.of(Numbers.option(reply, "expires"), plan.peers);
         plan.checksums = new String[plan.placement.chunkCount()];
         return plan;
     }
@@ -291,6 +358,7 @@ final class BackupJob {
         }
 
         private boolean sendOne(ChunkClient client, Job job) {
+            Lease lease = lease(plan, wireName);
             Message header = Message.of(Command.SEND_CHUNK, registration.link().nextRq(), wireName,
                             Integer.toString(job.idx), Integer.toString(job.length), job.checksum)
                     .withOption("owner", owner)
@@ -300,8 +368,8 @@ final class BackupJob {
                     .withOption("peers", Integer.toString(plan.placement.peers()))
                     .withOption("replicas", Integer.toString(plan.placement.replicas()))
                     .withOption("slot", Integer.toString(slot))
-                    .withOption("expires", Long.toString(plan.expires))
-                    .withOption("ticket", plan.peers.get(slot).ticket());
+                    .withOption("expires", Long.toString(lease.expires()))
+                    .withOption("ticket", lease.tickets().get(slot));
             for (int attempt = 1; attempt <= 2; attempt++) {
                 try {
                     Message reply = client.send(header, job.buf, job.length);
@@ -326,37 +394,23 @@ final class BackupJob {
     }
 
     private void reportSums(String wireName, Plan plan) throws PeerException {
+        List<String> sums = List.of(plan.checksums);
         int from = 0;
-        while (from < plan.checksums.length) {
-            List<String> sums = new ArrayList<>();
-            Message page = null;
-            int next = from;
-            while (next < plan.checksums.length) {
-                sums.add(plan.checksums[next]);
-                Message candidate = sumsMessage(wireName, plan.version, from, sums);
-                if (Codec.format(candidate).length() >= Codec.MAX_DATAGRAM_BYTES) {
-                    sums.remove(sums.size() - 1);
-                    break;
-                }
-                page = candidate;
-                next++;
-            }
-            if (page == null) {
+        while (from < sums.size()) {
+            Message base = registration.signed(Message.of(Command.CHUNK_SUMS, registration.link().nextRq(), wireName)
+                    .withOption("version", Integer.toString(plan.version))
+                    .withOption("from", Integer.toString(from)));
+            List<String> rest = sums.subList(from, sums.size());
+            int n = Pages.fitting(rest.size(), k -> base.withOption("sums", WireList.format(rest.subList(0, k))));
+            if (n == 0) {
                 throw new PeerException("the file name is too long to report chunk checksums");
             }
-            Message reply = registration.link().call(page);
+            Message reply = registration.link().call(base.withOption("sums", WireList.format(rest.subList(0, n))));
             if (reply.command() != Command.ACK) {
                 throw new PeerException("the server refused the chunk checksums: " + Registration.reason(reply));
             }
-            from = next;
+            from += n;
         }
-    }
-
-    private Message sumsMessage(String wireName, int version, int from, List<String> sums) throws PeerException {
-        return registration.signed(Message.of(Command.CHUNK_SUMS, registration.link().nextRq(), wireName)
-                .withOption("version", Integer.toString(version))
-                .withOption("from", Integer.toString(from))
-                .withOption("sums", WireList.format(sums)));
     }
 
     private Message finish(String wireName, int version, String checksum, int copies) throws PeerException {

@@ -267,7 +267,9 @@ final class ChunkServer implements AutoCloseable {
             }
         } catch (Refusal r) {
             reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, r.reason));
-            return true;
+            // A chunk this owner's copy lacks keeps the connection; a bad ticket does not, so
+            // that nobody holds a connection slot with requests no ticket covers.
+            return Reason.NOT_FOUND.equals(r.reason);
         } catch (MalformedMessageException e) {
             reply(out, Message.of(Command.CHUNK_ERROR, rq, wireName, idxText, e.reason()));
             return false;

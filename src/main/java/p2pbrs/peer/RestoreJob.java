@@ -61,15 +61,22 @@ final class RestoreJob {
     private static final class Chunk {
         final int idx;
         final String checksum;
-        final List<PlanPeer> holders;
-        // The tickets of a page are signed with that page's expiry.
-        final long expires;
+        // Its holders with their tickets, signed with the page's expiry; replaced when renewed.
+        volatile Lease lease;
 
-        Chunk(int idx, String checksum, List<PlanPeer> holders, long expires) {
+        Chunk(int idx, String checksum, Lease lease) {
             this.idx = idx;
             this.checksum = checksum;
-            this.holders = holders;
-            this.expires = expires;
+            this.lease = lease;
+        }
+    }
+
+    /** Where a chunk is, with tickets valid until expires; renewed once renewAt (epoch seconds) has come. */
+    private record Lease(List<PlanPeer> holders, long expires, long renewAt) {
+        static Lease of(List<PlanPeer> holders, long expires) {
+            long now = System.currentTimeMillis() / 1000;
+            // Renewed when half its time is gone: ample time left for the renewal itself.
+            return new Lease(holders, expires, now + (expires - now) / 2);
         }
     }
 
@@ -127,55 +134,26 @@ final class RestoreJob {
 
     private Plan requestPlan(String wireName, Integer version) throws PeerException, MalformedMessageException {
         Plan plan = new Plan();
-        int from = 0;
         int count = -1;
-        while (count < 0 || from < count) {
-            Message request = Message.of(Command.RESTORE_REQ, registration.link().nextRq(), wireName)
-                    .withOption("from", Integer.toString(from));
-            if (version != null) {
-                request = request.withOption("version", Integer.toString(version));
-            }
-            Message reply = registration.link().call(registration.signed(request));
-            if (reply.command() != Command.RESTORE_PLAN) {
-                throw new PeerException("restore refused: " + Registration.reason(reply));
-            }
-            String rq = reply.rq();
+        while (count < 0 || plan.chunks.size() < count) {
+            Message reply = page(wireName, version, plan.chunks.size());
             if (count < 0) {
                 plan.version = Numbers.intOption(reply, "version");
                 plan.size = Numbers.option(reply, "size");
-                plan.checksum = Numbers.checksum(reply.option("checksum"), rq);
+                plan.checksum = Numbers.checksum(reply.option("checksum"), reply.rq());
                 plan.chunkSize = Numbers.option(reply, "chunk_size");
                 count = Numbers.intOption(reply, "chunks");
                 // Later pages must be of this same version, even if a newer one completes meanwhile.
                 version = plan.version;
             }
-            if (Numbers.option(reply, "from") != from || Numbers.option(reply, "version") != plan.version) {
+            if (Numbers.option(reply, "version") != plan.version) {
                 throw new PeerException("the server's plan pages do not line up");
             }
-            List<PlanPeer> peers = new ArrayList<>();
-            for (String entry : WireList.parse(reply.field(1), rq)) {
-                peers.add(PlanPeer.parse(entry, rq));
-            }
-            long expires = Numbers.option(reply, "expires");
-            List<String> sums = WireList.parse(reply.option("sums") == null ? "[]" : reply.option("sums"), rq);
-            for (String sum : sums) {
-                int colon = sum.indexOf(':');
-                String checksum = Numbers.checksum(colon < 0 ? sum : sum.substring(0, colon), rq);
-                List<PlanPeer> holders = new ArrayList<>();
-                String where = colon < 0 ? "" : sum.substring(colon + 1);
-                for (String i : where.isEmpty() ? new String[0] : where.split("\\.")) {
-                    int index = Numbers.parseInt(i, rq);
-                    if (index >= peers.size()) {
-                        throw new PeerException("the server's plan points at a peer it did not list");
-                    }
-                    holders.add(peers.get(index));
-                }
-                plan.chunks.add(new Chunk(plan.chunks.size(), checksum, holders, expires));
-            }
-            if (sums.isEmpty() && count > 0) {
+            List<Chunk> chunks = chunksOf(reply, plan.chunks.size());
+            if (chunks.isEmpty() && count > 0) {
                 throw new PeerException("the server's plan made no progress");
             }
-            from = plan.chunks.size();
+            plan.chunks.addAll(chunks);
             if (reply.option("next") == null) {
                 break;
             }
@@ -184,6 +162,82 @@ final class RestoreJob {
             throw new PeerException("the server's plan lists " + plan.chunks.size() + " of " + count + " chunks");
         }
         return plan;
+    }
+
+    /** One RESTORE_PLAN page, of the given version (or the newest), from chunk from on. */
+    private Message page(String wireName, Integer version, int from) throws PeerException, MalformedMessageException {
+        Message request = Message.of(Command.RESTORE_REQ, registration.link().nextRq(), wireName)
+                .withOption("from", Integer.toString(from));
+        if (version != null) {
+            request = request.withOption("version", Integer.toString(version));
+        }
+        Message reply = registration.link().call(registration.signed(request));
+        if (reply.command() != Command.RESTORE_PLAN) {
+            throw new PeerException("restore refused: " + Registration.reason(reply));
+        }
+        if (Numbers.option(reply, "from") != from) {
+            throw new PeerException("the server's plan pages do not line up");
+        }
+        return reply;
+    }
+
+    /** The chunks a page lists, the first of them numbered from. */
+    private static List<Chunk> chunksOf(Message reply, int from) throws PeerException, MalformedMessageException {
+        String rq = reply.rq();
+        List<PlanPeer> peers = new ArrayList<>();
+        for (String entry : WireList.parse(reply.field(1), rq)) {
+            peers.add(PlanPeer.parse(entry, rq));
+        }
+        long expires = Numbers.option(reply, "expires");
+        List<Chunk> chunks = new ArrayList<>();
+        List<String> sums = WireList.parse(reply.option("sums") == null ? "[]" : reply.option("sums"), rq);
+        for (String sum : sums) {
+            int colon = sum.indexOf(':');
+            String checksum = Numbers.checksum(colon < 0 ? sum : sum.substring(0, colon), rq);
+            List<PlanPeer> holders = new ArrayList<>();
+            String where = colon < 0 ? "" : sum.substring(colon + 1);
+            for (String i : where.isEmpty() ? new String[0] : where.split("\\.")) {
+                int index = Numbers.parseInt(i, rq);
+                if (index >= peers.size()) {
+                    throw new PeerException("the server's plan points at a peer it did not list");
+                }
+                holders.add(peers.get(index));
+            }
+            chunks.add(new Chunk(from + chunks.size(), checksum, Lease.of(holders, expires)));
+        }
+        return chunks;
+    }
+
+    /**
+     * The chunk's current lease, renewed first (with its page, from the server) when half of
+     * it is gone, so that a restore that outlasts its tickets keeps going. If the renewal
+     * fails, the old tickets serve while they last.
+     */
+    private Lease lease(String wireName, Plan plan, Chunk c) {
+        Lease current = c.lease;
+        if (System.currentTimeMillis() / 1000 < current.renewAt()) {
+            return current;
+        }
+        synchronized (plan) {
+            if (System.currentTimeMillis() / 1000 < c.lease.renewAt()) {
+                return c.lease;
+            }
+            try {
+                Message reply = page(wireName, plan.version, c.idx);
+                for (Chunk fresh : chunksOf(reply, c.idx)) {
+                    if (fresh.idx < plan.chunks.size() && fresh.checksum.equals(plan.chunks.get(fresh.idx).checksum)) {
+                        plan.chunks.get(fresh.idx).lease = fresh.lease;
+                    }
+                }
+            } catch (PeerException | MalformedMessageException e) {
+                LOG.warn("could not renew the restore plan of {} from chunk {}: {}", wireName, c.idx, e.getMessage());
+            }
+            if (System.currentTimeMillis() / 1000 >= c.lease.renewAt()) {
+                // Not again at once: the old tickets still serve until they expire.
+                c.lease = new Lease(current.holders(), current.expires(), current.expires());
+            }
+            return c.lease;
+        }
     }
 
     /**
@@ -199,7 +253,7 @@ final class RestoreJob {
             return new Fetch(List.of(), 0, 0);
         }
         // A chunk tries its holders one after another, each exchange bounded by the limits.
-        int holders = plan.chunks.stream().mapToInt(c -> c.holders.size()).max().orElse(1);
+        int holders = plan.chunks.stream().mapToInt(c -> c.lease.holders().size()).max().orElse(1);
         long stallMillis = Math.max(1, holders) * limits.exchangeMillis(plan.chunkSize);
         int workers = Math.min(MAX_WORKERS, Math.max(2, distinctPeers(plan) * 2));
         ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>(plan.chunks);
@@ -267,14 +321,15 @@ final class RestoreJob {
             throws LocalWriteException {
         long offset = (long) c.idx * plan.chunkSize;
         long size = Math.min(plan.chunkSize, plan.size - offset);
-        for (PlanPeer holder : c.holders) {
+        Lease lease = lease(wireName, plan, c);
+        for (PlanPeer holder : lease.holders()) {
             ChunkClient client = clients.computeIfAbsent(holder.name(),
                     n -> new ChunkClient(owner, holder, limits));
             Message header = Message.of(Command.GET_CHUNK, registration.link().nextRq(), wireName,
                             Integer.toString(c.idx))
                     .withOption("owner", owner)
                     .withOption("version", Integer.toString(plan.version))
-                    .withOption("expires", Long.toString(c.expires))
+                    .withOption("expires", Long.toString(lease.expires()))
                     .withOption("ticket", holder.ticket());
             try {
                 ChunkClient.Fetched fetched = client.fetch(header, file, offset, size);
@@ -293,7 +348,8 @@ final class RestoreJob {
     }
 
     private static int distinctPeers(Plan plan) {
-        return (int) plan.chunks.stream().flatMap(c -> c.holders.stream()).map(PlanPeer::name).distinct().count();
+        return (int) plan.chunks.stream().flatMap(c -> c.lease.holders().stream()).map(PlanPeer::name).distinct()
+                .count();
     }
 
     // Reads the file back: what is checked is what is on disk, not what passed in memory.

@@ -327,8 +327,11 @@ class ChunkTransferTest {
             Message get = Message.of(Command.GET_CHUNK, "95", FILE, "0").withOption("owner", rawley)
                     .withOption("version", plan.option("version")).withOption("expires", plan.option("expires"))
                     .withOption("ticket", slots.get(0).ticket());
-            // A store ticket is not a fetch ticket.
+            // A store ticket is not a fetch ticket; and a request no ticket covers keeps no slot.
             assertEquals("CHUNK_ERROR 95 raw.bin 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(get), null)));
+            assertEquals(null, tcp.readLineOrNull(), "the connection is closed after a bad ticket");
+        }
+        try (LocalCluster.RawTcp tcp = connect(0)) {
             String fetch = Tickets.fetch(Tickets.keyFor(cluster.token(nameAt(0))), "Mallory", FILE,
                     Integer.parseInt(plan.option("version")), inAnHour());
             Message other = Message.of(Command.GET_CHUNK, "96", FILE, "0").withOption("owner", rawley)

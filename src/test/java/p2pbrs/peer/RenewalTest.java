@@ -11,7 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Codec;
@@ -24,6 +32,81 @@ import p2pbrs.protocol.WireList;
 class RenewalTest {
     @TempDir
     Path dir;
+
+    @Test
+    void anOwnerWhoseTransferOutlastsItsPlanRenewsItAndCompletes() throws Exception {
+        Set<Long> expiries = ConcurrentHashMap.newKeySet();
+        CountDownLatch firstExpiryPast = new CountDownLatch(1);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        AtomicReference<FakeStoragePeer> self = new AtomicReference<>();
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1).withPlanTtl(Duration.ofSeconds(2)));
+             FakeStoragePeer slow = FakeStoragePeer.registered(c, "Slow", GIB, conn -> {
+                 Message send;
+                 while ((send = conn.readHeader()) != null) {
+                     conn.readBody(send);
+                     long expires = Long.parseLong(send.option("expires"));
+                     if (expiries.add(expires) && expiries.size() == 1) {
+                         // The first plan's time limit, and a second more, must pass before any
+                         // chunk is acknowledged: this storage peer is slow.
+                         timer.schedule(firstExpiryPast::countDown,
+                                 (expires + 1) * 1000 - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+                     }
+                     assertTrue(firstExpiryPast.await(30, TimeUnit.SECONDS));
+                     conn.chunkOk(send);
+                     self.get().storeAck(send);
+                 }
+             })) {
+            self.set(slow);
+            Peer owner = c.start("Patient", Role.OWNER, 0);
+            byte[] data = LocalCluster.random(6 * CHUNK, 8);
+            BackupResult r = owner.backup(c.source("patient.bin", data));
+            assertEquals(1, r.version());
+            assertTrue(expiries.size() > 1, "later chunks went out with renewed tickets: " + expiries);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRestoreThatOutlastsItsTicketsAsksForThemAgain() throws Exception {
+        Map<String, byte[]> kept = new ConcurrentHashMap<>();
+        Set<Long> fetchExpiries = ConcurrentHashMap.newKeySet();
+        CountDownLatch firstExpiryPast = new CountDownLatch(1);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        AtomicReference<FakeStoragePeer> self = new AtomicReference<>();
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1).withPlanTtl(Duration.ofSeconds(2)));
+             FakeStoragePeer slow = FakeStoragePeer.registered(c, "Slow", GIB, conn -> {
+                 Message m;
+                 while ((m = conn.readHeader()) != null) {
+                     if (m.command() == Command.SEND_CHUNK) {
+                         kept.put(m.field(1), conn.readBody(m));
+                         conn.chunkOk(m);
+                         self.get().storeAck(m);
+                         continue;
+                     }
+                     long expires = Long.parseLong(m.option("expires"));
+                     if (fetchExpiries.add(expires) && fetchExpiries.size() == 1) {
+                         // The first page's tickets must be half-way gone before any chunk comes back.
+                         timer.schedule(firstExpiryPast::countDown,
+                                 (expires + 1) * 1000 - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+                     }
+                     assertTrue(firstExpiryPast.await(30, TimeUnit.SECONDS));
+                     byte[] body = kept.get(m.field(1));
+                     conn.send(Codec.format(Message.of(Command.CHUNK_DATA, m.rq(), m.field(0), m.field(1),
+                             Integer.toString(body.length), LocalCluster.sha256(body))));
+                     conn.send(body);
+                 }
+             })) {
+            self.set(slow);
+            Peer owner = c.start("Patient", Role.OWNER, 0);
+            byte[] data = LocalCluster.random(12 * CHUNK, 9);
+            owner.backup(c.source("patient.bin", data));
+            assertArrayEquals(data, Files.readAllBytes(owner.restore("patient.bin", null).path()));
+            assertTrue(fetchExpiries.size() > 1, "later chunks were fetched with renewed tickets: " + fetchExpiries);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
 
     @Test
     void aBackupThatRenewsItsPlanOutlivesThePlansTimeLimit() throws Exception {
