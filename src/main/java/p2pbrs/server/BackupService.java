@@ -3,6 +3,7 @@ package p2pbrs.server;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import p2pbrs.protocol.Command;
@@ -16,6 +17,7 @@ import p2pbrs.store.PlanSlot;
 import p2pbrs.store.RegisteredPeer;
 import p2pbrs.store.StorageCandidate;
 import p2pbrs.store.VersionRow;
+import p2pbrs.store.VersionState;
 
 /**
  * Backing up: BACKUP_REQ (a plan, or the renewal of one), CHUNK_SUMS, STORE_ACK and
@@ -97,7 +99,7 @@ final class BackupService {
         if (v.isEmpty() || v.get().size() != req.size()) {
             return Message.of(Command.BACKUP_DENIED, rq, Reason.UNKNOWN_VERSION);
         }
-        if (!VersionRow.PENDING.equals(v.get().state())) {
+        if (v.get().state() != VersionState.PENDING) {
             return Message.of(Command.BACKUP_DENIED, rq, Reason.NOT_PENDING);
         }
         VersionRow row = v.get();
@@ -119,7 +121,7 @@ final class BackupService {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             VersionRow row = v.get();
-            if (!VersionRow.PENDING.equals(row.state())) {
+            if (row.state() != VersionState.PENDING) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.NOT_PENDING);
             }
             if ((long) from + sums.size() > row.chunkCount()) {
@@ -147,7 +149,7 @@ final class BackupService {
         return Transactions.once(store, request, req.token(), sender, Command.ACK_DENIED, (tx, caller) -> {
             Optional<RegisteredPeer> owner = tx.registry().byPublicId(req.owner());
             Optional<VersionRow> v = owner.flatMap(o -> tx.version(o.id(), req.file().name(), req.version()));
-            if (v.isEmpty() || !List.of(VersionRow.PENDING, VersionRow.COMPLETE).contains(v.get().state())) {
+            if (v.isEmpty() || !EnumSet.of(VersionState.PENDING, VersionState.COMPLETE).contains(v.get().state())) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             VersionRow row = v.get();
@@ -186,10 +188,10 @@ final class BackupService {
                     .withOption("version", Integer.toString(row.version()))
                     .withOption("chunks", Integer.toString(row.chunkCount()))
                     .withOption("under_replicated", Integer.toString(row.chunkCount() - row.chunksFull()));
-            if (VersionRow.COMPLETE.equals(row.state())) {
+            if (row.state() == VersionState.COMPLETE) {
                 return complete;
             }
-            if (!VersionRow.PENDING.equals(row.state())) {
+            if (row.state() != VersionState.PENDING) {
                 return Message.of(Command.BACKUP_DONE_DENIED, rq, Reason.NOT_PENDING);
             }
             if (row.chunksSummed() < row.chunkCount()) {

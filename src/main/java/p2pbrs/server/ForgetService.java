@@ -11,6 +11,7 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.VersionRow;
+import p2pbrs.store.VersionState;
 
 /**
  * FORGET: an owner drops one version of its file, or every version, so that its space can
@@ -46,10 +47,10 @@ final class ForgetService {
                 versions = tx.completeVersionsOf(caller.id(), name, MAX_VERSIONS_PER_REQUEST + 1);
             } else {
                 Optional<VersionRow> v = tx.version(caller.id(), name, req.version());
-                if (v.isEmpty() || VersionRow.FORGOTTEN.equals(v.get().state())) {
+                if (v.isEmpty() || v.get().state() == VersionState.FORGOTTEN) {
                     return Message.of(Command.FORGET_DENIED, rq, Reason.UNKNOWN_VERSION);
                 }
-                if (!VersionRow.COMPLETE.equals(v.get().state())) {
+                if (v.get().state() != VersionState.COMPLETE) {
                     // A backup under way expires by itself, and releases what it stored.
                     return Message.of(Command.FORGET_DENIED, rq, Reason.NOT_COMPLETE);
                 }

@@ -154,7 +154,7 @@ final class RegistryService {
             if (tx.invite(codeHash).isPresent()) {
                 return Message.of(Command.INVITE_DENIED, rq, Reason.INVITE_USED);
             }
-            tx.addInvite(codeHash, req.role().name(),
+            tx.addInvite(codeHash, req.role(),
                     OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(req.expiresEpochSecond()), ZoneOffset.UTC),
                     now);
             return RequestLog.record(tx, sender, request, Message.of(Command.INVITED, rq), now);
@@ -235,7 +235,7 @@ final class RegistryService {
 
     private static PeerEntry toEntry(RegisteredPeer p) {
         PeerInfo i = p.info();
-        return new PeerEntry(i.name(), i.role(), i.ip(), i.udpPort(), i.tcpPort(), i.capacity(), p.state(),
+        return new PeerEntry(i.name(), i.role(), i.ip(), i.udpPort(), i.tcpPort(), i.capacity(), p.state().name(),
                 p.committedBytes());
     }
 

@@ -21,7 +21,9 @@ import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
 import p2pbrs.store.ChunkCopies;
 import p2pbrs.store.PlanSlot;
+import p2pbrs.store.RestoreOutcome;
 import p2pbrs.store.VersionRow;
+import p2pbrs.store.VersionState;
 
 /**
  * Restoring and listing: RESTORE_REQ (self-contained plan pages), RESTORE_OK and
@@ -52,7 +54,7 @@ final class RestoreService {
                 return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_FILE);
             }
             Optional<VersionRow> v = version == null ? tx.newestComplete(caller.id(), name)
-                    : tx.version(caller.id(), name, version).filter(r -> VersionRow.COMPLETE.equals(r.state()));
+                    : tx.version(caller.id(), name, version).filter(r -> r.state() == VersionState.COMPLETE);
             if (v.isEmpty()) {
                 return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
@@ -128,7 +130,8 @@ final class RestoreService {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             OffsetDateTime now = now();
-            tx.reportRestore(v.get().id(), caller.id(), req.ok(), req.reason(), now);
+            tx.reportRestore(v.get().id(), caller.id(), req.ok() ? RestoreOutcome.OK : RestoreOutcome.FAIL, req.reason(),
+                    now);
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
         });
     }
