@@ -18,14 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
-import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
-import p2pbrs.protocol.Numbers;
+import p2pbrs.protocol.PeerRequest;
+import p2pbrs.protocol.PeerRequests;
 import p2pbrs.protocol.Placement;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Tickets;
-import p2pbrs.protocol.Tokens;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.IndexedChunk;
 import p2pbrs.transport.DaemonThreads;
@@ -198,35 +197,32 @@ final class ChunkServer implements AutoCloseable {
     }
 
     private IndexedChunk checkSend(Message m) throws MalformedMessageException, Refusal {
-        String rq = m.rq();
         if (!stores) {
             throw new Refusal(Reason.NOT_STORAGE);
         }
-        String wireName = m.field(0);
-        String name = FileNames.decode(wireName, rq);
-        int idx = Numbers.parseInt(m.field(1), rq);
-        long size = Numbers.parseLong(m.field(2), rq);
-        String checksum = Numbers.checksum(m.field(3), rq);
-        String owner = Tokens.publicId(m.option("owner"), rq);
-        int version = Numbers.intOption(m, "version");
-        long fileSize = Numbers.option(m, "file_size");
-        long chunkSize = Numbers.option(m, "chunk_size");
-        int peers = Numbers.intOption(m, "peers");
-        int replicas = Numbers.intOption(m, "replicas");
-        int slot = Numbers.intOption(m, "slot");
-        long expires = Numbers.option(m, "expires");
+        PeerRequest.SendChunk req = PeerRequests.sendChunk(m);
+        String wireName = req.file().wire();
+        int idx = req.chunk();
+        long size = req.size();
+        String checksum = req.checksum();
+        String owner = req.owner();
+        int version = req.version();
+        long fileSize = req.fileSize();
+        long chunkSize = req.chunkSize();
+        int slot = req.slot();
+        long expires = req.expires();
         if (chunkSize > MAX_CHUNK_BYTES || size > MAX_CHUNK_BYTES) {
             throw new Refusal(Reason.TOO_LARGE);
         }
         Placement placement;
         try {
-            placement = new Placement(fileSize, chunkSize, peers, replicas);
+            placement = new Placement(fileSize, chunkSize, req.peers(), req.replicas());
         } catch (IllegalArgumentException e) {
             throw new Refusal(Reason.BAD_TICKET);
         }
         String key = ticketKey.get();
         if (key == null || !Tickets.same(Tickets.store(key, owner, wireName, version, placement, slot, expires),
-                m.option("ticket"))) {
+                req.ticket())) {
             throw new Refusal(Reason.BAD_TICKET);
         }
         if (expires + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
@@ -238,8 +234,8 @@ final class ChunkServer implements AutoCloseable {
         if (placement.sizeOf(idx) != size) {
             throw new Refusal(Reason.INCOMPLETE_DATA);
         }
-        return new IndexedChunk(owner, name, version, idx, size, checksum, fileSize, placement.chunkCount(),
-                ChunkStore.relativePath(checksum));
+        return new IndexedChunk(owner, req.file().name(), version, idx, size, checksum, fileSize,
+                placement.chunkCount(), ChunkStore.relativePath(checksum));
     }
 
     /** GET_CHUNK: returns whether the connection can carry more. */
@@ -249,19 +245,16 @@ final class ChunkServer implements AutoCloseable {
         String idxText = m.field(1);
         IndexedChunk chunk;
         try {
-            String name = FileNames.decode(wireName, rq);
-            int idx = Numbers.parseInt(idxText, rq);
-            String owner = Tokens.publicId(m.option("owner"), rq);
-            int version = Numbers.intOption(m, "version");
-            long expires = Numbers.option(m, "expires");
+            PeerRequest.GetChunk req = PeerRequests.getChunk(m);
             String key = ticketKey.get();
-            if (key == null || !Tickets.same(Tickets.fetch(key, owner, wireName, version, expires), m.option("ticket"))) {
+            if (key == null || !Tickets.same(Tickets.fetch(key, req.owner(), wireName, req.version(), req.expires()),
+                    req.ticket())) {
                 throw new Refusal(Reason.BAD_TICKET);
             }
-            if (expires + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
+            if (req.expires() + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
                 throw new Refusal(Reason.TICKET_EXPIRED);
             }
-            chunk = index.find(owner, name, version, idx).orElseThrow(() -> new Refusal(Reason.NOT_FOUND));
+            chunk = index.find(req.owner(), req.file().name(), req.version(), req.chunk()).orElseThrow(() -> new Refusal(Reason.NOT_FOUND));
             if (!store.has(chunk.checksum(), chunk.size())) {
                 throw new Refusal(Reason.NOT_FOUND);
             }

@@ -11,13 +11,12 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
-import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
-import p2pbrs.protocol.Numbers;
+import p2pbrs.protocol.PeerRequest;
+import p2pbrs.protocol.PeerRequests;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Signatures;
-import p2pbrs.protocol.Tokens;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.IndexedChunk;
 
@@ -53,15 +52,14 @@ final class ReleaseHandler {
                 || !Signatures.verify(HexFormat.of().parseHex(key), request)) {
             return Message.of(Command.RELEASE_DENIED, rq, Reason.BAD_AUTH);
         }
-        String wireName = request.field(0);
-        String name = FileNames.decode(wireName, rq);
-        String owner = Tokens.publicId(request.option("owner"), rq);
-        int version = Numbers.intOption(request, "version");
-        long expires = Numbers.option(request, "expires");
-        if (expires + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
+        PeerRequest.Release req = PeerRequests.release(request);
+        String wireName = req.file().wire();
+        String name = req.file().name();
+        int version = req.version();
+        if (req.expires() + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
             return Message.of(Command.RELEASE_DENIED, rq, Reason.TICKET_EXPIRED);
         }
-        List<IndexedChunk> released = index.release(owner, name, version);
+        List<IndexedChunk> released = index.release(req.owner(), name, version);
         Set<String> checksums = new LinkedHashSet<>();
         released.forEach(c -> checksums.add(c.checksum()));
         int deleted = 0;

@@ -3,23 +3,21 @@ package p2pbrs.server;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import p2pbrs.protocol.Command;
-import p2pbrs.protocol.FileNames;
-import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
-import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Placement;
 import p2pbrs.protocol.Reason;
-import p2pbrs.protocol.Tokens;
-import p2pbrs.protocol.WireList;
+import p2pbrs.protocol.Request;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
 import p2pbrs.store.PlanSlot;
 import p2pbrs.store.RegisteredPeer;
 import p2pbrs.store.StorageCandidate;
 import p2pbrs.store.VersionRow;
+import p2pbrs.store.VersionState;
 
 /**
  * Backing up: BACKUP_REQ (a plan, or the renewal of one), CHUNK_SUMS, STORE_ACK and
@@ -47,22 +45,20 @@ final class BackupService {
         this.planner = planner;
     }
 
-    Message backupRequest(Message request, String sender) throws MalformedMessageException {
+    Message backupRequest(Request.BackupReq req, Message request, String sender) {
         String rq = request.rq();
-        String wireName = request.field(0);
-        String name = FileNames.decode(wireName, rq);
-        long size = Numbers.parseLong(request.field(1), rq);
-        String checksum = "-".equals(request.field(2)) ? null : Numbers.checksum(request.field(2), rq);
-        Integer renew = request.option("version") == null ? null : Numbers.intOption(request, "version");
-        if (renew != null) {
-            return Transactions.once(store, request, sender, Command.BACKUP_DENIED,
-                    (tx, caller) -> renew(tx, request, sender, caller, name, size, renew));
+        String wireName = req.file().wire();
+        String name = req.file().name();
+        long size = req.size();
+        if (req.renew() != null) {
+            return Transactions.once(store, request, req.token(), sender, Command.BACKUP_DENIED,
+                    (tx, caller) -> renew(tx, request, sender, caller, req));
         }
         if ((size + config.chunkSize() - 1) / config.chunkSize() > MAX_CHUNKS) {
             return Message.of(Command.BACKUP_DENIED, rq, Reason.TOO_LARGE);
         }
         synchronized (planner.lock) {
-            return Transactions.once(store, request, sender, Command.BACKUP_DENIED, (tx, caller) -> {
+            return Transactions.once(store, request, req.token(), sender, Command.BACKUP_DENIED, (tx, caller) -> {
                 if (!caller.peer().info().role().owns()) {
                     return Message.of(Command.BACKUP_DENIED, rq, Reason.NOT_AN_OWNER);
                 }
@@ -80,7 +76,7 @@ final class BackupService {
                     return Message.of(Command.BACKUP_DENIED, rq, Reason.NO_CAPACITY);
                 }
                 long fileId = tx.fileId(caller.id(), name, now);
-                VersionRow version = tx.newVersion(fileId, size, checksum, config.chunkSize(),
+                VersionRow version = tx.newVersion(fileId, size, req.checksum(), config.chunkSize(),
                         plan.placement().chunkCount(), config.replicas(), now, expires);
                 for (PlanSlot slot : plan.peers()) {
                     tx.addPlanPeer(version.id(), slot.slot(), slot.peerId(), plan.placement().bytesFor(slot.slot()));
@@ -97,14 +93,13 @@ final class BackupService {
      * with a later expiry and tickets that last until then, so that a transfer longer than
      * the plan's time limit keeps going.
      */
-    private Message renew(BackupTx tx, Message request, String sender, Caller caller, String name, long size,
-                          int version) {
+    private Message renew(BackupTx tx, Message request, String sender, Caller caller, Request.BackupReq req) {
         String rq = request.rq();
-        Optional<VersionRow> v = tx.version(caller.id(), name, version);
-        if (v.isEmpty() || v.get().size() != size) {
+        Optional<VersionRow> v = tx.version(caller.id(), req.file().name(), req.renew());
+        if (v.isEmpty() || v.get().size() != req.size()) {
             return Message.of(Command.BACKUP_DENIED, rq, Reason.UNKNOWN_VERSION);
         }
-        if (!VersionRow.PENDING.equals(v.get().state())) {
+        if (v.get().state() != VersionState.PENDING) {
             return Message.of(Command.BACKUP_DENIED, rq, Reason.NOT_PENDING);
         }
         VersionRow row = v.get();
@@ -112,30 +107,21 @@ final class BackupService {
         OffsetDateTime expires = now.plus(config.planTtl());
         tx.extend(row.id(), expires);
         Planner.Plan plan = new Planner.Plan(tx.planSlots(row.id()), placementOf(tx, row));
-        Message reply = planner.message(rq, request.field(0), caller.peer().publicId(), row.version(), plan, expires);
+        Message reply = planner.message(rq, req.file().wire(), caller.peer().publicId(), row.version(), plan, expires);
         return RequestLog.record(tx.registry(), sender, request, reply, now);
     }
 
-    Message chunkSums(Message request, String sender) throws MalformedMessageException {
+    Message chunkSums(Request.ChunkSums req, Message request, String sender) {
         String rq = request.rq();
-        String name = FileNames.decode(request.field(0), rq);
-        int version = Numbers.intOption(request, "version");
-        int from = Numbers.intOption(request, "from");
-        String sumsText = request.option("sums");
-        if (sumsText == null) {
-            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "missing option sums");
-        }
-        List<String> sums = WireList.parse(sumsText, rq);
-        for (String sum : sums) {
-            Numbers.checksum(sum, rq);
-        }
-        return Transactions.once(store, request, sender, Command.ACK_DENIED, (tx, caller) -> {
-            Optional<VersionRow> v = tx.version(caller.id(), name, version);
+        int from = req.from();
+        List<String> sums = req.sums();
+        return Transactions.once(store, request, req.token(), sender, Command.ACK_DENIED, (tx, caller) -> {
+            Optional<VersionRow> v = tx.version(caller.id(), req.file().name(), req.version());
             if (v.isEmpty()) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             VersionRow row = v.get();
-            if (!VersionRow.PENDING.equals(row.state())) {
+            if (row.state() != VersionState.PENDING) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.NOT_PENDING);
             }
             if ((long) from + sums.size() > row.chunkCount()) {
@@ -156,18 +142,14 @@ final class BackupService {
         });
     }
 
-    Message storeAck(Message request, String sender) throws MalformedMessageException {
+    Message storeAck(Request.StoreAck req, Message request, String sender) {
         String rq = request.rq();
-        String name = FileNames.decode(request.field(0), rq);
-        int idx = Numbers.parseInt(request.field(1), rq);
-        String ownerId = Tokens.publicId(request.option("owner"), rq);
-        int version = Numbers.intOption(request, "version");
-        long size = Numbers.option(request, "size");
-        String checksum = Numbers.checksum(request.option("checksum"), rq);
-        return Transactions.once(store, request, sender, Command.ACK_DENIED, (tx, caller) -> {
-            Optional<RegisteredPeer> owner = tx.registry().byPublicId(ownerId);
-            Optional<VersionRow> v = owner.flatMap(o -> tx.version(o.id(), name, version));
-            if (v.isEmpty() || !List.of(VersionRow.PENDING, VersionRow.COMPLETE).contains(v.get().state())) {
+        int idx = req.chunk();
+        long size = req.size();
+        return Transactions.once(store, request, req.token(), sender, Command.ACK_DENIED, (tx, caller) -> {
+            Optional<RegisteredPeer> owner = tx.registry().byPublicId(req.owner());
+            Optional<VersionRow> v = owner.flatMap(o -> tx.version(o.id(), req.file().name(), req.version()));
+            if (v.isEmpty() || !EnumSet.of(VersionState.PENDING, VersionState.COMPLETE).contains(v.get().state())) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             VersionRow row = v.get();
@@ -179,20 +161,18 @@ final class BackupService {
                 return Message.of(Command.ACK_DENIED, rq, Reason.NOT_PLANNED);
             }
             OffsetDateTime now = now();
-            tx.storeReplica(row, idx, caller.id(), size, checksum, now);
+            tx.storeReplica(row, idx, caller.id(), size, req.checksum(), now);
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
         });
     }
 
-    Message backupDone(Message request, String sender) throws MalformedMessageException {
+    Message backupDone(Request.BackupDone req, Message request, String sender) {
         String rq = request.rq();
-        String wireName = request.field(0);
-        String name = FileNames.decode(wireName, rq);
-        int version = Numbers.intOption(request, "version");
-        String checksum = request.option("checksum") == null ? null : Numbers.checksum(request.option("checksum"), rq);
-        long confirmed = request.option("copies") == null ? 0 : Numbers.option(request, "copies");
-        return Transactions.once(store, request, sender, Command.BACKUP_DONE_DENIED, (tx, caller) -> {
-            Optional<VersionRow> v = tx.version(caller.id(), name, version);
+        String wireName = req.file().wire();
+        String checksum = req.checksum();
+        long confirmed = req.copies();
+        return Transactions.once(store, request, req.token(), sender, Command.BACKUP_DONE_DENIED, (tx, caller) -> {
+            Optional<VersionRow> v = tx.version(caller.id(), req.file().name(), req.version());
             if (v.isEmpty()) {
                 return Message.of(Command.BACKUP_DONE_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
@@ -208,10 +188,10 @@ final class BackupService {
                     .withOption("version", Integer.toString(row.version()))
                     .withOption("chunks", Integer.toString(row.chunkCount()))
                     .withOption("under_replicated", Integer.toString(row.chunkCount() - row.chunksFull()));
-            if (VersionRow.COMPLETE.equals(row.state())) {
+            if (row.state() == VersionState.COMPLETE) {
                 return complete;
             }
-            if (!VersionRow.PENDING.equals(row.state())) {
+            if (row.state() != VersionState.PENDING) {
                 return Message.of(Command.BACKUP_DONE_DENIED, rq, Reason.NOT_PENDING);
             }
             if (row.chunksSummed() < row.chunkCount()) {

@@ -1,7 +1,6 @@
 package p2pbrs.server;
 
 import java.util.Optional;
-import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Tokens;
 import p2pbrs.store.RegisteredPeer;
@@ -10,8 +9,8 @@ import p2pbrs.store.RegistryTx;
 /** Who sent a request, by its token; or why nobody could be identified. */
 record Caller(RegisteredPeer peer, String denial) {
 
-    static Caller identify(RegistryTx tx, Message request) {
-        String token = request.option("token");
+    /** The caller holding this token (as the request carried it, null when absent). */
+    static Caller identify(RegistryTx tx, String token) {
         if (token == null) {
             return new Caller(null, Reason.MISSING_TOKEN);
         }

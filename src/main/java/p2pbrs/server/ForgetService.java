@@ -6,13 +6,12 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import p2pbrs.protocol.Command;
-import p2pbrs.protocol.FileNames;
-import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
-import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Request;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.VersionRow;
+import p2pbrs.store.VersionState;
 
 /**
  * FORGET: an owner drops one version of its file, or every version, so that its space can
@@ -35,28 +34,23 @@ final class ForgetService {
         this.releasesQueued = releasesQueued;
     }
 
-    Message forget(Message request, String sender) throws MalformedMessageException {
+    Message forget(Request.Forget req, Message request, String sender) {
         String rq = request.rq();
-        String wireName = request.field(0);
-        String name = FileNames.decode(wireName, rq);
-        Integer version = request.option("version") == null ? null : Numbers.intOption(request, "version");
-        boolean all = "1".equals(request.option("all"));
-        if ((version == null) == !all) {
-            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "FORGET takes version=N or all=1");
-        }
-        Message reply = Transactions.once(store, request, sender, Command.FORGET_DENIED, (tx, caller) -> {
+        String wireName = req.file().wire();
+        String name = req.file().name();
+        Message reply = Transactions.once(store, request, req.token(), sender, Command.FORGET_DENIED, (tx, caller) -> {
             if (tx.findFile(caller.id(), name).isEmpty()) {
                 return Message.of(Command.FORGET_DENIED, rq, Reason.UNKNOWN_FILE);
             }
             List<VersionRow> versions;
-            if (all) {
+            if (req.all()) {
                 versions = tx.completeVersionsOf(caller.id(), name, MAX_VERSIONS_PER_REQUEST + 1);
             } else {
-                Optional<VersionRow> v = tx.version(caller.id(), name, version);
-                if (v.isEmpty() || VersionRow.FORGOTTEN.equals(v.get().state())) {
+                Optional<VersionRow> v = tx.version(caller.id(), name, req.version());
+                if (v.isEmpty() || v.get().state() == VersionState.FORGOTTEN) {
                     return Message.of(Command.FORGET_DENIED, rq, Reason.UNKNOWN_VERSION);
                 }
-                if (!VersionRow.COMPLETE.equals(v.get().state())) {
+                if (v.get().state() != VersionState.COMPLETE) {
                     // A backup under way expires by itself, and releases what it stored.
                     return Message.of(Command.FORGET_DENIED, rq, Reason.NOT_COMPLETE);
                 }

@@ -8,15 +8,12 @@ import java.util.List;
 import java.util.Optional;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
-import p2pbrs.protocol.Fields;
-import p2pbrs.protocol.MalformedMessageException;
-import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerEntry;
 import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Request;
 import p2pbrs.protocol.Role;
-import p2pbrs.protocol.Sizes;
 import p2pbrs.protocol.Tickets;
 import p2pbrs.protocol.Tokens;
 import p2pbrs.protocol.WireList;
@@ -55,16 +52,10 @@ final class RegistryService {
      * identity; an unknown token under a free name is a new identity, admitted by invite
      * (or openly) at a bounded pace per address. docs/protocol.md, "Identity".
      */
-    Message register(Message request, String sender) throws MalformedMessageException {
+    Message register(Request.Register req, Message request, String sender) {
         String rq = request.rq();
-        PeerInfo info = new PeerInfo(
-                PeerNames.check(request.field(0), rq),
-                Role.parse(request.field(1), rq),
-                Fields.ipLiteral(request.field(2), rq),
-                Fields.port(request.field(3), rq),
-                Fields.port(request.field(4), rq),
-                Sizes.parse(request.field(5), rq));
-        String token = request.option("token");
+        PeerInfo info = new PeerInfo(req.name(), req.role(), req.ip(), req.udpPort(), req.tcpPort(), req.capacity());
+        String token = req.token();
         if (token == null) {
             return Message.of(Command.REGISTER_DENIED, rq, Reason.MISSING_TOKEN);
         }
@@ -73,7 +64,7 @@ final class RegistryService {
         }
         String tokenHash = Tokens.hash(token);
         String sealedTicketKey = keys.seal(Tickets.keyFor(token));
-        String invite = request.option("invite");
+        String invite = req.invite();
         return store.transaction(tx -> {
             Optional<Message> logged = RequestLog.replay(tx, sender, request);
             if (logged.isPresent()) {
@@ -148,11 +139,9 @@ final class RegistryService {
      * code by its hash. The request is signed with the admin key ({@code auth=}, an HMAC of
      * the request's text without it), which only the server's user can read.
      */
-    Message invite(Message request, String sender) throws MalformedMessageException {
+    Message invite(Request.Invite req, Message request, String sender) {
         String rq = request.rq();
-        Role role = Role.parse(request.field(0), rq);
-        long expiresEpoch = Numbers.parseLong(request.field(1), rq);
-        String codeHash = Numbers.checksum(request.option("code_hash"), rq);
+        String codeHash = req.codeHash();
         if (!keys.verify(request)) {
             return Message.of(Command.INVITE_DENIED, rq, Reason.BAD_AUTH);
         }
@@ -165,16 +154,17 @@ final class RegistryService {
             if (tx.invite(codeHash).isPresent()) {
                 return Message.of(Command.INVITE_DENIED, rq, Reason.INVITE_USED);
             }
-            tx.addInvite(codeHash, role.name(),
-                    OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(expiresEpoch), ZoneOffset.UTC), now);
+            tx.addInvite(codeHash, req.role(),
+                    OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(req.expiresEpochSecond()), ZoneOffset.UTC),
+                    now);
             return RequestLog.record(tx, sender, request, Message.of(Command.INVITED, rq), now);
         });
     }
 
-    Message deRegister(Message request, String sender) throws MalformedMessageException {
+    Message deRegister(Request.DeRegister req, Message request, String sender) {
         String rq = request.rq();
-        String name = PeerNames.check(request.field(0), rq);
-        String token = request.option("token");
+        String name = req.name();
+        String token = req.token();
         return store.transaction(tx -> {
             Optional<Message> logged = RequestLog.replay(tx, sender, request);
             if (logged.isPresent()) {
@@ -201,13 +191,10 @@ final class RegistryService {
         return sender.substring(0, sender.lastIndexOf(':'));
     }
 
-    Message list(Message request) throws MalformedMessageException {
+    Message list(Request.ListPeers req, Message request) {
         String rq = request.rq();
-        String token = request.option("token");
-        String after = request.option("after");
-        if (after != null) {
-            PeerNames.check(after, rq);
-        }
+        String token = req.token();
+        String after = req.after();
         if (token == null) {
             return Message.of(Command.LIST_DENIED, rq, Reason.MISSING_TOKEN);
         }
@@ -248,7 +235,7 @@ final class RegistryService {
 
     private static PeerEntry toEntry(RegisteredPeer p) {
         PeerInfo i = p.info();
-        return new PeerEntry(i.name(), i.role(), i.ip(), i.udpPort(), i.tcpPort(), i.capacity(), p.state(),
+        return new PeerEntry(i.name(), i.role(), i.ip(), i.udpPort(), i.tcpPort(), i.capacity(), p.state().name(),
                 p.committedBytes());
     }
 

@@ -10,6 +10,8 @@ import p2pbrs.protocol.Command;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Request;
+import p2pbrs.protocol.Requests;
 import p2pbrs.transport.RateLimitedLog;
 import p2pbrs.transport.RequestClient;
 import p2pbrs.transport.UdpEndpoint;
@@ -83,7 +85,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
         Lock lock = stripes[Math.floorMod((sender + " " + request.rq()).hashCode(), stripes.length)];
         lock.lock();
         try {
-            return handle(request, sender);
+            return handle(Requests.decode(request), request, sender);
         } catch (MalformedMessageException e) {
             badInput.warn("bad {} from {}: {}", request.command().wireName(), from, e.getMessage());
             return e.toError();
@@ -96,22 +98,38 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
         }
     }
 
-    private Message handle(Message request, String sender) throws MalformedMessageException {
-        return switch (request.command()) {
-            case REGISTER -> registry.register(request, sender);
-            case INVITE -> registry.invite(request, sender);
-            case DE_REGISTER -> registry.deRegister(request, sender);
-            case LIST -> registry.list(request);
-            case BACKUP_REQ -> backups.backupRequest(request, sender);
-            case CHUNK_SUMS -> backups.chunkSums(request, sender);
-            case STORE_ACK -> backups.storeAck(request, sender);
-            case BACKUP_DONE -> backups.backupDone(request, sender);
-            case RESTORE_REQ -> restores.restoreRequest(request);
-            case RESTORE_OK, RESTORE_FAIL -> restores.restoreReport(request, sender);
-            case FILES -> restores.files(request);
-            case FORGET -> forgets.forget(request, sender);
-            default -> Message.of(Command.ERROR, request.rq(), Reason.NOT_SERVED);
-        };
+    /**
+     * Hands the decoded request to its service, with the message it came in (the request
+     * log is keyed by its text, signatures cover it) and its sender. (Java 17 has no
+     * pattern switch: a chain of instanceof tests over the sealed records.)
+     */
+    private Message handle(Request decoded, Message request, String sender) {
+        if (decoded instanceof Request.Register r) {
+            return registry.register(r, request, sender);
+        } else if (decoded instanceof Request.Invite r) {
+            return registry.invite(r, request, sender);
+        } else if (decoded instanceof Request.DeRegister r) {
+            return registry.deRegister(r, request, sender);
+        } else if (decoded instanceof Request.ListPeers r) {
+            return registry.list(r, request);
+        } else if (decoded instanceof Request.BackupReq r) {
+            return backups.backupRequest(r, request, sender);
+        } else if (decoded instanceof Request.ChunkSums r) {
+            return backups.chunkSums(r, request, sender);
+        } else if (decoded instanceof Request.StoreAck r) {
+            return backups.storeAck(r, request, sender);
+        } else if (decoded instanceof Request.BackupDone r) {
+            return backups.backupDone(r, request, sender);
+        } else if (decoded instanceof Request.RestoreReq r) {
+            return restores.restoreRequest(r, request);
+        } else if (decoded instanceof Request.RestoreReport r) {
+            return restores.restoreReport(r, request, sender);
+        } else if (decoded instanceof Request.Files r) {
+            return restores.files(r, request);
+        } else if (decoded instanceof Request.Forget r) {
+            return forgets.forget(r, request, sender);
+        }
+        throw new IllegalStateException("no service for " + decoded.getClass().getSimpleName());
     }
 
     private static String sender(InetSocketAddress from) {

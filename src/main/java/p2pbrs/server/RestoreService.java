@@ -8,22 +8,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.FileNames;
-import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
-import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Pages;
 import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Request;
 import p2pbrs.protocol.Tickets;
 import p2pbrs.protocol.WireList;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
 import p2pbrs.store.ChunkCopies;
 import p2pbrs.store.PlanSlot;
+import p2pbrs.store.RestoreOutcome;
 import p2pbrs.store.VersionRow;
+import p2pbrs.store.VersionState;
 
 /**
  * Restoring and listing: RESTORE_REQ (self-contained plan pages), RESTORE_OK and
@@ -44,22 +44,21 @@ final class RestoreService {
         this.keys = keys;
     }
 
-    Message restoreRequest(Message request) throws MalformedMessageException {
+    Message restoreRequest(Request.RestoreReq req, Message request) {
         String rq = request.rq();
-        String wireName = request.field(0);
-        String name = FileNames.decode(wireName, rq);
-        Integer version = request.option("version") == null ? null : Numbers.intOption(request, "version");
-        int from = request.option("from") == null ? 0 : Numbers.intOption(request, "from");
-        return Transactions.identified(store, request, Command.RESTORE_DENIED, (tx, caller) -> {
+        String wireName = req.file().wire();
+        String name = req.file().name();
+        Integer version = req.version();
+        return Transactions.identified(store, rq, req.token(), Command.RESTORE_DENIED, (tx, caller) -> {
             if (tx.findFile(caller.id(), name).isEmpty()) {
                 return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_FILE);
             }
             Optional<VersionRow> v = version == null ? tx.newestComplete(caller.id(), name)
-                    : tx.version(caller.id(), name, version).filter(r -> VersionRow.COMPLETE.equals(r.state()));
+                    : tx.version(caller.id(), name, version).filter(r -> r.state() == VersionState.COMPLETE);
             if (v.isEmpty()) {
                 return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
-            return restorePage(tx, rq, wireName, caller.peer().publicId(), v.get(), from);
+            return restorePage(tx, rq, wireName, caller.peer().publicId(), v.get(), req.from());
         });
     }
 
@@ -123,40 +122,24 @@ final class RestoreService {
                 .withOption("sums", WireList.format(sums));
     }
 
-    Message restoreReport(Message request, String sender) throws MalformedMessageException {
+    Message restoreReport(Request.RestoreReport req, Message request, String sender) {
         String rq = request.rq();
-        String name = FileNames.decode(request.field(0), rq);
-        boolean ok = request.command() == Command.RESTORE_OK;
-        String reason = ok ? null : Reason.check(request.field(1), rq);
-        int version = Numbers.intOption(request, "version");
-        return Transactions.once(store, request, sender, Command.ACK_DENIED, (tx, caller) -> {
-            Optional<VersionRow> v = tx.version(caller.id(), name, version);
+        return Transactions.once(store, request, req.token(), sender, Command.ACK_DENIED, (tx, caller) -> {
+            Optional<VersionRow> v = tx.version(caller.id(), req.file().name(), req.version());
             if (v.isEmpty()) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             OffsetDateTime now = now();
-            tx.reportRestore(v.get().id(), caller.id(), ok, reason, now);
+            tx.reportRestore(v.get().id(), caller.id(), req.ok() ? RestoreOutcome.OK : RestoreOutcome.FAIL, req.reason(),
+                    now);
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
         });
     }
 
-    Message files(Message request) throws MalformedMessageException {
+    Message files(Request.Files req, Message request) {
         String rq = request.rq();
-        String after = request.option("after");
-        String afterName = null;
-        int afterVersion = 0;
-        if (after != null) {
-            int colon = after.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new MalformedMessageException(rq, Reason.BAD_OPTION, "after is <file>:<version>");
-            }
-            afterName = FileNames.decode(after.substring(0, colon), rq);
-            afterVersion = Numbers.parseInt(after.substring(colon + 1), rq);
-        }
-        String cursorName = afterName;
-        int cursorVersion = afterVersion;
-        return Transactions.identified(store, request, Command.FILES_DENIED, (tx, caller) -> {
-            List<VersionRow> rows = tx.completeVersions(caller.id(), cursorName, cursorVersion, PAGE_FETCH);
+        return Transactions.identified(store, rq, req.token(), Command.FILES_DENIED, (tx, caller) -> {
+            List<VersionRow> rows = tx.completeVersions(caller.id(), req.afterName(), req.afterVersion(), PAGE_FETCH);
             List<String> entries = new ArrayList<>();
             for (VersionRow r : rows) {
                 entries.add(FileNames.encode(r.fileName()) + ":" + r.version() + ":" + r.size() + ":"

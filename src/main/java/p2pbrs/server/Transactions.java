@@ -16,23 +16,23 @@ final class Transactions {
      * Runs a change once: a retransmission gets the logged reply; otherwise the caller is
      * identified by its token (or denied) and the work runs, all in one transaction.
      */
-    static Message once(BackupStore store, Message request, String sender, Command denial,
+    static Message once(BackupStore store, Message request, String token, String sender, Command denial,
                         BiFunction<BackupTx, Caller, Message> work) {
         return store.transaction(tx -> {
             Optional<Message> logged = RequestLog.replay(tx.registry(), sender, request);
-            return logged.orElseGet(() -> withCaller(tx, request, denial, work));
+            return logged.orElseGet(() -> withCaller(tx, request.rq(), token, denial, work));
         });
     }
 
     /** Runs a read in one transaction, for an identified caller only. */
-    static Message identified(BackupStore store, Message request, Command denial,
+    static Message identified(BackupStore store, String rq, String token, Command denial,
                               BiFunction<BackupTx, Caller, Message> work) {
-        return store.transaction(tx -> withCaller(tx, request, denial, work));
+        return store.transaction(tx -> withCaller(tx, rq, token, denial, work));
     }
 
-    private static Message withCaller(BackupTx tx, Message request, Command denial,
+    private static Message withCaller(BackupTx tx, String rq, String token, Command denial,
                                       BiFunction<BackupTx, Caller, Message> work) {
-        Caller caller = Caller.identify(tx.registry(), request);
-        return caller.known() ? work.apply(tx, caller) : Message.of(denial, request.rq(), caller.denial());
+        Caller caller = Caller.identify(tx.registry(), token);
+        return caller.known() ? work.apply(tx, caller) : Message.of(denial, rq, caller.denial());
     }
 }

@@ -34,7 +34,7 @@ public final class BackupStore {
     public int expireDue(OffsetDateTime now, int limit) {
         return transaction(tx -> {
             List<Long> due = database.dsl().select(FILE_VERSION.ID).from(FILE_VERSION)
-                    .where(FILE_VERSION.STATE.eq(VersionRow.PENDING), FILE_VERSION.EXPIRES_AT.lt(now))
+                    .where(FILE_VERSION.STATE.eq(VersionState.PENDING), FILE_VERSION.EXPIRES_AT.lt(now))
                     .limit(limit).fetch(FILE_VERSION.ID);
             due.forEach(id -> tx.expire(id, now));
             return due.size();

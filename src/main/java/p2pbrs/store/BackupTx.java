@@ -21,11 +21,10 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.records.FileVersionRecord;
+import p2pbrs.protocol.Role;
 
 /** The backup tables' operations inside one transaction. */
 public final class BackupTx {
-    private static final String STORED = "STORED";
-
     private final DSLContext dsl;
 
     BackupTx(DSLContext dsl) {
@@ -46,7 +45,7 @@ public final class BackupTx {
         return dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER.CAPACITY, PEER.COMMITTED_BYTES,
                         PEER_SECRET.SEALED_TICKET_KEY)
                 .from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
-                .where(PEER.STATE.eq("ALIVE"), PEER.ROLE.in("STORAGE", "BOTH"), PEER.ID.ne(ownerPeerId),
+                .where(PEER.STATE.eq(PeerState.ALIVE), PEER.ROLE.in(Role.STORAGE, Role.BOTH), PEER.ID.ne(ownerPeerId),
                         PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
                 .orderBy(PEER.NAME_KEY)
                 .fetch(r -> new StorageCandidate(r.value1(), r.value2(), r.value3(), r.value4(),
@@ -56,7 +55,7 @@ public final class BackupTx {
     /** How many of the owner's versions are being backed up now. */
     public int pendingVersions(long ownerPeerId) {
         return dsl.fetchCount(dsl.selectOne().from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
-                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE_VERSION.STATE.eq(VersionRow.PENDING)));
+                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE_VERSION.STATE.eq(VersionState.PENDING)));
     }
 
     /** The owner's file of this name, created if new; returns its id. */
@@ -90,7 +89,7 @@ public final class BackupTx {
         row.setChunkSize(chunkSize);
         row.setChunkCount(chunkCount);
         row.setReplicas(replicas);
-        row.setState(VersionRow.PENDING);
+        row.setState(VersionState.PENDING);
         row.setCreatedAt(now);
         row.setExpiresAt(expiresAt);
         row.store();
@@ -122,7 +121,7 @@ public final class BackupTx {
     public Optional<VersionRow> newestComplete(long ownerPeerId, String fileName) {
         return versionQuery()
                 .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE.NAME.eq(fileName),
-                        FILE_VERSION.STATE.eq(VersionRow.COMPLETE))
+                        FILE_VERSION.STATE.eq(VersionState.COMPLETE))
                 .orderBy(FILE_VERSION.VERSION.desc())
                 .limit(1)
                 .fetchOptional().map(BackupTx::toVersion);
@@ -130,7 +129,7 @@ public final class BackupTx {
 
     /** The owner's COMPLETE versions, by name then version, after a cursor. */
     public List<VersionRow> completeVersions(long ownerPeerId, String afterName, int afterVersion, int limit) {
-        var condition = FILE.OWNER_PEER_ID.eq(ownerPeerId).and(FILE_VERSION.STATE.eq(VersionRow.COMPLETE));
+        var condition = FILE.OWNER_PEER_ID.eq(ownerPeerId).and(FILE_VERSION.STATE.eq(VersionState.COMPLETE));
         if (afterName != null) {
             condition = condition.and(DSL.row(FILE.NAME, FILE_VERSION.VERSION).gt(afterName, afterVersion));
         }
@@ -164,7 +163,7 @@ public final class BackupTx {
     public void addChunk(VersionRow version, int idx, long size, String checksum) {
         lockVersion(version.id());
         int good = dsl.fetchCount(REPLICA, REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx),
-                REPLICA.STATE.eq(STORED), REPLICA.CHECKSUM.eq(checksum));
+                REPLICA.STATE.eq(ReplicaState.STORED), REPLICA.CHECKSUM.eq(checksum));
         dsl.insertInto(CHUNK, CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.SIZE, CHUNK.CHECKSUM, CHUNK.GOOD_COPIES)
                 .values(version.id(), idx, size, checksum, good)
                 .execute();
@@ -188,20 +187,20 @@ public final class BackupTx {
         Record previous = dsl.select(REPLICA.STATE, REPLICA.CHECKSUM).from(REPLICA)
                 .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
                 .fetchOne();
-        boolean wasGood = reference != null && previous != null && STORED.equals(previous.get(REPLICA.STATE))
+        boolean wasGood = reference != null && previous != null && previous.get(REPLICA.STATE) == ReplicaState.STORED
                 && reference.equals(previous.get(REPLICA.CHECKSUM));
         boolean isGood = reference != null && reference.equals(checksum);
         dsl.mergeInto(REPLICA)
                 .using(dsl.selectOne())
                 .on(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
                 .whenMatchedThenUpdate()
-                .set(REPLICA.STATE, STORED)
+                .set(REPLICA.STATE, ReplicaState.STORED)
                 .set(REPLICA.SIZE, size)
                 .set(REPLICA.CHECKSUM, checksum)
                 .set(REPLICA.UPDATED_AT, now)
                 .whenNotMatchedThenInsert(REPLICA.FILE_VERSION_ID, REPLICA.CHUNK_IDX, REPLICA.PEER_ID, REPLICA.STATE,
                         REPLICA.SIZE, REPLICA.CHECKSUM, REPLICA.STORED_AT, REPLICA.UPDATED_AT)
-                .values(version.id(), idx, peerId, STORED, size, checksum, now, now)
+                .values(version.id(), idx, peerId, ReplicaState.STORED, size, checksum, now, now)
                 .execute();
         if (wasGood != isGood) {
             countGoodCopy(version, idx, isGood ? 1 : -1);
@@ -233,12 +232,12 @@ public final class BackupTx {
     /** A later expiry for a backup still under way (its plan renewed). */
     public void extend(long versionId, OffsetDateTime expiresAt) {
         dsl.update(FILE_VERSION).set(FILE_VERSION.EXPIRES_AT, expiresAt)
-                .where(FILE_VERSION.ID.eq(versionId), FILE_VERSION.STATE.eq(VersionRow.PENDING)).execute();
+                .where(FILE_VERSION.ID.eq(versionId), FILE_VERSION.STATE.eq(VersionState.PENDING)).execute();
     }
 
     public void complete(long versionId, String checksum, OffsetDateTime now) {
         dsl.update(FILE_VERSION)
-                .set(FILE_VERSION.STATE, VersionRow.COMPLETE)
+                .set(FILE_VERSION.STATE, VersionState.COMPLETE)
                 .set(FILE_VERSION.CHECKSUM, checksum)
                 .set(FILE_VERSION.COMPLETED_AT, now)
                 .where(FILE_VERSION.ID.eq(versionId))
@@ -269,11 +268,11 @@ public final class BackupTx {
                         CHUNK.CHECKSUM.eq(REPLICA.CHECKSUM))
                 .join(PEER).on(PEER.ID.eq(REPLICA.PEER_ID))
                 .join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
-                .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.STATE.eq(STORED),
-                        REPLICA.CHUNK_IDX.between(fromIdx, last), PEER.STATE.ne("GONE"),
+                .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.STATE.eq(ReplicaState.STORED),
+                        REPLICA.CHUNK_IDX.between(fromIdx, last), PEER.STATE.ne(PeerState.GONE),
                         PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
                 // Peers believed alive first, then by name, so owners try the likeliest copy first.
-                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq("ALIVE"), 0).otherwise(1), PEER.NAME_KEY)
+                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq(PeerState.ALIVE), 0).otherwise(1), PEER.NAME_KEY)
                 .fetch()) {
             ChunkCopies c = byIdx.get(r.get(REPLICA.CHUNK_IDX));
             c.holders().add(new PlanSlot(-1, r.get(PEER.ID), r.get(PEER.NAME), r.get(PEER.IP), r.get(PEER.TCP_PORT),
@@ -289,7 +288,7 @@ public final class BackupTx {
      */
     public void forget(long versionId, OffsetDateTime now) {
         dsl.update(FILE_VERSION)
-                .set(FILE_VERSION.STATE, VersionRow.FORGOTTEN)
+                .set(FILE_VERSION.STATE, VersionState.FORGOTTEN)
                 .set(FILE_VERSION.FORGOTTEN_AT, now)
                 .where(FILE_VERSION.ID.eq(versionId))
                 .execute();
@@ -298,8 +297,8 @@ public final class BackupTx {
 
     /** Marks a version that never completed EXPIRED and queues the release of its chunks. */
     public void expire(long versionId, OffsetDateTime now) {
-        dsl.update(FILE_VERSION).set(FILE_VERSION.STATE, VersionRow.EXPIRED)
-                .where(FILE_VERSION.ID.eq(versionId), FILE_VERSION.STATE.eq(VersionRow.PENDING)).execute();
+        dsl.update(FILE_VERSION).set(FILE_VERSION.STATE, VersionState.EXPIRED)
+                .where(FILE_VERSION.ID.eq(versionId), FILE_VERSION.STATE.eq(VersionState.PENDING)).execute();
         queueReleases(versionId, now);
     }
 
@@ -319,16 +318,17 @@ public final class BackupTx {
     public List<VersionRow> completeVersionsOf(long ownerPeerId, String fileName, int limit) {
         return versionQuery()
                 .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE.NAME.eq(fileName),
-                        FILE_VERSION.STATE.eq(VersionRow.COMPLETE))
+                        FILE_VERSION.STATE.eq(VersionState.COMPLETE))
                 .orderBy(FILE_VERSION.VERSION)
                 .limit(limit)
                 .fetch(BackupTx::toVersion);
     }
 
-    public void reportRestore(long versionId, long ownerPeerId, boolean ok, String reason, OffsetDateTime now) {
+    public void reportRestore(long versionId, long ownerPeerId, RestoreOutcome outcome, String reason,
+                              OffsetDateTime now) {
         dsl.insertInto(RESTORE_REPORT, RESTORE_REPORT.FILE_VERSION_ID, RESTORE_REPORT.OWNER_PEER_ID,
                         RESTORE_REPORT.OUTCOME, RESTORE_REPORT.REASON, RESTORE_REPORT.REPORTED_AT)
-                .values(versionId, ownerPeerId, ok ? "OK" : "FAIL", reason, now)
+                .values(versionId, ownerPeerId, outcome, reason, now)
                 .execute();
     }
 

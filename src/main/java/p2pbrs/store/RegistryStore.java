@@ -60,7 +60,7 @@ public final class RegistryStore {
 
     /** Registered (not gone) peers. */
     public int countActive() {
-        return database.dsl().fetchCount(PEER, PEER.STATE.ne(RegistryTx.GONE));
+        return database.dsl().fetchCount(PEER, PEER.STATE.ne(PeerState.GONE));
     }
 
     /** Every peer row ever, gone ones included. */
@@ -74,7 +74,7 @@ public final class RegistryStore {
     }
 
     static RegisteredPeer toDomain(PeerRecord r) {
-        PeerInfo info = new PeerInfo(r.getName(), p2pbrs.protocol.Role.valueOf(r.getRole()), r.getIp(),
+        PeerInfo info = new PeerInfo(r.getName(), r.getRole(), r.getIp(),
                 r.getUdpPort(), r.getTcpPort(), r.getCapacity());
         return new RegisteredPeer(r.getId(), r.getPublicId(), info, r.getState(), r.getRegisteredAt(),
                 r.getLastSeenAt(), r.getCommittedBytes());

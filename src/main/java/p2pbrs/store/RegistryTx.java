@@ -16,12 +16,10 @@ import java.util.Optional;
 import org.jooq.DSLContext;
 import p2pbrs.db.server.tables.records.PeerRecord;
 import p2pbrs.protocol.PeerNames;
+import p2pbrs.protocol.Role;
 
 /** The registry's operations inside one transaction. */
 public final class RegistryTx {
-    static final String ALIVE = "ALIVE";
-    static final String GONE = "GONE";
-
     private final DSLContext dsl;
 
     RegistryTx(DSLContext dsl) {
@@ -100,7 +98,7 @@ public final class RegistryTx {
         row.setNameKey(PeerNames.key(info.name()));
         row.setPublicId(publicId);
         row.setCommittedBytes(0L);
-        row.setState(ALIVE);
+        row.setState(PeerState.ALIVE);
         row.setRegisteredAt(now);
         row.setUpdatedAt(now);
         row.setLastSeenAt(now);
@@ -119,7 +117,7 @@ public final class RegistryTx {
         PeerRecord row = dsl.fetchSingle(PEER, PEER.ID.eq(peerId));
         copy(info, row);
         row.setNameKey(PeerNames.key(info.name()));
-        row.setState(ALIVE);
+        row.setState(PeerState.ALIVE);
         row.setGoneAt(null);
         row.setUpdatedAt(now);
         row.setLastSeenAt(now);
@@ -135,7 +133,7 @@ public final class RegistryTx {
     /** De-registers a peer; its name stays bound to it when {@code keepName}. */
     public void markGone(long peerId, boolean keepName, OffsetDateTime now) {
         var update = dsl.update(PEER)
-                .set(PEER.STATE, GONE)
+                .set(PEER.STATE, PeerState.GONE)
                 .set(PEER.GONE_AT, now)
                 .set(PEER.UPDATED_AT, now);
         if (!keepName) {
@@ -152,14 +150,14 @@ public final class RegistryTx {
     public boolean ownsOrHolds(long peerId) {
         boolean owns = dsl.fetchExists(dsl.selectOne().from(FILE_VERSION)
                 .join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
-                .where(FILE.OWNER_PEER_ID.eq(peerId), FILE_VERSION.STATE.in(VersionRow.PENDING, VersionRow.COMPLETE)));
+                .where(FILE.OWNER_PEER_ID.eq(peerId), FILE_VERSION.STATE.in(VersionState.PENDING, VersionState.COMPLETE)));
         return owns || dsl.fetchExists(dsl.selectOne().from(PLAN_PEER)
                 .where(PLAN_PEER.PEER_ID.eq(peerId), PLAN_PEER.RELEASED_AT.isNull()));
     }
 
     /** Registered peers sorted by name (case-insensitive), those after {@code afterName}. */
     public List<RegisteredPeer> activeAfter(String afterName, int limit) {
-        var condition = PEER.STATE.ne(GONE);
+        var condition = PEER.STATE.ne(PeerState.GONE);
         if (afterName != null) {
             condition = condition.and(PEER.NAME_KEY.gt(PeerNames.key(afterName)));
         }
@@ -171,7 +169,7 @@ public final class RegistryTx {
     }
 
     /** Records an invitation by the hash of its code. */
-    public void addInvite(String codeHash, String role, OffsetDateTime expiresAt, OffsetDateTime now) {
+    public void addInvite(String codeHash, Role role, OffsetDateTime expiresAt, OffsetDateTime now) {
         dsl.insertInto(INVITE, INVITE.CODE_HASH, INVITE.ROLE, INVITE.CREATED_AT, INVITE.EXPIRES_AT)
                 .values(codeHash, role, now, expiresAt)
                 .execute();
@@ -180,7 +178,7 @@ public final class RegistryTx {
     /** The invitation with this code hash, if any. */
     public Optional<Invitation> invite(String codeHash) {
         return dsl.selectFrom(INVITE).where(INVITE.CODE_HASH.eq(codeHash)).fetchOptional()
-                .map(r -> new Invitation(r.getId(), p2pbrs.protocol.Role.valueOf(r.getRole()), r.getExpiresAt(),
+                .map(r -> new Invitation(r.getId(), r.getRole(), r.getExpiresAt(),
                         r.getUsedAt() != null));
     }
 
@@ -192,7 +190,7 @@ public final class RegistryTx {
 
     private static void copy(PeerInfo info, PeerRecord row) {
         row.setName(info.name());
-        row.setRole(info.role().name());
+        row.setRole(info.role());
         row.setIp(info.ip());
         row.setUdpPort(info.udpPort());
         row.setTcpPort(info.tcpPort());

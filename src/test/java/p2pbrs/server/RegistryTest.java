@@ -236,7 +236,7 @@ class RegistryTest {
         assertTrue(active("Erin").isEmpty());
         RegisteredPeer row = server.registry()
                 .transaction(tx -> tx.byTokenHash(p2pbrs.protocol.Tokens.hash(token))).orElseThrow();
-        assertEquals("GONE", row.state());
+        assertEquals(p2pbrs.store.PeerState.GONE, row.state());
 
         String rq = nextRq();
         assertEquals("LIST-DENIED " + rq + " Bad-token", client.call("LIST " + rq + " token=" + token).text(),

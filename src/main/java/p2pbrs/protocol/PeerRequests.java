@@ -1,0 +1,49 @@
+package p2pbrs.protocol;
+
+/**
+ * Decodes the requests a peer serves into their {@link PeerRequest} records, checking
+ * fields in wire order (so several bad fields give the first one's Reason). A peer decodes
+ * only once it has decided to serve the message: a storage peer checks its role first,
+ * and a RELEASE's signature comes before its fields.
+ */
+public final class PeerRequests {
+    private PeerRequests() {
+    }
+
+    public static PeerRequest.SendChunk sendChunk(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        FileName file = FileName.decode(m.field(0), rq);
+        int chunk = Numbers.parseInt(m.field(1), rq);
+        long size = Numbers.parseLong(m.field(2), rq);
+        String checksum = Numbers.checksum(m.field(3), rq);
+        String owner = Tokens.publicId(m.option("owner"), rq);
+        int version = Numbers.intOption(m, "version");
+        long fileSize = Numbers.option(m, "file_size");
+        long chunkSize = Numbers.option(m, "chunk_size");
+        int peers = Numbers.intOption(m, "peers");
+        int replicas = Numbers.intOption(m, "replicas");
+        int slot = Numbers.intOption(m, "slot");
+        long expires = Numbers.option(m, "expires");
+        return new PeerRequest.SendChunk(file, chunk, size, checksum, owner, version, fileSize, chunkSize, peers,
+                replicas, slot, expires, m.option("ticket"));
+    }
+
+    public static PeerRequest.GetChunk getChunk(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        FileName file = FileName.decode(m.field(0), rq);
+        int chunk = Numbers.parseInt(m.field(1), rq);
+        String owner = Tokens.publicId(m.option("owner"), rq);
+        int version = Numbers.intOption(m, "version");
+        long expires = Numbers.option(m, "expires");
+        return new PeerRequest.GetChunk(file, chunk, owner, version, expires, m.option("ticket"));
+    }
+
+    public static PeerRequest.Release release(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        FileName file = FileName.decode(m.field(0), rq);
+        String owner = Tokens.publicId(m.option("owner"), rq);
+        int version = Numbers.intOption(m, "version");
+        long expires = Numbers.option(m, "expires");
+        return new PeerRequest.Release(file, owner, version, expires);
+    }
+}

@@ -1,0 +1,83 @@
+package p2pbrs.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Messages in, typed requests out: every field checked once, in wire order. */
+class RequestsTest {
+    private static final String SUM = "a".repeat(64);
+    private static final String TOKEN = "b".repeat(64);
+
+    private static Request decode(String text) throws MalformedMessageException {
+        return Requests.decode(Codec.decode(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void registerHoldsCheckedValuesAndTheTokenAsSent() throws Exception {
+        Request r = decode("REGISTER 01 Alice BOTH 192.168.1.10 5001 6001 1024MB token=xyz invite=abc");
+        assertEquals(new Request.Register("Alice", Role.BOTH, "192.168.1.10", 5001, 6001, 1L << 30, "xyz", "abc"), r);
+    }
+
+    @Test
+    void fileNamesKeepTheirWireFormBesideTheName() throws Exception {
+        Request.BackupReq r = (Request.BackupReq) decode("BACKUP_REQ 7 a%20b.txt 10 - token=" + TOKEN);
+        assertEquals(new FileName("a%20b.txt", "a b.txt"), r.file());
+        assertNull(r.checksum());
+        assertNull(r.renew());
+    }
+
+    @Test
+    void chunkSumsAreChecked() throws Exception {
+        Request.ChunkSums r = (Request.ChunkSums) decode("CHUNK_SUMS 3 f version=1 from=0 sums=[" + SUM + "]");
+        assertEquals(List.of(SUM), r.sums());
+        assertNull(r.token());
+    }
+
+    @Test
+    void forgetTakesOneVersionOrAll() throws Exception {
+        assertTrue(((Request.Forget) decode("FORGET 4 f all=1")).all());
+        assertEquals(2, ((Request.Forget) decode("FORGET 4 f version=2")).version());
+    }
+
+    @Test
+    void filesAfterSplitsNameAndVersion() throws Exception {
+        assertEquals(new Request.Files("a:b", 3, null), decode("FILES 5 after=a%3Ab:3"));
+        assertEquals(new Request.Files(null, 0, null), decode("FILES 5"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "REGISTER 9 -x BOTH nothost 0 0 1MB|Bad-name",
+        "REGISTER 9 x KING nothost 0 0 1MB|Bad-role",
+        "REGISTER 9 x BOTH 1.2.3.4 0 0 1MB|Bad-port",
+        "REGISTER 9 x BOTH 1.2.3.4 1 1 lots|Bad-size",
+        "LIST 9 after=-x|Bad-name",
+        "INVITE 9 BOTH 10|Bad-checksum",
+        "BACKUP_REQ 9 a/b x y|Bad-file-name",
+        "BACKUP_REQ 9 f x y|Bad-number",
+        "BACKUP_REQ 9 f 1 y|Bad-checksum",
+        "CHUNK_SUMS 9 f version=1 from=0|Bad-option",
+        "CHUNK_SUMS 9 f version=1 from=0 sums=x|Bad-list",
+        "CHUNK_SUMS 9 f from=0 sums=[]|Bad-option",
+        "STORE_ACK 9 f 0 owner=x version=1 size=1 checksum=x|Bad-owner",
+        "BACKUP_DONE 9 f version=99999999999|Bad-number",
+        "RESTORE_FAIL 9 f bad_reason version=1|Bad-reason",
+        "FILES 9 after=f|Bad-option",
+        "FORGET 9 f|Bad-option",
+        "FORGET 9 f version=1 all=1|Bad-option",
+        "RELEASE 9 f|Not-served",
+    })
+    void theFirstBadFieldGivesTheReason(String text, String reason) {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> decode(text));
+        assertEquals(reason, e.reason());
+        assertEquals("9", e.rq());
+    }
+}
