@@ -103,7 +103,7 @@ public final class BackupStore {
     public int trimReleasedVersions(int limit) {
         return database.transaction(dsl -> {
             List<Long> ids = dsl.select(FILE_VERSION.ID).from(FILE_VERSION)
-                    .where(FILE_VERSION.STATE.in(VersionRow.EXPIRED, VersionRow.FORGOTTEN))
+                    .where(FILE_VERSION.STATE.in(VersionState.EXPIRED, VersionState.FORGOTTEN))
                     .andExists(dsl.selectOne().from(CHUNK).where(CHUNK.FILE_VERSION_ID.eq(FILE_VERSION.ID)))
                     .andNotExists(dsl.selectOne().from(RELEASE_TASK)
                             .where(RELEASE_TASK.FILE_VERSION_ID.eq(FILE_VERSION.ID)))

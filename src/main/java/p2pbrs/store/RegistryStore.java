@@ -42,7 +42,7 @@ public final class RegistryStore {
     public int pruneGonePeers(OffsetDateTime cutoff, int limit) {
         return database.transaction(dsl -> {
             List<Long> ids = dsl.select(PEER.ID).from(PEER)
-                    .where(PEER.STATE.eq(RegistryTx.GONE), PEER.GONE_AT.lt(cutoff), PEER.NAME_KEY.isNull())
+                    .where(PEER.STATE.eq(PeerState.GONE), PEER.GONE_AT.lt(cutoff), PEER.NAME_KEY.isNull())
                     .andNotExists(dsl.selectOne().from(FILE).where(FILE.OWNER_PEER_ID.eq(PEER.ID)))
                     .andNotExists(dsl.selectOne().from(PLAN_PEER).where(PLAN_PEER.PEER_ID.eq(PEER.ID)))
                     .andNotExists(dsl.selectOne().from(REPLICA).where(REPLICA.PEER_ID.eq(PEER.ID)))
