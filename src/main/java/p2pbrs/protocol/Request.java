@@ -61,8 +61,8 @@ public sealed interface Request {
     record RestoreReport(FileName file, boolean ok, String reason, int version, String token) implements Request {
     }
 
-    /** FILES, from the start or after one version of a file ({@code afterName} null for the first page). */
-    record Files(String afterName, int afterVersion, String token) implements Request {
+    /** FILES, from the start or after one version of a file ({@code afterFile}, its number, null for the first page). */
+    record Files(Long afterFile, int afterVersion, String token) implements Request {
     }
 
     /** FORGET one complete version, or every one when {@code version} is null ({@code all=1}). */

@@ -10,6 +10,8 @@ import java.util.List;
  * text and signatures cover it.
  */
 public final class Requests {
+    private static final long LAST_EPOCH_SECOND = 253_402_300_799L;
+
     private Requests() {
     }
 
@@ -63,6 +65,10 @@ public final class Requests {
         String rq = m.rq();
         Role role = Role.parse(m.field(0), rq);
         long expires = Numbers.parseLong(m.field(1), rq);
+        if (expires > LAST_EPOCH_SECOND) {
+            // Past what a database time holds (the end of year 9999).
+            throw new MalformedMessageException(rq, Reason.BAD_NUMBER, "expires too far: " + expires);
+        }
         return new Request.Invite(role, expires, Numbers.checksum(m.option("code_hash"), rq));
     }
 
@@ -132,14 +138,15 @@ public final class Requests {
         if (after == null) {
             return new Request.Files(null, 0, m.option("token"));
         }
-        // The name is percent-encoded, so it holds no ':' and the last one ends it.
-        int colon = after.lastIndexOf(':');
+        // The cursor a FILES_OK page ended with: <file number>:<version>, short whatever the
+        // name's length, so that a page holding the longest name still has room for it.
+        int colon = after.indexOf(':');
         if (colon <= 0) {
-            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "after is <file>:<version>");
+            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "after is a cursor from next=");
         }
-        String name = FileNames.decode(after.substring(0, colon), rq);
+        long file = Numbers.parseLong(after.substring(0, colon), rq);
         int version = Numbers.parseInt(after.substring(colon + 1), rq);
-        return new Request.Files(name, version, m.option("token"));
+        return new Request.Files(file, version, m.option("token"));
     }
 
     private static Request forget(Message m) throws MalformedMessageException {

@@ -3,12 +3,11 @@ package p2pbrs.server;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Pages;
 import p2pbrs.protocol.PeerEntry;
 import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Reason;
@@ -29,7 +28,6 @@ import p2pbrs.store.RegistryTx;
  */
 final class RegistryService {
     // Room left in a LIST_OK for " next=<64-char name>", so a page never overflows.
-    private static final int LIST_BUDGET = Codec.MAX_DATAGRAM_BYTES - 1 - " next=".length() - PeerNames.MAX_LENGTH;
     private static final int LIST_FETCH = 64;
 
     private final RegistryStore store;
@@ -207,30 +205,20 @@ final class RegistryService {
     }
 
     // Fills one datagram with entries; when more remain, ends with next=<last name>.
+    // Fills one datagram with entries; when more remain, ends with next=<last name listed>.
     private static Message listPage(RegistryTx tx, String rq, String after) {
-        int used = (Command.LIST_OK.wireName() + " " + rq + " []").length();
-        List<String> entries = new ArrayList<>();
-        String cursor = after;
-        String next = null;
-        while (next == null) {
-            List<RegisteredPeer> batch = tx.activeAfter(cursor, LIST_FETCH);
-            for (RegisteredPeer p : batch) {
-                String entry = toEntry(p).encode();
-                int cost = entry.length() + (entries.isEmpty() ? 0 : 1);
-                if (used + cost > LIST_BUDGET) {
-                    next = cursor;
-                    break;
-                }
-                entries.add(entry);
-                used += cost;
-                cursor = p.info().name();
-            }
-            if (batch.size() < LIST_FETCH) {
-                break;
-            }
-        }
-        Message reply = Message.of(Command.LIST_OK, rq, WireList.format(entries));
-        return next == null ? reply : reply.withOption("next", next);
+        List<RegisteredPeer> batch = tx.activeAfter(after, LIST_FETCH);
+        List<String> entries = batch.stream().map(p -> toEntry(p).encode()).toList();
+        // More may follow when the page is cut short, or when the fetch was full.
+        boolean full = batch.size() == LIST_FETCH;
+        int n = Pages.fitting(entries.size(), k -> listMessage(rq, batch, entries, k, full || k < entries.size()));
+        return listMessage(rq, batch, entries, n, full || n < entries.size());
+    }
+
+    private static Message listMessage(String rq, List<RegisteredPeer> batch, List<String> entries, int n,
+                                       boolean more) {
+        Message page = Message.of(Command.LIST_OK, rq, WireList.format(entries.subList(0, n)));
+        return more && n > 0 ? page.withOption("next", batch.get(n - 1).info().name()) : page;
     }
 
     private static PeerEntry toEntry(RegisteredPeer p) {

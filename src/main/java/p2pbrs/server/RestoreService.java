@@ -139,7 +139,15 @@ final class RestoreService {
     Message files(Request.Files req, Message request) {
         String rq = request.rq();
         return Transactions.identified(store, rq, req.token(), Command.FILES_DENIED, (tx, caller) -> {
-            List<VersionRow> rows = tx.completeVersions(caller.id(), req.afterName(), req.afterVersion(), PAGE_FETCH);
+            String afterName = null;
+            if (req.afterFile() != null) {
+                Optional<String> name = tx.fileName(caller.id(), req.afterFile());
+                if (name.isEmpty()) {
+                    return Message.of(Command.FILES_DENIED, rq, Reason.UNKNOWN_FILE);
+                }
+                afterName = name.get();
+            }
+            List<VersionRow> rows = tx.completeVersions(caller.id(), afterName, req.afterVersion(), PAGE_FETCH);
             List<String> entries = new ArrayList<>();
             for (VersionRow r : rows) {
                 entries.add(FileNames.encode(r.fileName()) + ":" + r.version() + ":" + r.size() + ":"
@@ -158,7 +166,7 @@ final class RestoreService {
             return page;
         }
         VersionRow last = rows.get(n - 1);
-        return page.withOption("next", FileNames.encode(last.fileName()) + ":" + last.version());
+        return page.withOption("next", last.fileId() + ":" + last.version());
     }
 
     private OffsetDateTime now() {

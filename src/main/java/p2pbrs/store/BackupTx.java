@@ -70,6 +70,12 @@ public final class BackupTx {
                 .fetchOne(FILE.ID);
     }
 
+    /** The name of the owner's file with this number, if it is the owner's. */
+    public Optional<String> fileName(long ownerPeerId, long fileId) {
+        return dsl.select(FILE.NAME).from(FILE).where(FILE.ID.eq(fileId), FILE.OWNER_PEER_ID.eq(ownerPeerId))
+                .fetchOptional(FILE.NAME);
+    }
+
     public Optional<Long> findFile(long ownerPeerId, String name) {
         return dsl.select(FILE.ID).from(FILE)
                 .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE.NAME.eq(name))

@@ -48,8 +48,8 @@ class RequestsTest {
     }
 
     @Test
-    void filesAfterSplitsNameAndVersion() throws Exception {
-        assertEquals(new Request.Files("a:b", 3, null), decode("FILES 5 after=a%3Ab:3"));
+    void filesAfterIsTheCursorOfTheLastPage() throws Exception {
+        assertEquals(new Request.Files(17L, 3, null), decode("FILES 5 after=17:3"));
         assertEquals(new Request.Files(null, 0, null), decode("FILES 5"));
     }
 
@@ -71,6 +71,8 @@ class RequestsTest {
         "BACKUP_DONE 9 f version=99999999999|Bad-number",
         "RESTORE_FAIL 9 f bad_reason version=1|Bad-reason",
         "FILES 9 after=f|Bad-option",
+        "FILES 9 after=f:1|Bad-number",
+        "INVITE 9 BOTH 999999999999999999 code_hash=0000000000000000000000000000000000000000000000000000000000000000|Bad-number",
         "FORGET 9 f|Bad-option",
         "FORGET 9 f version=1 all=1|Bad-option",
         "RELEASE 9 f|Not-served",
