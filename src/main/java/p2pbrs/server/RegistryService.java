@@ -9,7 +9,6 @@ import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Pages;
 import p2pbrs.protocol.PeerEntry;
-import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.protocol.Role;

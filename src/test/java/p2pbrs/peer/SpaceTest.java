@@ -223,6 +223,42 @@ class SpaceTest {
         }
     }
 
+    @Test
+    void anHonestStoragePeerNeverOffersMoreThanItsDiskHolds() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir)) {
+            c.start("Boaster", Role.STORAGE, 1L << 60);
+            Peer owner = c.start("Ola", Role.OWNER, 0);
+            long disk = Files.getFileStore(c.storage("Boaster")).getUsableSpace();
+            PeerEntry boaster = owner.list().stream().filter(p -> p.name().equals("Boaster")).findFirst()
+                    .orElseThrow();
+            // The disk's free space moves as databases grow: compared with room to spare.
+            assertTrue(boaster.capacity() <= disk + (64L << 20), "offered " + boaster.capacity() + " of a disk with "
+                    + disk);
+            assertTrue(boaster.capacity() > 0);
+        }
+    }
+
+    @Test
+    void aReleaseWaitsForAStoragePeerThatIsAwayAndReachesItWhenItReturns() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1))) {
+            Peer box = c.start("Box", Role.STORAGE, GIB);
+            Peer owner = c.start("Ola", Role.OWNER, 0);
+            owner.backup(c.source("old.bin", LocalCluster.random(3 * CHUNK, 6)));
+            String token = c.token("Box");
+            box.close();
+            assertEquals(1, owner.forget("old.bin", 1));
+            // Away: nothing is released, and the space still counts.
+            assertEquals(3 * CHUNK, c.bytesOnDisk("Box"));
+            assertEquals(3 * CHUNK, owner.list().stream().filter(p -> p.name().equals("Box")).findFirst()
+                    .orElseThrow().used());
+
+            // Back (at another port): the queued release reaches it, and the space is free.
+            c.start("Box", Role.STORAGE, GIB, 5_000, token);
+            awaitUsed(owner, "Box", 0);
+            awaitDisk(c, "Box", 0);
+        }
+    }
+
     private static void awaitDisk(LocalCluster c, String peer, long bytes) throws Exception {
         Object reached = LocalCluster.poll(Duration.ofMillis(50), Duration.ofSeconds(20),
                 () -> c.bytesOnDisk(peer) == bytes ? Boolean.TRUE : null);
