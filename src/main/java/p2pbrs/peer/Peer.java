@@ -82,6 +82,7 @@ public final class Peer implements AutoCloseable {
         UdpEndpoint endpoint = null;
         ServerSocket tcp = null;
         StoreAckReporter acks = null;
+        ChunkServer chunkServer = null;
         try {
             InetAddress bindAddress = InetAddress.getByName(config.ip());
             InboundHandler inbound = new InboundHandler();
@@ -100,7 +101,7 @@ public final class Peer implements AutoCloseable {
             ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
             acks = new StoreAckReporter(registration, client, config.server(), new PendingStoreAcks(database),
                     config.name());
-            ChunkServer chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
+            chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
                     registration::ticketKey, acks, config.maxConnections(),
                     TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()));
             if (config.role().stores()) {
@@ -117,6 +118,10 @@ public final class Peer implements AutoCloseable {
             acks.resume(timer);
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
+            if (chunkServer != null) {
+                // Closed as itself, so that its acceptor stops quietly.
+                chunkServer.close();
+            }
             if (acks != null) {
                 acks.close();
             }
