@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import p2pbrs.server.MetadataServer;
+import p2pbrs.protocol.Tickets;
 import p2pbrs.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds),
                     chunkSize, replicas, Duration.ofSeconds(planTtlSeconds), registrationMode(),
-                    registrationsPerMinute);
+                    registrationsPerMinute, Duration.ofSeconds(Tickets.GRACE_SECONDS));
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;

@@ -45,8 +45,6 @@ import p2pbrs.transport.WireTap;
  */
 final class ChunkServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkServer.class);
-    // Clocks of server and storage peers may differ a little; a ticket is honoured that long past its expiry.
-    private static final long CLOCK_SKEW_SECONDS = 300;
     private static final long MAX_CHUNK_BYTES = 64L << 20;
 
     /** Told of every chunk stored, to report it to the server (off the data path). */
@@ -225,7 +223,7 @@ final class ChunkServer implements AutoCloseable {
                 req.ticket())) {
             throw new Refusal(Reason.BAD_TICKET);
         }
-        if (expires + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
+        if (expires + Tickets.GRACE_SECONDS < System.currentTimeMillis() / 1000) {
             throw new Refusal(Reason.TICKET_EXPIRED);
         }
         if (idx >= placement.chunkCount() || !placement.assigned(idx, slot)) {
@@ -251,7 +249,7 @@ final class ChunkServer implements AutoCloseable {
                     req.ticket())) {
                 throw new Refusal(Reason.BAD_TICKET);
             }
-            if (req.expires() + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
+            if (req.expires() + Tickets.GRACE_SECONDS < System.currentTimeMillis() / 1000) {
                 throw new Refusal(Reason.TICKET_EXPIRED);
             }
             chunk = index.find(req.owner(), req.file().name(), req.version(), req.chunk()).orElseThrow(() -> new Refusal(Reason.NOT_FOUND));

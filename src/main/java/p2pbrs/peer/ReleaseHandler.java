@@ -17,6 +17,7 @@ import p2pbrs.protocol.PeerRequest;
 import p2pbrs.protocol.PeerRequests;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Signatures;
+import p2pbrs.protocol.Tickets;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.IndexedChunk;
 
@@ -29,8 +30,6 @@ import p2pbrs.store.IndexedChunk;
  */
 final class ReleaseHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
-    // Clocks of server and peer may differ a little.
-    private static final long CLOCK_SKEW_SECONDS = 300;
 
     private final InetSocketAddress server;
     private final Supplier<String> ticketKey;
@@ -56,7 +55,7 @@ final class ReleaseHandler {
         String wireName = req.file().wire();
         String name = req.file().name();
         int version = req.version();
-        if (req.expires() + CLOCK_SKEW_SECONDS < System.currentTimeMillis() / 1000) {
+        if (req.expires() + Tickets.GRACE_SECONDS < System.currentTimeMillis() / 1000) {
             return Message.of(Command.RELEASE_DENIED, rq, Reason.TICKET_EXPIRED);
         }
         List<IndexedChunk> released = index.release(req.owner(), name, version);

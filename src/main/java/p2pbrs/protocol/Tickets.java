@@ -13,6 +13,12 @@ import java.util.HexFormat;
  * public id, never by name. docs/protocol.md, "Tickets".
  */
 public final class Tickets {
+    /**
+     * How long past its expiry a storage peer still honours a signed ticket or request: the
+     * allowance for clocks that differ between machines.
+     */
+    public static final long GRACE_SECONDS = 300;
+
     private static final String KEY_LABEL = "p2pbrs ticket key";
     private static final int TICKET_HEX = 32;
 

@@ -62,7 +62,7 @@ public final class MetadataServer implements AutoCloseable {
             background.scheduleAtFixedRate(new Housekeeper(registry, backups, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
             long expiryPeriod = Math.max(1, Math.min(30, config.planTtl().toSeconds() / 4));
-            background.scheduleAtFixedRate(new PlanExpirer(backups, clock, releasesQueued), expiryPeriod, expiryPeriod,
+            background.scheduleAtFixedRate(new PlanExpirer(backups, clock, releasesQueued, config.ticketGrace()), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
             ServerAccess.write(config.db(), config.bindAddress(), endpoint.port());

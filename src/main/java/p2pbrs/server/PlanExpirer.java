@@ -1,6 +1,7 @@
 package p2pbrs.server;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +19,13 @@ final class PlanExpirer implements Runnable {
     private final BackupStore store;
     private final Clock clock;
     private final Runnable releasesQueued;
+    private final Duration releaseDelay;
 
-    PlanExpirer(BackupStore store, Clock clock, Runnable releasesQueued) {
+    PlanExpirer(BackupStore store, Clock clock, Runnable releasesQueued, Duration releaseDelay) {
         this.store = store;
         this.clock = clock;
         this.releasesQueued = releasesQueued;
+        this.releaseDelay = releaseDelay;
     }
 
     @Override
@@ -30,7 +33,7 @@ final class PlanExpirer implements Runnable {
         try {
             int expired;
             do {
-                expired = store.expireDue(OffsetDateTime.now(clock), BATCH);
+                expired = store.expireDue(OffsetDateTime.now(clock), BATCH, releaseDelay);
                 if (expired > 0) {
                     LOG.info("expired {} backup plans that never completed", expired);
                     releasesQueued.run();

@@ -2,6 +2,7 @@ package p2pbrs.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import p2pbrs.protocol.Tickets;
 
 /**
  * Everything a server is started with, checked once here.
@@ -10,10 +11,12 @@ import java.time.Duration;
  *                               longer than any peer retries
  * @param registration           who may register a new identity: anyone, or holders of an invite
  * @param registrationsPerMinute new identities one source address may register per minute
+ * @param ticketGrace            how long past their expiry storage peers honour tickets; the
+ *                               chunks of an expired plan are released only after it
  */
 public record ServerConfig(String bindAddress, int udpPort, Path db, int workers, int queueCapacity,
                            Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl,
-                           Registration registration, int registrationsPerMinute) {
+                           Registration registration, int registrationsPerMinute, Duration ticketGrace) {
     /** Chunks are at most this large: a storage peer refuses any bigger one. */
     public static final long MAX_CHUNK_SIZE = 64L << 20;
     // Measured on loopback with two copies of a 256 MiB file: 1 MiB chunks backed up at 45 MiB/s,
@@ -57,52 +60,62 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         if (registrationsPerMinute < 1) {
             throw new IllegalArgumentException("--registrations-per-minute must be at least 1");
         }
+        if (ticketGrace.isNegative()) {
+            throw new IllegalArgumentException("the ticket grace must not be negative");
+        }
     }
 
     /** The defaults of the {@code server} command: the same as its flags' defaults. */
     public static ServerConfig defaults(Path db) {
         return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
-                Duration.ofHours(1), Registration.INVITE, DEFAULT_REGISTRATIONS_PER_MINUTE);
+                Duration.ofHours(1), Registration.INVITE, DEFAULT_REGISTRATIONS_PER_MINUTE,
+                Duration.ofSeconds(Tickets.GRACE_SECONDS));
     }
 
     public ServerConfig withUdpPort(int port) {
         return new ServerConfig(bindAddress, port, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace);
     }
 
     public ServerConfig withBindAddress(String address) {
         return new ServerConfig(address, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace);
     }
 
     public ServerConfig withChunkSize(long size) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, size,
-                replicas, planTtl, registration, registrationsPerMinute);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace);
     }
 
     public ServerConfig withReplicas(int count) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                count, planTtl, registration, registrationsPerMinute);
+                count, planTtl, registration, registrationsPerMinute, ticketGrace);
     }
 
     public ServerConfig withPlanTtl(Duration ttl) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, ttl, registration, registrationsPerMinute);
+                replicas, ttl, registration, registrationsPerMinute, ticketGrace);
     }
 
     public ServerConfig withRequestLogRetention(Duration retention) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, retention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace);
     }
 
     public ServerConfig withRegistration(Registration mode) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, mode, registrationsPerMinute);
+                replicas, planTtl, mode, registrationsPerMinute, ticketGrace);
     }
 
     public ServerConfig withRegistrationsPerMinute(int perMinute) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, perMinute);
+                replicas, planTtl, registration, perMinute, ticketGrace);
+    }
+
+    /** A ticket grace that matches storage peers whose clocks are this close (tests: none). */
+    public ServerConfig withTicketGrace(Duration grace) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                replicas, planTtl, registration, registrationsPerMinute, grace);
     }
 
     /** Open registration at any pace: for a test or the demo, which start many peers at once. */

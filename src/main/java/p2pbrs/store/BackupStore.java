@@ -28,15 +28,15 @@ public final class BackupStore {
 
     /**
      * Marks PENDING versions past their expiry EXPIRED (at most limit of them) and queues
-     * the release of whatever their peers stored; the space stays counted until each peer
-     * confirms. Returns how many expired.
+     * the release of whatever their peers stored, to go out after the delay; the space
+     * stays counted until each peer confirms. Returns how many expired.
      */
-    public int expireDue(OffsetDateTime now, int limit) {
+    public int expireDue(OffsetDateTime now, int limit, java.time.Duration releaseDelay) {
         return transaction(tx -> {
             List<Long> due = database.dsl().select(FILE_VERSION.ID).from(FILE_VERSION)
                     .where(FILE_VERSION.STATE.eq(VersionState.PENDING), FILE_VERSION.EXPIRES_AT.lt(now))
                     .limit(limit).fetch(FILE_VERSION.ID);
-            due.forEach(id -> tx.expire(id, now));
+            due.forEach(id -> tx.expire(id, now, now.plus(releaseDelay)));
             return due.size();
         });
     }

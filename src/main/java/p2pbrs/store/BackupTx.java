@@ -298,20 +298,24 @@ public final class BackupTx {
                 .set(FILE_VERSION.FORGOTTEN_AT, now)
                 .where(FILE_VERSION.ID.eq(versionId))
                 .execute();
-        queueReleases(versionId, now);
+        queueReleases(versionId, now, now);
     }
 
-    /** Marks a version that never completed EXPIRED and queues the release of its chunks. */
-    public void expire(long versionId, OffsetDateTime now) {
+    /**
+     * Marks a version that never completed EXPIRED and queues the release of its chunks, to
+     * be sent no earlier than releaseAt: once no storage peer honours the plan's tickets any
+     * more, so that no chunk can arrive after its release and stay for ever.
+     */
+    public void expire(long versionId, OffsetDateTime now, OffsetDateTime releaseAt) {
         dsl.update(FILE_VERSION).set(FILE_VERSION.STATE, VersionState.EXPIRED)
                 .where(FILE_VERSION.ID.eq(versionId), FILE_VERSION.STATE.eq(VersionState.PENDING)).execute();
-        queueReleases(versionId, now);
+        queueReleases(versionId, now, releaseAt);
     }
 
-    private void queueReleases(long versionId, OffsetDateTime now) {
+    private void queueReleases(long versionId, OffsetDateTime now, OffsetDateTime releaseAt) {
         dsl.insertInto(RELEASE_TASK, RELEASE_TASK.FILE_VERSION_ID, RELEASE_TASK.PEER_ID, RELEASE_TASK.CREATED_AT,
                         RELEASE_TASK.NEXT_ATTEMPT_AT)
-                .select(dsl.select(PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.PEER_ID, DSL.val(now), DSL.val(now))
+                .select(dsl.select(PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.PEER_ID, DSL.val(now), DSL.val(releaseAt))
                         .from(PLAN_PEER)
                         .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId), PLAN_PEER.RELEASED_AT.isNull())
                         .andNotExists(dsl.selectOne().from(RELEASE_TASK)

@@ -69,7 +69,9 @@ final class LocalCluster implements AutoCloseable {
     LocalCluster(Path dir, UnaryOperator<ServerConfig> tweak) throws IOException {
         this.dir = dir;
         this.server = MetadataServer.start(tweak.apply(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK).withReplicas(2)));
+                .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK).withReplicas(2)
+                // Released as soon as a plan expires: test peers share one clock.
+                .withTicketGrace(java.time.Duration.ZERO)));
     }
 
     LocalCluster(Path dir) throws IOException {

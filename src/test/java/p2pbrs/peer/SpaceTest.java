@@ -259,6 +259,37 @@ class SpaceTest {
         }
     }
 
+    @Test
+    void aChunkThatArrivesLateForAnExpiredPlanIsReleasedToo() throws Exception {
+        // Peers honour a ticket a while past its expiry (clocks differ): the release of an
+        // expired plan waits that long, so that nothing it let in stays behind.
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1).withPlanTtl(Duration.ofSeconds(1))
+                .withTicketGrace(Duration.ofSeconds(3)))) {
+            Peer box = c.start("Box", Role.STORAGE, GIB);
+            LocalCluster.RawUdp udp = c.udp();
+            String token = udp.register("1", "Late", Role.OWNER, 0);
+            byte[] data = LocalCluster.random(3 * CHUNK, 12);
+            Message plan = udp.message("BACKUP_REQ 2 late.bin " + data.length + " - token=" + token);
+            try (LocalCluster.RawTcp tcp = c.tcp(box)) {
+                byte[] first = LocalCluster.chunkOf(data, 0);
+                assertEquals(Command.CHUNK_OK, tcp.exchange(LocalCluster.sendChunk(plan, LocalCluster.idOf(token), "3", 0,
+                        first, 0), first).command());
+                // The plan has expired at the server (it no longer takes the backup's end) ...
+                java.util.concurrent.atomic.AtomicInteger rq = new java.util.concurrent.atomic.AtomicInteger(10);
+                Object expired = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20), () ->
+                        udp.call("BACKUP_DONE " + rq.getAndIncrement() + " late.bin version=1 checksum="
+                                + LocalCluster.sha256(data) + " token=" + token).endsWith("Not-pending")
+                                ? Boolean.TRUE : null);
+                assertEquals(Boolean.TRUE, expired);
+                // ... and a chunk still comes in on its ticket, within the peer's grace.
+                byte[] late = LocalCluster.chunkOf(data, 1);
+                assertEquals(Command.CHUNK_OK, tcp.exchange(LocalCluster.sendChunk(plan, LocalCluster.idOf(token), "4", 1,
+                        late, 0), late).command());
+            }
+            awaitDisk(c, "Box", 0);
+        }
+    }
+
     private static void awaitDisk(LocalCluster c, String peer, long bytes) throws Exception {
         Object reached = LocalCluster.poll(Duration.ofMillis(50), Duration.ofSeconds(20),
                 () -> c.bytesOnDisk(peer) == bytes ? Boolean.TRUE : null);
