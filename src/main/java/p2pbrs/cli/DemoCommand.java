@@ -102,7 +102,8 @@ final class DemoCommand implements Callable<Integer> {
             throws Exception {
         return Peer.start(new PeerConfig(name, role, server, "127.0.0.1", 0, 0, 1L << 30,
                 dir.resolve("storage/" + name), dir.resolve("db/peer-" + name), null, null, RetryPolicy.DEFAULT,
-                dir.resolve("restored"), true, 30_000, 32), out);
+                dir.resolve("restored"), true, 30_000, 32,
+                PeerConfig.DEFAULT_HEARTBEAT_INTERVAL), out);
     }
 
     // Deterministic bytes, so that two runs of the demo move the same data.

@@ -89,6 +89,10 @@ final class PeerCommand implements Callable<Integer> {
             description = "Chunk connections served at once; more are refused (default ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @Option(names = "--heartbeat-interval", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often to tell the server this peer is alive: 200ms, 5s, 2m (default ${DEFAULT-VALUE}).")
+    java.time.Duration heartbeatInterval;
+
     @Option(names = "--rpc-timeout-ms", defaultValue = "300", description = "First retransmission timeout (default ${DEFAULT-VALUE}).")
     long rpcTimeoutMs;
 
@@ -146,7 +150,7 @@ final class PeerCommand implements Callable<Integer> {
                     db != null ? db : Path.of("db", "peer-" + name),
                     recoveryToken(), invite,
                     new RetryPolicy(rpcTimeoutMs, Math.max(rpcTimeoutMs, rpcMaxTimeoutMs), rpcTries),
-                    restoreDir, quiet, tcpTimeoutMs, maxConnections);
+                    restoreDir, quiet, tcpTimeoutMs, maxConnections, heartbeatInterval);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

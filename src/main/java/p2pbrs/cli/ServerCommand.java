@@ -53,13 +53,21 @@ final class ServerCommand implements Callable<Integer> {
             description = "New peers one source address may register per minute (default ${DEFAULT-VALUE}).")
     int registrationsPerMinute;
 
+    @Option(names = "--stale-after", defaultValue = "15s", converter = DurationConverter.class,
+            description = "A peer silent this long is STALE: no new chunks are placed on it (default ${DEFAULT-VALUE}).")
+    Duration staleAfter;
+
+    @Option(names = "--dead-after", defaultValue = "60s", converter = DurationConverter.class,
+            description = "A peer silent this long is DEAD (default ${DEFAULT-VALUE}).")
+    Duration deadAfter;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
             config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds),
                     chunkSize, replicas, Duration.ofSeconds(planTtlSeconds), registrationMode(),
-                    registrationsPerMinute, Duration.ofSeconds(Tickets.GRACE_SECONDS));
+                    registrationsPerMinute, Duration.ofSeconds(Tickets.GRACE_SECONDS), staleAfter, deadAfter);
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Codec;
@@ -116,6 +117,9 @@ public final class Peer implements AutoCloseable {
             // STORE_ACKs a previous run recorded but never had answered go out now that
             // they can carry the token.
             acks.resume(timer);
+            long beat = config.heartbeatInterval().toMillis();
+            timer.scheduleWithFixedDelay(new HeartbeatSender(registration, client, config.server(), config.name(),
+                    index), beat, beat, TimeUnit.MILLISECONDS);
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
             if (chunkServer != null) {

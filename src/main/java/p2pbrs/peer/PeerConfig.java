@@ -18,10 +18,15 @@ import p2pbrs.transport.RetryPolicy;
  * @param quiet            no progress bars
  * @param tcpTimeoutMillis how long a chunk connection may stall before it is dropped
  * @param maxConnections   chunk connections a storage peer serves at once
+ * @param heartbeatInterval how often the peer tells the server it is alive
  */
 public record PeerConfig(String name, Role role, InetSocketAddress server, String ip, int udpPort, int tcpPort,
                          long capacity, Path storageDir, Path db, String token, String invite, RetryPolicy retry,
-                         Path restoreDir, boolean quiet, int tcpTimeoutMillis, int maxConnections) {
+                         Path restoreDir, boolean quiet, int tcpTimeoutMillis, int maxConnections,
+                         java.time.Duration heartbeatInterval) {
+    /** The default of --heartbeat-interval. */
+    public static final java.time.Duration DEFAULT_HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(5);
+
     public PeerConfig {
         if (!PeerNames.isValid(name)) {
             throw new IllegalArgumentException("bad peer name '" + name
@@ -52,6 +57,9 @@ public record PeerConfig(String name, Role role, InetSocketAddress server, Strin
         }
         if (invite != null && !Tokens.wellFormedInvite(invite)) {
             throw new IllegalArgumentException("an invitation code is 32 lowercase hex digits, as `invite` printed it");
+        }
+        if (heartbeatInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("--heartbeat-interval must be at least 10ms");
         }
         restoreDir = restoreDir.toAbsolutePath().normalize();
     }

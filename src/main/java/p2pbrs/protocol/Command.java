@@ -17,6 +17,9 @@ public enum Command {
     DE_REGISTERED("DE-REGISTERED", Kind.REPLY),
     DE_REGISTER_DENIED("DE-REGISTER-DENIED", Kind.REPLY, "Reason"),
 
+    // Liveness (course section 2.5): every registered peer, every --heartbeat-interval.
+    HEARTBEAT("HEARTBEAT", Kind.REQUEST, "Name", "Number_Chunks", "Timestamp"),
+
     // From the operator's `invite` command, on the server's machine.
     INVITE("INVITE", Kind.REQUEST, "Role", "Expires"),
     INVITED("INVITED", Kind.REPLY),

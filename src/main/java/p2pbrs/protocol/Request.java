@@ -16,6 +16,10 @@ public sealed interface Request {
     }
 
     /** DE-REGISTER. */
+    /** HEARTBEAT: the peer is alive; it holds this many chunks, by its clock at this time (epoch ms). */
+    record Heartbeat(String name, long chunks, long timestamp, String token) implements Request {
+    }
+
     record DeRegister(String name, String token) implements Request {
     }
 

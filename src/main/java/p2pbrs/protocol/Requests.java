@@ -25,6 +25,8 @@ public final class Requests {
         return switch (m.command()) {
             case REGISTER -> register(m);
             case DE_REGISTER -> new Request.DeRegister(PeerNames.check(m.field(0), m.rq()), m.option("token"));
+            case HEARTBEAT -> new Request.Heartbeat(PeerNames.check(m.field(0), m.rq()),
+                    Numbers.parseLong(m.field(1), m.rq()), Numbers.parseLong(m.field(2), m.rq()), m.option("token"));
             case LIST -> list(m);
             case INVITE -> invite(m);
             case BACKUP_REQ -> backupReq(m);

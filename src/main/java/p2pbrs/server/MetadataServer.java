@@ -24,18 +24,29 @@ public final class MetadataServer implements AutoCloseable {
     private final UdpEndpoint endpoint;
     private final ScheduledExecutorService background;
     private final RegistryStore registry;
+    private final Liveness liveness;
 
     private MetadataServer(Database database, UdpEndpoint endpoint, ScheduledExecutorService background,
-                           RegistryStore registry) {
+                           RegistryStore registry, Liveness liveness) {
         this.database = database;
         this.endpoint = endpoint;
         this.background = background;
         this.registry = registry;
+        this.liveness = liveness;
+    }
+
+    /** Sweeps liveness now (tests, on a moved clock). */
+    void sweepLiveness() {
+        liveness.sweep();
     }
 
     /** Opens the database (migrating it) and starts serving; returns when ready. */
     public static MetadataServer start(ServerConfig config) throws IOException {
-        Clock clock = Clock.systemUTC();
+        return start(config, Clock.systemUTC());
+    }
+
+    /** The same, on a given clock (tests move time on without waiting for it). */
+    static MetadataServer start(ServerConfig config, Clock clock) throws IOException {
         ServerKeys keys = ServerKeys.loadOrCreate(config.db());
         Database database = Database.open(config.db(), Database.Kind.SERVER, config.workers() + 2);
         try {
@@ -46,7 +57,9 @@ public final class MetadataServer implements AutoCloseable {
             // The releaser needs the endpoint, which needs the handlers that wake it.
             AtomicReference<Releaser> releaser = new AtomicReference<>();
             Runnable releasesQueued = () -> releaser.get().kick();
-            RequestDispatcher dispatcher = new RequestDispatcher(new RegistryService(registry, clock, keys, config),
+            Liveness liveness = new Liveness(registry, clock, config.staleAfter(), config.deadAfter());
+            RequestDispatcher dispatcher = new RequestDispatcher(liveness,
+                    new RegistryService(registry, clock, keys, config),
                     new BackupService(backups, config, clock, new Planner(config, keys)),
                     new RestoreService(backups, config, clock, keys),
                     new ForgetService(backups, clock, releasesQueued));
@@ -65,9 +78,14 @@ public final class MetadataServer implements AutoCloseable {
             background.scheduleAtFixedRate(new PlanExpirer(backups, clock, releasesQueued, config.ticketGrace()), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
+            // Swept four times per stale period (at most once a second), so a state is at
+            // most a quarter late.
+            long sweepMillis = Math.max(100, Math.min(1000, config.staleAfter().toMillis() / 4));
+            background.scheduleWithFixedDelay(new LivenessSweeper(liveness), sweepMillis, sweepMillis,
+                    TimeUnit.MILLISECONDS);
             ServerAccess.write(config.db(), config.bindAddress(), endpoint.port());
             endpoint.start();
-            return new MetadataServer(database, endpoint, background, registry);
+            return new MetadataServer(database, endpoint, background, registry, liveness);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;

@@ -23,6 +23,7 @@ import p2pbrs.transport.UdpEndpoint;
 final class RequestDispatcher implements UdpEndpoint.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
+    private final Liveness liveness;
     private final RegistryService registry;
     private final BackupService backups;
     private final RestoreService restores;
@@ -34,8 +35,9 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private volatile UdpEndpoint endpoint;
     private volatile RequestClient client;
 
-    RequestDispatcher(RegistryService registry, BackupService backups, RestoreService restores,
+    RequestDispatcher(Liveness liveness, RegistryService registry, BackupService backups, RestoreService restores,
                       ForgetService forgets) {
+        this.liveness = liveness;
         this.registry = registry;
         this.backups = backups;
         this.restores = restores;
@@ -104,7 +106,9 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
      * pattern switch: a chain of instanceof tests over the sealed records.)
      */
     private Message handle(Request decoded, Message request, String sender) {
-        if (decoded instanceof Request.Register r) {
+        if (decoded instanceof Request.Heartbeat r) {
+            return liveness.heartbeat(r, request);
+        } else if (decoded instanceof Request.Register r) {
             return registry.register(r, request, sender);
         } else if (decoded instanceof Request.Invite r) {
             return registry.invite(r, request, sender);

@@ -13,10 +13,13 @@ import p2pbrs.protocol.Tickets;
  * @param registrationsPerMinute new identities one source address may register per minute
  * @param ticketGrace            how long past their expiry storage peers honour tickets; the
  *                               chunks of an expired plan are released only after it
+ * @param staleAfter             silence after which a peer is STALE (no new chunks placed on it)
+ * @param deadAfter              silence after which a peer is DEAD
  */
 public record ServerConfig(String bindAddress, int udpPort, Path db, int workers, int queueCapacity,
                            Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl,
-                           Registration registration, int registrationsPerMinute, Duration ticketGrace) {
+                           Registration registration, int registrationsPerMinute, Duration ticketGrace,
+                           Duration staleAfter, Duration deadAfter) {
     /** Chunks are at most this large: a storage peer refuses any bigger one. */
     public static final long MAX_CHUNK_SIZE = 64L << 20;
     // Measured on loopback with two copies of a 256 MiB file: 1 MiB chunks backed up at 45 MiB/s,
@@ -26,6 +29,10 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
     // A person setting up a few machines registers a handful at once; a script flooding the
     // registry with identities is slowed to this pace per address.
     public static final int DEFAULT_REGISTRATIONS_PER_MINUTE = 10;
+    // Three missed heartbeats at the peers' default interval (5 s) make a peer STALE; a
+    // minute of silence, DEAD.
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(60);
 
     /** Who may register a new identity (server flag {@code --registration}). */
     public enum Registration {
@@ -60,6 +67,9 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         if (registrationsPerMinute < 1) {
             throw new IllegalArgumentException("--registrations-per-minute must be at least 1");
         }
+        if (staleAfter.isNegative() || staleAfter.isZero() || deadAfter.compareTo(staleAfter) <= 0) {
+            throw new IllegalArgumentException("--stale-after must be positive and --dead-after longer");
+        }
         if (ticketGrace.isNegative()) {
             throw new IllegalArgumentException("the ticket grace must not be negative");
         }
@@ -69,53 +79,58 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
     public static ServerConfig defaults(Path db) {
         return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
                 Duration.ofHours(1), Registration.INVITE, DEFAULT_REGISTRATIONS_PER_MINUTE,
-                Duration.ofSeconds(Tickets.GRACE_SECONDS));
+                Duration.ofSeconds(Tickets.GRACE_SECONDS), DEFAULT_STALE_AFTER, DEFAULT_DEAD_AFTER);
     }
 
     public ServerConfig withUdpPort(int port) {
         return new ServerConfig(bindAddress, port, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
     }
 
     public ServerConfig withBindAddress(String address) {
         return new ServerConfig(address, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
     }
 
     public ServerConfig withChunkSize(long size) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, size,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
     }
 
     public ServerConfig withReplicas(int count) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                count, planTtl, registration, registrationsPerMinute, ticketGrace);
+                count, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
     }
 
     public ServerConfig withPlanTtl(Duration ttl) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, ttl, registration, registrationsPerMinute, ticketGrace);
+                replicas, ttl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
     }
 
     public ServerConfig withRequestLogRetention(Duration retention) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, retention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
     }
 
     public ServerConfig withRegistration(Registration mode) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, mode, registrationsPerMinute, ticketGrace);
+                replicas, planTtl, mode, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
     }
 
     public ServerConfig withRegistrationsPerMinute(int perMinute) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, perMinute, ticketGrace);
+                replicas, planTtl, registration, perMinute, ticketGrace, staleAfter, deadAfter);
+    }
+
+    public ServerConfig withLiveness(Duration stale, Duration dead) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, stale, dead);
     }
 
     /** A ticket grace that matches storage peers whose clocks are this close (tests: none). */
     public ServerConfig withTicketGrace(Duration grace) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, grace);
+                replicas, planTtl, registration, registrationsPerMinute, grace, staleAfter, deadAfter);
     }
 
     /** Open registration at any pace: for a test or the demo, which start many peers at once. */

@@ -63,6 +63,11 @@ public final class ChunkIndex {
         });
     }
 
+    /** How many chunks this peer holds for owners (rows, a shared file counted per row). */
+    public int count() {
+        return database.dsl().fetchCount(CHUNK);
+    }
+
     /** Whether any row still points at the chunk file with this checksum. */
     public boolean referenced(String checksum) {
         return database.dsl().fetchExists(CHUNK, CHUNK.CHECKSUM.eq(checksum));

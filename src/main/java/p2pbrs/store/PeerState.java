@@ -6,5 +6,11 @@ package p2pbrs.store;
  * name, so the names are the schema's CHECK values.
  */
 public enum PeerState {
-    ALIVE, STALE, DEAD, GONE
+    // Declared from the best to the worst: liveness moves down this list as a peer stays silent.
+    ALIVE, STALE, DEAD, GONE;
+
+    /** Whether this state is further down the way a silent peer goes than the other. */
+    public boolean worseThan(PeerState other) {
+        return ordinal() > other.ordinal();
+    }
 }

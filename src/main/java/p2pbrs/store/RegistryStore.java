@@ -58,6 +58,28 @@ public final class RegistryStore {
         });
     }
 
+    /** The liveness of every registered (not gone) peer. */
+    public List<PeerLiveness> liveness() {
+        return database.dsl().select(PEER.ID, PEER.STATE, PEER.LAST_SEEN_AT).from(PEER)
+                .where(PEER.STATE.ne(PeerState.GONE))
+                .fetch(r -> new PeerLiveness(r.value1(), r.value2(), r.value3()));
+    }
+
+    /**
+     * A liveness change, stored at once (it survives a restart), unless the peer has left
+     * meanwhile: a GONE peer is never brought back by a late heartbeat or sweep.
+     */
+    public void setState(long peerId, PeerState state, OffsetDateTime now) {
+        database.dsl().update(PEER).set(PEER.STATE, state).set(PEER.UPDATED_AT, now)
+                .where(PEER.ID.eq(peerId), PEER.STATE.ne(PeerState.GONE)).execute();
+    }
+
+    /** Writes a last-heard time that so far lived only in memory. */
+    public void saveLastSeen(long peerId, OffsetDateTime lastSeen) {
+        database.dsl().update(PEER).set(PEER.LAST_SEEN_AT, lastSeen)
+                .where(PEER.ID.eq(peerId), PEER.LAST_SEEN_AT.lt(lastSeen)).execute();
+    }
+
     /** Registered (not gone) peers. */
     public int countActive() {
         return database.dsl().fetchCount(PEER, PEER.STATE.ne(PeerState.GONE));

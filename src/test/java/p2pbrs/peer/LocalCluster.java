@@ -90,10 +90,18 @@ final class LocalCluster implements AutoCloseable {
     /** Starts a peer serving at most maxConnections chunk connections at once. */
     Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token, int maxConnections)
             throws Exception {
+        return start(name, role, capacity, tcpTimeoutMillis, token, maxConnections,
+                PeerConfig.DEFAULT_HEARTBEAT_INTERVAL);
+    }
+
+    /** Starts a peer that sends its heartbeats this often. */
+    Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token, int maxConnections,
+               java.time.Duration heartbeat) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PeerConfig config = new PeerConfig(name, role, new InetSocketAddress("127.0.0.1", server.udpPort()),
                 "127.0.0.1", 0, 0, capacity, storage(name), dir.resolve("db-" + name), token, null,
-                new RetryPolicy(100, 1000, 6), restoreDir(name), true, tcpTimeoutMillis, maxConnections);
+                new RetryPolicy(100, 1000, 6), restoreDir(name), true, tcpTimeoutMillis, maxConnections,
+                heartbeat);
         Peer peer = Peer.start(config, new PrintStream(output, true, StandardCharsets.UTF_8));
         peers.put(name, peer);
         outputs.put(name, output);

@@ -17,7 +17,7 @@ class PeerConfigTest {
     private static PeerConfig withIp(String ip) {
         return new PeerConfig("P", Role.BOTH, new InetSocketAddress("127.0.0.1", 5000), ip, 0, 0, 0,
                 Path.of("storage"), Path.of("db"), null, null, new RetryPolicy(100, 1000, 3), Path.of("restored"), true,
-                1000, 1);
+                1000, 1, PeerConfig.DEFAULT_HEARTBEAT_INTERVAL);
     }
 
     @ParameterizedTest
