@@ -27,6 +27,7 @@ import p2pbrs.store.Database;
 import p2pbrs.store.IdentityStore;
 import p2pbrs.store.PendingStoreAcks;
 import p2pbrs.transport.DaemonThreads;
+import p2pbrs.transport.NoReplyException;
 import p2pbrs.transport.RateLimitedLog;
 import p2pbrs.transport.RequestClient;
 import p2pbrs.transport.TransferLimits;
@@ -51,6 +52,7 @@ public final class Peer implements AutoCloseable {
     private final Progress.Factory progress;
     private final TransferLimits limits;
     private final PartFiles parts;
+    private final ScheduledExecutorService registrar;
     private boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
@@ -66,6 +68,8 @@ public final class Peer implements AutoCloseable {
         this.acks = acks;
         this.limits = TransferLimits.forIdleTimeout(config.tcpTimeoutMillis());
         this.parts = parts;
+        this.registrar = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.numbered("peer-" + config.name() + "-registrar"));
         // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
         boolean bars = !config.quiet() && System.console() != null;
         this.progress = (label, total) -> new Progress(out, bars, label, total);
@@ -112,14 +116,30 @@ public final class Peer implements AutoCloseable {
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
             Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, parts, out);
-            registration.register(config.ip(), endpoint.port(), tcp.getLocalPort(),
-                    offeredCapacity(config, chunkStore));
-            // STORE_ACKs a previous run recorded but never had answered go out now that
-            // they can carry the token.
-            acks.resume(timer);
-            long beat = config.heartbeatInterval().toMillis();
-            timer.scheduleWithFixedDelay(new HeartbeatSender(registration, client, config.server(), config.name(),
-                    index), beat, beat, TimeUnit.MILLISECONDS);
+            long offered = offeredCapacity(config, chunkStore);
+            StoreAckReporter reporter = acks;
+            int udpPort = endpoint.port();
+            int tcpPort = tcp.getLocalPort();
+            Registrar.Attempt register = () -> {
+                registration.register(config.ip(), udpPort, tcpPort, offered);
+                // STORE_ACKs a previous run recorded but never had answered go out now that
+                // they can carry the token.
+                reporter.resume(timer);
+                long beat = config.heartbeatInterval().toMillis();
+                timer.scheduleWithFixedDelay(new HeartbeatSender(registration, client, config.server(), config.name(),
+                        index), beat, beat, TimeUnit.MILLISECONDS);
+            };
+            try {
+                register.run();
+            } catch (PeerException e) {
+                if (!config.role().stores() || !(e.getCause() instanceof NoReplyException)) {
+                    throw e;
+                }
+                // The chunks it holds stay available to their owners while the server is away.
+                out.println("WAITING server=" + registration.link().describe()
+                        + ": it does not answer; serving stored chunks and registering again until it does");
+                new Registrar(peer.registrar, register).start();
+            }
             return peer;
         } catch (IOException | PeerException | RuntimeException e) {
             if (chunkServer != null) {
@@ -265,6 +285,7 @@ public final class Peer implements AutoCloseable {
             return;
         }
         closed = true;
+        registrar.shutdownNow();
         // Runs as the shutdown hook too (Ctrl-C, SIGTERM): restores still running will not finish.
         parts.removeAll();
         chunkServer.close();

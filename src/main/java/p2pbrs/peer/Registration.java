@@ -88,10 +88,14 @@ final class Registration {
         return publicId;
     }
 
-    /** The key of the tickets the server issues for this peer, or null before registration. */
+    /**
+     * The key of the tickets the server issues for this peer, or null while it has no token.
+     * Known from the stored token before registering, so that a storage peer serves what it
+     * holds while its server is away.
+     */
     String ticketKey() {
         String t = token;
-        return registered && t != null ? Tickets.keyFor(t) : null;
+        return t != null ? Tickets.keyFor(t) : null;
     }
 
     ServerLink link() {

@@ -52,7 +52,10 @@ final class LocalCluster implements AutoCloseable {
     static final long GIB = 1L << 30;
 
     final Path dir;
-    final MetadataServer server;
+    private final ServerConfig serverConfig;
+    MetadataServer server;
+    // Where the server listens, known even while it is stopped.
+    private int serverPort;
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     private final Map<String, ByteArrayOutputStream> outputs = new LinkedHashMap<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
@@ -68,10 +71,17 @@ final class LocalCluster implements AutoCloseable {
 
     LocalCluster(Path dir, UnaryOperator<ServerConfig> tweak) throws IOException {
         this.dir = dir;
-        this.server = MetadataServer.start(tweak.apply(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
+        this.serverConfig = tweak.apply(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
                 .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK).withReplicas(2)
                 // Released as soon as a plan expires: test peers share one clock.
-                .withTicketGrace(java.time.Duration.ZERO)));
+                .withTicketGrace(java.time.Duration.ZERO));
+        this.server = MetadataServer.start(serverConfig);
+        this.serverPort = server.udpPort();
+    }
+
+    /** Starts the server again on its database and port, after {@code server.close()}. */
+    void restartServer(int port) throws IOException {
+        server = MetadataServer.start(serverConfig.withUdpPort(port));
     }
 
     LocalCluster(Path dir) throws IOException {
@@ -98,7 +108,7 @@ final class LocalCluster implements AutoCloseable {
     Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token, int maxConnections,
                java.time.Duration heartbeat) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        PeerConfig config = new PeerConfig(name, role, new InetSocketAddress("127.0.0.1", server.udpPort()),
+        PeerConfig config = new PeerConfig(name, role, new InetSocketAddress("127.0.0.1", serverPort),
                 "127.0.0.1", 0, 0, capacity, storage(name), dir.resolve("db-" + name), token, null,
                 new RetryPolicy(100, 1000, 6), restoreDir(name), true, tcpTimeoutMillis, maxConnections,
                 heartbeat);
@@ -164,7 +174,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     RawUdp udp() throws IOException {
-        RawUdp udp = new RawUdp(server.udpPort());
+        RawUdp udp = new RawUdp(serverPort);
         clients.add(udp);
         return udp;
     }
