@@ -53,6 +53,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "New peers one source address may register per minute (default ${DEFAULT-VALUE}).")
     int registrationsPerMinute;
 
+    @Option(names = "--release-grace", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long a release of forgotten or expired chunks waits before storage peers are told "
+                    + "to delete them (default ${DEFAULT-VALUE}).")
+    Duration releaseGrace;
+
     @Option(names = "--stale-after", defaultValue = "15s", converter = DurationConverter.class,
             description = "A peer silent this long is STALE: no new chunks are placed on it (default ${DEFAULT-VALUE}).")
     Duration staleAfter;
@@ -67,7 +72,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds),
                     chunkSize, replicas, Duration.ofSeconds(planTtlSeconds), registrationMode(),
-                    registrationsPerMinute, Duration.ofSeconds(Tickets.GRACE_SECONDS), staleAfter, deadAfter);
+                    registrationsPerMinute, Duration.ofSeconds(Tickets.GRACE_SECONDS), staleAfter, deadAfter,
+                    releaseGrace);
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;

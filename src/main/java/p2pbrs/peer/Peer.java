@@ -110,7 +110,8 @@ public final class Peer implements AutoCloseable {
                     registration::ticketKey, acks, config.maxConnections(),
                     TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()));
             if (config.role().stores()) {
-                inbound.serve(new ReleaseHandler(config.server(), registration::ticketKey, index, chunkStore));
+                inbound.serve(new ReleaseHandler(config.server(), registration::ticketKey, registration::clusterId, index,
+                        chunkStore));
             }
             endpoint.start();
             chunkServer.start();

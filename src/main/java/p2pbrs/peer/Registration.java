@@ -53,6 +53,10 @@ final class Registration {
         } catch (MalformedMessageException e) {
             throw new PeerException("the server registered " + config.name() + " but sent no valid id", e);
         }
+        String cluster = reply.option("cluster");
+        if (cluster != null && cluster.matches("[0-9a-f]{32}")) {
+            identity.rememberCluster(config.name(), cluster);
+        }
         if (!identity.confirmed(config.name())) {
             identity.confirm(config.name());
             if (config.token() == null) {
@@ -96,6 +100,11 @@ final class Registration {
     String ticketKey() {
         String t = token;
         return t != null ? Tickets.keyFor(t) : null;
+    }
+
+    /** The cluster whose server first acknowledged this peer, or null before that. */
+    String clusterId() {
+        return identity.clusterId(config.name()).orElse(null);
     }
 
     ServerLink link() {

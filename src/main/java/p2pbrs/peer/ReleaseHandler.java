@@ -33,12 +33,15 @@ final class ReleaseHandler {
 
     private final InetSocketAddress server;
     private final Supplier<String> ticketKey;
+    private final Supplier<String> cluster;
     private final ChunkIndex index;
     private final ChunkStore store;
 
-    ReleaseHandler(InetSocketAddress server, Supplier<String> ticketKey, ChunkIndex index, ChunkStore store) {
+    ReleaseHandler(InetSocketAddress server, Supplier<String> ticketKey, Supplier<String> cluster, ChunkIndex index,
+                   ChunkStore store) {
         this.server = server;
         this.ticketKey = ticketKey;
+        this.cluster = cluster;
         this.index = index;
         this.store = store;
     }
@@ -55,6 +58,11 @@ final class ReleaseHandler {
         String wireName = req.file().wire();
         String name = req.file().name();
         int version = req.version();
+        if (!req.cluster().equals(cluster.get())) {
+            // A server of another cluster (a fresh or swapped database) is not the one whose
+            // placements put these chunks here: it decides nothing about them.
+            return Message.of(Command.RELEASE_DENIED, rq, Reason.WRONG_CLUSTER);
+        }
         if (req.expires() + Tickets.GRACE_SECONDS < System.currentTimeMillis() / 1000) {
             return Message.of(Command.RELEASE_DENIED, rq, Reason.TICKET_EXPIRED);
         }

@@ -19,6 +19,6 @@ public sealed interface PeerRequest {
     }
 
     /** RELEASE: drop an owner's chunks of a version; its {@code auth=} is checked on the message's text. */
-    record Release(FileName file, String owner, int version, long expires) implements PeerRequest {
+    record Release(FileName file, String owner, int version, long expires, String cluster) implements PeerRequest {
     }
 }

@@ -44,6 +44,6 @@ public final class PeerRequests {
         String owner = Tokens.publicId(m.option("owner"), rq);
         int version = Numbers.intOption(m, "version");
         long expires = Numbers.option(m, "expires");
-        return new PeerRequest.Release(file, owner, version, expires);
+        return new PeerRequest.Release(file, owner, version, expires, Tokens.clusterId(m.option("cluster"), rq));
     }
 }

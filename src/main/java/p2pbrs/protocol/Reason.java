@@ -52,6 +52,7 @@ public final class Reason {
     public static final String INVITE_ROLE = "Invite-role";
     public static final String RATE_LIMITED = "Rate-limited";
     public static final String TOO_MANY_PENDING = "Too-many-pending";
+    public static final String WRONG_CLUSTER = "Wrong-cluster";
     public static final String NOT_COMPLETE = "Not-complete";
     public static final String BAD_AUTH = "Bad-auth";
 

@@ -36,6 +36,14 @@ public final class Tokens {
         return token != null && TOKEN.matcher(token).matches();
     }
 
+    /** A cluster's id as a message carries it ({@code cluster=}): 32 lowercase hex digits. */
+    public static String clusterId(String text, String rq) throws MalformedMessageException {
+        if (text == null || !PUBLIC_ID.matcher(text).matches()) {
+            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "a cluster id is 32 hex digits");
+        }
+        return text;
+    }
+
     /** A new invitation code: 128 random bits, lowercase hex. */
     public static String newInvite() {
         return randomHex(16);

@@ -27,8 +27,10 @@ final class ForgetService {
     private final BackupStore store;
     private final Clock clock;
     private final Runnable releasesQueued;
+    private final java.time.Duration releaseGrace;
 
-    ForgetService(BackupStore store, Clock clock, Runnable releasesQueued) {
+    ForgetService(BackupStore store, Clock clock, Runnable releasesQueued, java.time.Duration releaseGrace) {
+        this.releaseGrace = releaseGrace;
         this.store = store;
         this.clock = clock;
         this.releasesQueued = releasesQueued;
@@ -58,7 +60,7 @@ final class ForgetService {
             }
             OffsetDateTime now = now();
             List<VersionRow> batch = versions.subList(0, Math.min(MAX_VERSIONS_PER_REQUEST, versions.size()));
-            batch.forEach(v -> tx.forget(v.id(), now));
+            batch.forEach(v -> tx.forget(v.id(), now, now.plus(releaseGrace)));
             Message forgotten = Message.of(Command.FORGOTTEN, rq, wireName)
                     .withOption("versions", Integer.toString(batch.size()));
             if (versions.size() > MAX_VERSIONS_PER_REQUEST) {

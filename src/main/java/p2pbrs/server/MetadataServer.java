@@ -35,6 +35,10 @@ public final class MetadataServer implements AutoCloseable {
         this.liveness = liveness;
     }
 
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     /** Sweeps liveness now (tests, on a moved clock). */
     void sweepLiveness() {
         liveness.sweep();
@@ -62,12 +66,12 @@ public final class MetadataServer implements AutoCloseable {
                     new RegistryService(registry, clock, keys, config),
                     new BackupService(backups, config, clock, new Planner(config, keys)),
                     new RestoreService(backups, config, clock, keys),
-                    new ForgetService(backups, clock, releasesQueued));
+                    new ForgetService(backups, clock, releasesQueued, config.releaseGrace()));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             RequestClient client = new RequestClient(endpoint, background, RetryPolicy.DEFAULT);
             dispatcher.attach(endpoint, client);
-            releaser.set(new Releaser(backups, client, keys, clock, background));
+            releaser.set(new Releaser(backups, client, keys, clock, background, registry.clusterId()));
             long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
             background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
@@ -75,7 +79,8 @@ public final class MetadataServer implements AutoCloseable {
             background.scheduleAtFixedRate(new Housekeeper(registry, backups, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
             long expiryPeriod = Math.max(1, Math.min(30, config.planTtl().toSeconds() / 4));
-            background.scheduleAtFixedRate(new PlanExpirer(backups, clock, releasesQueued, config.ticketGrace()), expiryPeriod, expiryPeriod,
+            background.scheduleAtFixedRate(new PlanExpirer(backups, clock, releasesQueued,
+                    max(config.ticketGrace(), config.releaseGrace())), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
             // Swept four times per stale period (at most once a second), so a state is at

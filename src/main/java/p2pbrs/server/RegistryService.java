@@ -34,6 +34,8 @@ final class RegistryService {
     private final ServerKeys keys;
     private final ServerConfig.Registration mode;
     private final RegistrationLimiter limiter;
+    // Sent in REGISTERED: peers remember it and obey releases only from this cluster.
+    private final String clusterId;
 
     RegistryService(RegistryStore store, Clock clock, ServerKeys keys, ServerConfig config) {
         this.store = store;
@@ -41,6 +43,7 @@ final class RegistryService {
         this.keys = keys;
         this.mode = config.registration();
         this.limiter = new RegistrationLimiter(config.registrationsPerMinute());
+        this.clusterId = store.clusterId();
     }
 
     /**
@@ -99,7 +102,8 @@ final class RegistryService {
             // Derived again from the token each time, so a key sealed under lost keys heals.
             tx.setSealedTicketKey(identity.id(), sealedTicketKey);
             return RequestLog.record(tx, sender, request,
-                    Message.of(Command.REGISTERED, rq).withOption("id", identity.publicId()), now);
+                    Message.of(Command.REGISTERED, rq).withOption("id", identity.publicId())
+                            .withOption("cluster", clusterId), now);
         });
     }
 

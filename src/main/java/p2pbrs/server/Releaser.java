@@ -41,13 +41,16 @@ final class Releaser implements Runnable {
     private final Clock clock;
     private final Executor background;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final String clusterId;
 
-    Releaser(BackupStore store, RequestClient client, ServerKeys keys, Clock clock, Executor background) {
+    Releaser(BackupStore store, RequestClient client, ServerKeys keys, Clock clock, Executor background,
+             String clusterId) {
         this.store = store;
         this.client = client;
         this.keys = keys;
         this.clock = clock;
         this.background = background;
+        this.clusterId = clusterId;
     }
 
     /** Runs soon, on the background thread: new releases were queued. */
@@ -81,7 +84,8 @@ final class Releaser implements Runnable {
         Message unsigned = Message.of(Command.RELEASE, client.nextRq(), FileNames.encode(task.fileName()))
                 .withOption("owner", task.ownerPublicId())
                 .withOption("version", Integer.toString(task.version()))
-                .withOption("expires", Long.toString(expires));
+                .withOption("expires", Long.toString(expires))
+                .withOption("cluster", clusterId);
         byte[] key = HexFormat.of().parseHex(keys.open(task.sealedTicketKey()));
         client.send(Signatures.sign(key, unsigned), peer).whenCompleteAsync((reply, error) -> {
             try {

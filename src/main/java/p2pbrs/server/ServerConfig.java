@@ -15,11 +15,13 @@ import p2pbrs.protocol.Tickets;
  *                               chunks of an expired plan are released only after it
  * @param staleAfter             silence after which a peer is STALE (no new chunks placed on it)
  * @param deadAfter              silence after which a peer is DEAD
+ * @param releaseGrace           how long a release waits before it is sent (a mistaken forget,
+ *                               or a peer back after repair, has this long to be noticed)
  */
 public record ServerConfig(String bindAddress, int udpPort, Path db, int workers, int queueCapacity,
                            Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl,
                            Registration registration, int registrationsPerMinute, Duration ticketGrace,
-                           Duration staleAfter, Duration deadAfter) {
+                           Duration staleAfter, Duration deadAfter, Duration releaseGrace) {
     /** Chunks are at most this large: a storage peer refuses any bigger one. */
     public static final long MAX_CHUNK_SIZE = 64L << 20;
     // Measured on loopback with two copies of a 256 MiB file: 1 MiB chunks backed up at 45 MiB/s,
@@ -33,6 +35,7 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
     // minute of silence, DEAD.
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(15);
     public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_RELEASE_GRACE = Duration.ofMinutes(10);
 
     /** Who may register a new identity (server flag {@code --registration}). */
     public enum Registration {
@@ -70,6 +73,9 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         if (staleAfter.isNegative() || staleAfter.isZero() || deadAfter.compareTo(staleAfter) <= 0) {
             throw new IllegalArgumentException("--stale-after must be positive and --dead-after longer");
         }
+        if (releaseGrace.isNegative()) {
+            throw new IllegalArgumentException("--release-grace must not be negative");
+        }
         if (ticketGrace.isNegative()) {
             throw new IllegalArgumentException("the ticket grace must not be negative");
         }
@@ -79,58 +85,64 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
     public static ServerConfig defaults(Path db) {
         return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
                 Duration.ofHours(1), Registration.INVITE, DEFAULT_REGISTRATIONS_PER_MINUTE,
-                Duration.ofSeconds(Tickets.GRACE_SECONDS), DEFAULT_STALE_AFTER, DEFAULT_DEAD_AFTER);
+                Duration.ofSeconds(Tickets.GRACE_SECONDS), DEFAULT_STALE_AFTER, DEFAULT_DEAD_AFTER,
+                DEFAULT_RELEASE_GRACE);
     }
 
     public ServerConfig withUdpPort(int port) {
         return new ServerConfig(bindAddress, port, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
     }
 
     public ServerConfig withBindAddress(String address) {
         return new ServerConfig(address, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
     }
 
     public ServerConfig withChunkSize(long size) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, size,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
     }
 
     public ServerConfig withReplicas(int count) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                count, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
+                count, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
     }
 
     public ServerConfig withPlanTtl(Duration ttl) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, ttl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
+                replicas, ttl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
     }
 
     public ServerConfig withRequestLogRetention(Duration retention) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, retention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
     }
 
     public ServerConfig withRegistration(Registration mode) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, mode, registrationsPerMinute, ticketGrace, staleAfter, deadAfter);
+                replicas, planTtl, mode, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
     }
 
     public ServerConfig withRegistrationsPerMinute(int perMinute) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, perMinute, ticketGrace, staleAfter, deadAfter);
+                replicas, planTtl, registration, perMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+    }
+
+    public ServerConfig withReleaseGrace(Duration grace) {
+        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, grace);
     }
 
     public ServerConfig withLiveness(Duration stale, Duration dead) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, stale, dead);
+                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, stale, dead, releaseGrace);
     }
 
     /** A ticket grace that matches storage peers whose clocks are this close (tests: none). */
     public ServerConfig withTicketGrace(Duration grace) {
         return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, grace, staleAfter, deadAfter);
+                replicas, planTtl, registration, registrationsPerMinute, grace, staleAfter, deadAfter, releaseGrace);
     }
 
     /** Open registration at any pace: for a test or the demo, which start many peers at once. */

@@ -292,13 +292,13 @@ public final class BackupTx {
      * has not released its chunks yet is queued to be told to (a chunk another version
      * still uses stays on the peer, which counts its own references).
      */
-    public void forget(long versionId, OffsetDateTime now) {
+    public void forget(long versionId, OffsetDateTime now, OffsetDateTime releaseAt) {
         dsl.update(FILE_VERSION)
                 .set(FILE_VERSION.STATE, VersionState.FORGOTTEN)
                 .set(FILE_VERSION.FORGOTTEN_AT, now)
                 .where(FILE_VERSION.ID.eq(versionId))
                 .execute();
-        queueReleases(versionId, now, now);
+        queueReleases(versionId, now, releaseAt);
     }
 
     /**

@@ -51,6 +51,19 @@ public final class IdentityStore {
         });
     }
 
+    /** The cluster whose server first acknowledged this name's token, if any did yet. */
+    public Optional<String> clusterId(String name) {
+        return database.dsl().select(IDENTITY.CLUSTER_ID).from(IDENTITY)
+                .where(IDENTITY.NAME.eq(name), IDENTITY.CLUSTER_ID.isNotNull())
+                .fetchOptional(IDENTITY.CLUSTER_ID);
+    }
+
+    /** Remembers the cluster, the first time only: a later server of another cluster does not replace it. */
+    public void rememberCluster(String name, String clusterId) {
+        database.dsl().update(IDENTITY).set(IDENTITY.CLUSTER_ID, clusterId)
+                .where(IDENTITY.NAME.eq(name), IDENTITY.CLUSTER_ID.isNull()).execute();
+    }
+
     /** Records that the server acknowledged the token. */
     public void confirm(String name) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);

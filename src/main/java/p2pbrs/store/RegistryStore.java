@@ -1,5 +1,6 @@
 package p2pbrs.store;
 
+import static p2pbrs.db.server.Tables.CLUSTER;
 import static p2pbrs.db.server.Tables.FILE;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
@@ -56,6 +57,11 @@ public final class RegistryStore {
             }
             return ids.size();
         });
+    }
+
+    /** The cluster's id, made with the database. */
+    public String clusterId() {
+        return database.dsl().select(CLUSTER.ID).from(CLUSTER).fetchSingle(CLUSTER.ID);
     }
 
     /** The liveness of every registered (not gone) peer. */

@@ -47,7 +47,7 @@ class ServerKillIT {
                     String request = "REGISTER " + rq + " " + name + " BOTH 127.0.0.1 " + (20000 + i) + " "
                             + (30000 + i) + " 1GB token=" + token;
                     String reply = client.call(request, server, REPLY);
-                    assertTrue(reply.matches("REGISTERED " + rq + " id=[0-9a-f]{32}"), request + " got: " + reply);
+                    assertTrue(reply.matches("REGISTERED " + rq + " id=[0-9a-f]{32} cluster=[0-9a-f]{32}"), request + " got: " + reply);
                     names.add(name);
                     tokens.add(token);
                     lastReply = reply;

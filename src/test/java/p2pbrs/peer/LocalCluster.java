@@ -74,7 +74,7 @@ final class LocalCluster implements AutoCloseable {
         this.serverConfig = tweak.apply(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
                 .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK).withReplicas(2)
                 // Released as soon as a plan expires: test peers share one clock.
-                .withTicketGrace(java.time.Duration.ZERO));
+                .withTicketGrace(java.time.Duration.ZERO).withReleaseGrace(java.time.Duration.ZERO));
         this.server = MetadataServer.start(serverConfig);
         this.serverPort = server.udpPort();
     }

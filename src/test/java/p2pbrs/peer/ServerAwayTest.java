@@ -62,4 +62,47 @@ class ServerAwayTest {
             assertArrayEquals(data, Files.readAllBytes(owner.restore("held.bin", null).path()));
         }
     }
+
+    @Test
+    void aStoragePeerDeletesNothingAtTheWordOfAServerOfAnotherCluster() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1))) {
+            Peer box = c.start("Box", Role.STORAGE, GIB);
+            Peer owner = c.start("Ola", Role.OWNER, 0);
+            owner.backup(c.source("kept.bin", LocalCluster.random(2 * CHUNK, 15)));
+            String ownerId = c.udp().message("REGISTER 1 Ola OWNER 127.0.0.1 40000 40001 0B token=" + c.token("Ola"))
+                    .option("id");
+            String cluster = c.server.registry().clusterId();
+            int port = c.server.udpPort();
+            c.server.close();
+            // Something answers at the server's address with the right key but another
+            // cluster's id: a fresh or swapped database.
+            byte[] key = java.util.HexFormat.of().parseHex(Tickets.keyFor(c.token("Box")));
+            try (java.net.DatagramSocket fake = new java.net.DatagramSocket(
+                    new java.net.InetSocketAddress("127.0.0.1", port))) {
+                java.net.InetSocketAddress peer = new java.net.InetSocketAddress("127.0.0.1", box.udpPort());
+                Message release = Message.of(Command.RELEASE, "9", "kept.bin").withOption("owner", ownerId)
+                        .withOption("version", "1")
+                        .withOption("expires", Long.toString(System.currentTimeMillis() / 1000 + 60));
+                String other = "ab".repeat(16);
+                assertEquals("RELEASE-DENIED 9 Wrong-cluster", ask(fake, peer,
+                        p2pbrs.protocol.Signatures.sign(key, release.withOption("cluster", other))));
+                assertEquals(2 * CHUNK, c.bytesOnDisk("Box"));
+                // Its own cluster's server is obeyed.
+                assertEquals("RELEASED 9 kept.bin chunks=2", ask(fake, peer,
+                        p2pbrs.protocol.Signatures.sign(key, release.withOption("cluster", cluster))));
+                assertEquals(0, c.bytesOnDisk("Box"));
+            }
+        }
+    }
+
+    private static String ask(java.net.DatagramSocket socket, java.net.InetSocketAddress to, Message request)
+            throws Exception {
+        byte[] bytes = Codec.encode(request);
+        socket.send(new java.net.DatagramPacket(bytes, bytes.length, to));
+        byte[] buf = new byte[2048];
+        java.net.DatagramPacket reply = new java.net.DatagramPacket(buf, buf.length);
+        socket.setSoTimeout(5_000);
+        socket.receive(reply);
+        return new String(buf, 0, reply.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

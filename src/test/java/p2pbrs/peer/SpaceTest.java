@@ -290,6 +290,20 @@ class SpaceTest {
         }
     }
 
+    @Test
+    void aReleaseWaitsItsGraceBeforeAnythingIsDeleted() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1).withReleaseGrace(Duration.ofSeconds(3)))) {
+            c.start("Box", Role.STORAGE, GIB);
+            Peer owner = c.start("Ola", Role.OWNER, 0);
+            owner.backup(c.source("regret.bin", LocalCluster.random(2 * CHUNK, 16)));
+            long forgotAt = System.nanoTime();
+            assertEquals(1, owner.forget("regret.bin", 1));
+            awaitDisk(c, "Box", 0);
+            Duration waited = Duration.ofNanos(System.nanoTime() - forgotAt);
+            assertTrue(waited.compareTo(Duration.ofSeconds(3)) >= 0, "deleted after " + waited);
+        }
+    }
+
     private static void awaitDisk(LocalCluster c, String peer, long bytes) throws Exception {
         Object reached = LocalCluster.poll(Duration.ofMillis(50), Duration.ofSeconds(20),
                 () -> c.bytesOnDisk(peer) == bytes ? Boolean.TRUE : null);

@@ -31,7 +31,7 @@ final class TestCluster implements AutoCloseable {
         this.server = MetadataServer.start(tweak.apply(ServerConfig.defaults(dir.resolve("db/server")).withOpenRegistration()
                 .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK)
                 // Released as soon as a plan expires: test peers share one clock.
-                .withTicketGrace(java.time.Duration.ZERO)));
+                .withTicketGrace(java.time.Duration.ZERO).withReleaseGrace(java.time.Duration.ZERO)));
     }
 
     TestCluster(Path dir) throws IOException {

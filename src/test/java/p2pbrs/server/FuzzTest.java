@@ -137,7 +137,7 @@ class FuzzTest {
 
             String rq = nextRq();
             Reply omega = client.call("REGISTER " + rq + " Omega BOTH 127.0.0.1 5009 6009 1GB");
-            assertTrue(omega.text().matches("REGISTERED " + rq + " id=[0-9a-f]{32}"), omega.text());
+            assertTrue(omega.text().matches("REGISTERED " + rq + " id=[0-9a-f]{32} cluster=[0-9a-f]{32}"), omega.text());
             assertEquals(new Counts(countsBefore.active() + 1, countsBefore.all() + 1, countsBefore.secrets() + 1),
                     counts(server));
             assertTrue(client.listNames(alpha).contains("Omega"));

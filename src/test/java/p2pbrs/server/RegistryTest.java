@@ -95,7 +95,7 @@ class RegistryTest {
     void registerTakesThePeersOwnTokenRepliesWithAPublicIdAndEchoesTheRqAsWritten() {
         Counts before = counts();
         Reply reply = client.call("REGISTER 01 Alice BOTH 192.168.1.10 5001 6001 1024MB");
-        assertTrue(reply.text().matches("REGISTERED 01 id=[0-9a-f]{32}"), reply.text());
+        assertTrue(reply.text().matches("REGISTERED 01 id=[0-9a-f]{32} cluster=[0-9a-f]{32}"), reply.text());
         String token = reply.token();
         assertTrue(token.length() * 4 >= 256, "at least 256 bits: " + token);
 
@@ -106,7 +106,7 @@ class RegistryTest {
         assertEquals("LIST_OK", client.call("LIST " + nextRq() + " token=" + token).command());
 
         Reply other = client.call("REGISTER 000000007 Alice2 STORAGE 10.0.0.2 5002 6002 2GB");
-        assertTrue(other.text().matches("REGISTERED 000000007 id=[0-9a-f]{32}"), other.text());
+        assertTrue(other.text().matches("REGISTERED 000000007 id=[0-9a-f]{32} cluster=[0-9a-f]{32}"), other.text());
         assertNotEquals(reply.option("id"), other.option("id"), "every identity has its own public id");
     }
 
@@ -147,7 +147,7 @@ class RegistryTest {
         Counts before = counts();
 
         String rq = nextRq();
-        assertEquals("REGISTERED " + rq + " id=" + publicId,
+        assertEquals("REGISTERED " + rq + " id=" + publicId + " cluster=" + server.registry().clusterId(),
                 client.call("REGISTER " + rq + " Carol STORAGE 10.1.2.3 7001 8001 2GB token=" + token).text());
         assertEquals(before, counts(), "a re-bind is no new peer");
         assertEquals(id, active("Carol").orElseThrow().id());
@@ -159,7 +159,7 @@ class RegistryTest {
         assertEquals("REGISTER-DENIED " + rq + " Name-taken",
                 client.call("REGISTER " + rq + " CAROL OWNER 10.1.2.4 7002 8002 3GB").text());
         rq = nextRq();
-        assertEquals("REGISTERED " + rq + " id=" + publicId,
+        assertEquals("REGISTERED " + rq + " id=" + publicId + " cluster=" + server.registry().clusterId(),
                 client.call("REGISTER " + rq + " CAROL OWNER 10.1.2.4 7002 8002 3GB token=" + token).text());
         assertEquals(before, counts());
         List<Entry> carols = client.listAll(observerToken).stream()
@@ -256,7 +256,7 @@ class RegistryTest {
         Counts gone = counts();
 
         String rq = nextRq();
-        assertEquals("REGISTERED " + rq + " id=" + fay.publicId(),
+        assertEquals("REGISTERED " + rq + " id=" + fay.publicId() + " cluster=" + server.registry().clusterId(),
                 client.call("REGISTER " + rq + " Fay STORAGE 10.0.0.9 7100 8100 5GB token=" + token).text());
 
         assertEquals(new Counts(gone.active() + 1, gone.all(), gone.secrets()), counts(), "the same row, revived");
@@ -290,7 +290,7 @@ class RegistryTest {
         // Once the new Gus leaves, the old token brings the old Gus back.
         client.call("DE-REGISTER " + nextRq() + " Gus token=" + second);
         rq = nextRq();
-        assertEquals("REGISTERED " + rq + " id=" + firstGus.publicId(),
+        assertEquals("REGISTERED " + rq + " id=" + firstGus.publicId() + " cluster=" + server.registry().clusterId(),
                 client.call("REGISTER " + rq + " gus BOTH 127.0.0.1 5001 6001 1GB token=" + first).text());
         assertEquals(firstId, active("Gus").orElseThrow().id());
         assertEquals(new Counts(gone.active() + 1, gone.all() + 1, gone.secrets() + 1), counts());

@@ -84,7 +84,8 @@ class RestartTest {
                             stranger.call("REGISTER " + rq + " kim BOTH 127.0.0.1 5001 6001 1GB").text());
                 }
                 String rq = nextRq();
-                assertEquals("REGISTERED " + rq + " id=" + lee.option("id"), client.call("REGISTER " + rq
+                assertEquals("REGISTERED " + rq + " id=" + lee.option("id") + " cluster=" + server.registry().clusterId(),
+                        client.call("REGISTER " + rq
                         + " Lee STORAGE 10.0.0.2 5002 6002 2GB token=" + lee.token()).text());
                 assertEquals(new Counts(3, 3, 3), counts(server));
             }

@@ -93,7 +93,7 @@ class RetransmissionTest {
         String token = client.register("Rick");
         String rebind = "REGISTER " + nextRq() + " Rick STORAGE 10.0.0.5 7001 8001 2GB token=" + token;
         Reply first = client.call(rebind);
-        assertTrue(first.text().matches("REGISTERED " + first.rq() + " id=[0-9a-f]{32}"), first.text());
+        assertTrue(first.text().matches("REGISTERED " + first.rq() + " id=[0-9a-f]{32} cluster=[0-9a-f]{32}"), first.text());
         Counts after = counts();
         assertEquals(first.text(), client.call(rebind).text());
         assertEquals(after, counts());
@@ -159,7 +159,7 @@ class RetransmissionTest {
         for (Map.Entry<String, List<String>> e : replies.entrySet()) {
             List<String> got = e.getValue();
             assertEquals(BURST_COPIES, got.size(), e.getKey() + ": " + got);
-            assertTrue(got.get(0).matches("REGISTERED " + e.getKey() + " id=[0-9a-f]{32}"), got.toString());
+            assertTrue(got.get(0).matches("REGISTERED " + e.getKey() + " id=[0-9a-f]{32} cluster=[0-9a-f]{32}"), got.toString());
             assertEquals(1, new HashSet<>(got).size(), "every copy gets the same reply: " + got);
             tokens.add(got.get(0));
         }
