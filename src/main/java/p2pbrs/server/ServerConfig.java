@@ -90,59 +90,97 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
     }
 
     public ServerConfig withUdpPort(int port) {
-        return new ServerConfig(bindAddress, port, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.udpPort = port);
     }
 
     public ServerConfig withBindAddress(String address) {
-        return new ServerConfig(address, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.bindAddress = address);
     }
 
     public ServerConfig withChunkSize(long size) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, size,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.chunkSize = size);
     }
 
     public ServerConfig withReplicas(int count) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                count, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.replicas = count);
     }
 
     public ServerConfig withPlanTtl(Duration ttl) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, ttl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.planTtl = ttl);
     }
 
     public ServerConfig withRequestLogRetention(Duration retention) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, retention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.requestLogRetention = retention);
     }
 
     public ServerConfig withRegistration(Registration mode) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, mode, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.registration = mode);
     }
 
     public ServerConfig withRegistrationsPerMinute(int perMinute) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, perMinute, ticketGrace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.registrationsPerMinute = perMinute);
     }
 
     public ServerConfig withReleaseGrace(Duration grace) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, staleAfter, deadAfter, grace);
+        return with(b -> b.releaseGrace = grace);
     }
 
     public ServerConfig withLiveness(Duration stale, Duration dead) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, ticketGrace, stale, dead, releaseGrace);
+        return with(b -> {
+            b.staleAfter = stale;
+            b.deadAfter = dead;
+        });
     }
 
     /** A ticket grace that matches storage peers whose clocks are this close (tests: none). */
     public ServerConfig withTicketGrace(Duration grace) {
-        return new ServerConfig(bindAddress, udpPort, db, workers, queueCapacity, requestLogRetention, chunkSize,
-                replicas, planTtl, registration, registrationsPerMinute, grace, staleAfter, deadAfter, releaseGrace);
+        return with(b -> b.ticketGrace = grace);
+    }
+
+    /** A copy with some settings changed, checked again as a whole. */
+    private ServerConfig with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new ServerConfig(c.bindAddress, c.udpPort, c.db, c.workers, c.queueCapacity, c.requestLogRetention,
+                c.chunkSize, c.replicas, c.planTtl, c.registration, c.registrationsPerMinute, c.ticketGrace,
+                c.staleAfter, c.deadAfter, c.releaseGrace);
+    }
+
+    /** The settings of a config, open to change for one copy. */
+    private static final class Copy {
+        String bindAddress;
+        int udpPort;
+        Path db;
+        int workers;
+        int queueCapacity;
+        Duration requestLogRetention;
+        long chunkSize;
+        int replicas;
+        Duration planTtl;
+        Registration registration;
+        int registrationsPerMinute;
+        Duration ticketGrace;
+        Duration staleAfter;
+        Duration deadAfter;
+        Duration releaseGrace;
+
+        Copy(ServerConfig c) {
+            bindAddress = c.bindAddress;
+            udpPort = c.udpPort;
+            db = c.db;
+            workers = c.workers;
+            queueCapacity = c.queueCapacity;
+            requestLogRetention = c.requestLogRetention;
+            chunkSize = c.chunkSize;
+            replicas = c.replicas;
+            planTtl = c.planTtl;
+            registration = c.registration;
+            registrationsPerMinute = c.registrationsPerMinute;
+            ticketGrace = c.ticketGrace;
+            staleAfter = c.staleAfter;
+            deadAfter = c.deadAfter;
+            releaseGrace = c.releaseGrace;
+        }
     }
 
     /** Open registration at any pace: for a test or the demo, which start many peers at once. */
