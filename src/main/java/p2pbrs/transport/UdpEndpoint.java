@@ -33,6 +33,7 @@ public final class UdpEndpoint implements AutoCloseable {
     private static final int RECEIVE_SOCKET_BUFFER = 4 << 20;
 
     private final String name;
+    private final DatagramLoss loss;
     private final DatagramSocket socket;
     private final ThreadPoolExecutor workers;
     private final Handler handler;
@@ -44,6 +45,7 @@ public final class UdpEndpoint implements AutoCloseable {
     public UdpEndpoint(InetSocketAddress bind, String name, int workerCount, int queueCapacity, Handler handler)
             throws SocketException {
         this.name = name;
+        this.loss = DatagramLoss.fromSystemProperty();
         this.socket = new DatagramSocket(bind);
         // A burst (thousands of STORE_ACKs after a large backup) should wait in the kernel
         // rather than be dropped; the kernel may grant less than asked.
@@ -76,6 +78,9 @@ public final class UdpEndpoint implements AutoCloseable {
     public void send(byte[] datagram, InetSocketAddress to) {
         if (WireTap.enabled()) {
             WireTap.sent(name, new String(datagram, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (loss.lose()) {
+            return;
         }
         try {
             socket.send(new DatagramPacket(datagram, datagram.length, to));
