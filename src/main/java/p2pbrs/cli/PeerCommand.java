@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code peer}: runs a peer and its shell. */
 @Command(name = "peer", mixinStandardHelpOptions = true,
         description = "Run a peer. Prints 'READY name=<name> udp=<port> tcp=<port>', registers, then reads "
-                + "commands (backup, restore, files, list, de, help, quit) from standard input or from --exec.")
+                + "commands (backup, restore, files, forget, list, status, de, help, quit) from standard input or from --exec.")
 final class PeerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -48,6 +48,8 @@ public final class Peer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Registration registration;
     private final ChunkServer chunkServer;
+    private final ChunkIndex index;
+    private final ChunkStore chunkStore;
     private final StoreAckReporter acks;
     private final Progress.Factory progress;
     private final TransferLimits limits;
@@ -57,7 +59,7 @@ public final class Peer implements AutoCloseable {
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
                  ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
-                 StoreAckReporter acks, PartFiles parts, PrintStream out) {
+                 ChunkIndex index, ChunkStore chunkStore, StoreAckReporter acks, PartFiles parts, PrintStream out) {
         this.config = config;
         this.database = database;
         this.endpoint = endpoint;
@@ -65,6 +67,8 @@ public final class Peer implements AutoCloseable {
         this.timer = timer;
         this.registration = registration;
         this.chunkServer = chunkServer;
+        this.index = index;
+        this.chunkStore = chunkStore;
         this.acks = acks;
         this.limits = TransferLimits.forIdleTimeout(config.tcpTimeoutMillis());
         this.parts = parts;
@@ -116,7 +120,8 @@ public final class Peer implements AutoCloseable {
             endpoint.start();
             chunkServer.start();
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
-            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, acks, parts, out);
+            Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, index, chunkStore,
+                    acks, parts, out);
             long offered = offeredCapacity(config, chunkStore);
             StoreAckReporter reporter = acks;
             int udpPort = endpoint.port();
@@ -241,6 +246,21 @@ public final class Peer implements AutoCloseable {
                 return total;
             }
         }
+    }
+
+    /** This peer's registration, its liveness as the server sees it, and what it stores. */
+    public PeerStatus status() {
+        String state = null;
+        if (registration.registered()) {
+            try {
+                state = list().stream().filter(p -> p.name().equalsIgnoreCase(config.name())).map(PeerEntry::state)
+                        .findFirst().orElse(null);
+            } catch (PeerException e) {
+                // The server does not answer now: its view is unknown, the rest still holds.
+            }
+        }
+        return new PeerStatus(config.name(), config.role().name(), registration.registered(),
+                registration.link().describe(), state, index.count(), chunkStore.used(), config.capacity());
     }
 
     /** This peer's backed-up files: every complete version. */

@@ -80,6 +80,10 @@ final class Registration {
         registered = false;
     }
 
+    boolean registered() {
+        return registered;
+    }
+
     /** The request with this peer's token attached. */
     Message signed(Message request) throws PeerException {
         requireRegistered();

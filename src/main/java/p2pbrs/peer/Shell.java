@@ -25,6 +25,7 @@ public final class Shell {
             "  forget NAME VERSION      forget one version of a backed-up file (its space is freed)",
             "  forget NAME --all        forget every version of a backed-up file",
             "  list                     list the registered peers",
+            "  status                   this peer's registration, liveness and what it stores",
             "  de                       de-register this peer from the server",
             "  help                     show this help",
             "  quit                     stop this peer");
@@ -75,6 +76,7 @@ public final class Shell {
                 case "files" -> files(args);
                 case "forget" -> forget(args);
                 case "list" -> list(args);
+                case "status" -> status(args);
                 case "de" -> deRegister(args);
                 case "help" -> {
                     noArgs(args);
@@ -107,6 +109,16 @@ public final class Shell {
                     Sizes.human(p.used()), Sizes.human(p.free()), p.state());
         }
         out.println("OK list: " + peers.size() + (peers.size() == 1 ? " peer" : " peers"));
+    }
+
+    private void status(List<String> args) throws PeerException {
+        noArgs(args);
+        PeerStatus s = peer.status();
+        out.printf(Locale.ROOT, "name=%s role=%s server=%s registered=%s state=%s%n", s.name(), s.role(), s.server(),
+                s.registered() ? "yes" : "no (waiting for the server)", s.state() == null ? "unknown" : s.state());
+        out.printf(Locale.ROOT, "stored: %d chunks, %s of %s%n", s.chunks(), Sizes.human(s.bytesStored()),
+                Sizes.human(s.capacity()));
+        out.println("OK status");
     }
 
     private void backup(List<String> args) throws PeerException {

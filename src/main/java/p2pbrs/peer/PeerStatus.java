@@ -1,0 +1,10 @@
+package p2pbrs.peer;
+
+/**
+ * What the shell's {@code status} shows: this peer's registration, its liveness as the
+ * server sees it (null while it is not registered or the server does not list it), and
+ * what it stores for others.
+ */
+public record PeerStatus(String name, String role, boolean registered, String server, String state, int chunks,
+                         long bytesStored, long capacity) {
+}

@@ -1,0 +1,38 @@
+package p2pbrs.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static p2pbrs.peer.LocalCluster.CHUNK;
+import static p2pbrs.peer.LocalCluster.GIB;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p2pbrs.protocol.Role;
+
+/** The shell's status: registration, liveness as the server sees it, what the peer stores. */
+class StatusTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void statusShowsRegistrationLivenessAndStoredChunks() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1))) {
+            Peer box = c.start("Box", Role.STORAGE, GIB);
+            Peer owner = c.start("Ola", Role.OWNER, 0);
+            owner.backup(c.source("three.bin", LocalCluster.random(3 * CHUNK, 18)));
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Shell shell = new Shell(box, new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertEquals(Shell.Outcome.OK, shell.execute("status"));
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertTrue(text.contains("name=Box role=STORAGE"), text);
+            assertTrue(text.contains("registered=yes state=ALIVE"), text);
+            assertTrue(text.contains("stored: 3 chunks, 192.0 KiB of 1.0 GiB"), text);
+            assertTrue(text.strip().endsWith("OK status"), text);
+        }
+    }
+}
