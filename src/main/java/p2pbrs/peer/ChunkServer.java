@@ -198,6 +198,9 @@ final class ChunkServer implements AutoCloseable {
         if (!stores) {
             throw new Refusal(Reason.NOT_STORAGE);
         }
+        if ("1".equals(m.option("repair"))) {
+            return checkRepair(PeerRequests.repairChunk(m));
+        }
         PeerRequest.SendChunk req = PeerRequests.sendChunk(m);
         String wireName = req.file().wire();
         int idx = req.chunk();
@@ -234,6 +237,29 @@ final class ChunkServer implements AutoCloseable {
         }
         return new IndexedChunk(owner, req.file().name(), version, idx, size, checksum, fileSize,
                 placement.chunkCount(), ChunkStore.relativePath(checksum));
+    }
+
+    /** A repair's SEND_CHUNK: one chunk, allowed by a repair ticket the server signed for this peer. */
+    private IndexedChunk checkRepair(PeerRequest.RepairChunk req) throws Refusal {
+        if (req.chunkSize() > MAX_CHUNK_BYTES || req.size() > MAX_CHUNK_BYTES) {
+            throw new Refusal(Reason.TOO_LARGE);
+        }
+        String key = ticketKey.get();
+        if (key == null || !Tickets.same(Tickets.repair(key, req.owner(), req.file().wire(), req.version(), req.chunk(),
+                req.size(), req.checksum(), req.fileSize(), req.chunkSize(), req.expires()), req.ticket())) {
+            throw new Refusal(Reason.BAD_TICKET);
+        }
+        if (req.expires() + Tickets.GRACE_SECONDS < System.currentTimeMillis() / 1000) {
+            throw new Refusal(Reason.TICKET_EXPIRED);
+        }
+        int chunks;
+        try {
+            chunks = Placement.chunkCount(req.fileSize(), req.chunkSize());
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(Reason.BAD_TICKET);
+        }
+        return new IndexedChunk(req.owner(), req.file().name(), req.version(), req.chunk(), req.size(),
+                req.checksum(), req.fileSize(), chunks, ChunkStore.relativePath(req.checksum()));
     }
 
     /** GET_CHUNK: returns whether the connection can carry more. */

@@ -115,7 +115,9 @@ public final class Peer implements AutoCloseable {
                     TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()));
             if (config.role().stores()) {
                 inbound.serve(new ReleaseHandler(config.server(), registration::ticketKey, registration::clusterId, index,
-                        chunkStore));
+                        chunkStore), new ReplicateHandler(config.name(), config.server(), registration::ticketKey,
+                        registration::clusterId, index, chunkStore,
+                        TransferLimits.forIdleTimeout(config.tcpTimeoutMillis())));
             }
             endpoint.start();
             chunkServer.start();
@@ -336,6 +338,7 @@ public final class Peer implements AutoCloseable {
         private volatile RequestClient client;
         private volatile UdpEndpoint endpoint;
         private volatile ReleaseHandler releases;
+        private volatile ReplicateHandler replicates;
 
         void attach(RequestClient client, UdpEndpoint endpoint) {
             this.client = client;
@@ -343,8 +346,9 @@ public final class Peer implements AutoCloseable {
         }
 
         /** The server's requests this peer serves (a storage role's only). */
-        void serve(ReleaseHandler releases) {
+        void serve(ReleaseHandler releases, ReplicateHandler replicates) {
             this.releases = releases;
+            this.replicates = replicates;
         }
 
         @Override
@@ -366,9 +370,15 @@ public final class Peer implements AutoCloseable {
             }
             Message reply;
             try {
-                ReleaseHandler handler = releases;
-                reply = message.command() == Command.RELEASE && handler != null ? handler.handle(message, from)
-                        : Message.of(Command.ERROR, message.rq(), Reason.NOT_SERVED);
+                ReleaseHandler releaser = releases;
+                ReplicateHandler replicator = replicates;
+                if (message.command() == Command.RELEASE && releaser != null) {
+                    reply = releaser.handle(message, from);
+                } else if (message.command() == Command.REPLICATE_REQ && replicator != null) {
+                    reply = replicator.handle(message, from);
+                } else {
+                    reply = Message.of(Command.ERROR, message.rq(), Reason.NOT_SERVED);
+                }
             } catch (MalformedMessageException e) {
                 badInput.warn("bad {} from {}: {}", message.command().wireName(), from, e.getMessage());
                 reply = e.toError();

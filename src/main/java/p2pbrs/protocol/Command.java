@@ -55,6 +55,9 @@ public enum Command {
     FORGET_DENIED("FORGET-DENIED", Kind.REPLY, "Reason"),
 
     // From the server to a storage peer, signed with the key they share.
+    REPLICATE_REQ("REPLICATE_REQ", Kind.REQUEST, "File_Name", "Chunk_ID", "Target_Peer"),
+    REPLICATED("REPLICATED", Kind.REPLY, "File_Name", "Chunk_ID"),
+    REPLICATE_DENIED("REPLICATE-DENIED", Kind.REPLY, "Reason"),
     RELEASE("RELEASE", Kind.REQUEST, "File_Name"),
     RELEASED("RELEASED", Kind.REPLY, "File_Name"),
     RELEASE_DENIED("RELEASE-DENIED", Kind.REPLY, "Reason"),

@@ -19,6 +19,17 @@ public sealed interface PeerRequest {
     }
 
     /** RELEASE: drop an owner's chunks of a version; its {@code auth=} is checked on the message's text. */
+    /** SEND_CHUNK of a repair: one chunk, allowed by a repair ticket instead of a plan's. */
+    record RepairChunk(FileName file, int chunk, long size, String checksum, String owner, int version, long fileSize,
+                       long chunkSize, long expires, String ticket) implements PeerRequest {
+    }
+
+    /** REPLICATE_REQ: copy one chunk this peer holds to the target peer, with the target's repair ticket. */
+    record Replicate(FileName file, int chunk, String targetName, String owner, int version, long size,
+                     String checksum, long fileSize, long chunkSize, String targetIp, int targetTcpPort, long expires,
+                     String ticket, String cluster) implements PeerRequest {
+    }
+
     record Release(FileName file, String owner, int version, long expires, String cluster) implements PeerRequest {
     }
 }

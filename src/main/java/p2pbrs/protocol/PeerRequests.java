@@ -28,6 +28,31 @@ public final class PeerRequests {
                 replicas, slot, expires, m.option("ticket"));
     }
 
+    public static PeerRequest.RepairChunk repairChunk(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        return new PeerRequest.RepairChunk(FileName.decode(m.field(0), rq), Numbers.parseInt(m.field(1), rq),
+                Numbers.parseLong(m.field(2), rq), Numbers.checksum(m.field(3), rq),
+                Tokens.publicId(m.option("owner"), rq), Numbers.intOption(m, "version"),
+                Numbers.option(m, "file_size"), Numbers.option(m, "chunk_size"), Numbers.option(m, "expires"),
+                m.option("ticket"));
+    }
+
+    public static PeerRequest.Replicate replicate(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        String target = m.option("target");
+        int colon = target == null ? -1 : target.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "target is ip:tcp_port");
+        }
+        String ip = Fields.ipLiteral(target.substring(0, colon), rq);
+        int port = Fields.port(target.substring(colon + 1), rq);
+        return new PeerRequest.Replicate(FileName.decode(m.field(0), rq), Numbers.parseInt(m.field(1), rq),
+                PeerNames.check(m.field(2), rq), Tokens.publicId(m.option("owner"), rq),
+                Numbers.intOption(m, "version"), Numbers.option(m, "size"), Numbers.checksum(m.option("checksum"), rq),
+                Numbers.option(m, "file_size"), Numbers.option(m, "chunk_size"), ip, port,
+                Numbers.option(m, "expires"), m.option("ticket"), Tokens.clusterId(m.option("cluster"), rq));
+    }
+
     public static PeerRequest.GetChunk getChunk(Message m) throws MalformedMessageException {
         String rq = m.rq();
         FileName file = FileName.decode(m.field(0), rq);

@@ -38,6 +38,16 @@ public final class Tickets {
                 + expiresEpochSeconds);
     }
 
+    /**
+     * Allows one storage peer to take one chunk it was not planned for, copied to it by
+     * another during a repair.
+     */
+    public static String repair(String keyHex, String owner, String fileWire, int version, int idx, long size,
+                                String checksum, long fileSize, long chunkSize, long expiresEpochSeconds) {
+        return ticket(keyHex, "REPAIR|" + owner + "|" + fileWire + "|" + version + "|" + idx + "|" + size + "|"
+                + checksum + "|" + fileSize + "|" + chunkSize + "|" + expiresEpochSeconds);
+    }
+
     /** Allows the owner to fetch the chunks of one version of its file. */
     public static String fetch(String keyHex, String owner, String fileWire, int version, long expiresEpochSeconds) {
         return ticket(keyHex, "FETCH|" + owner + "|" + fileWire + "|" + version + "|" + expiresEpochSeconds);

@@ -156,12 +156,17 @@ final class BackupService {
             Placement placement = placementOf(tx, row);
             Optional<PlanSlot> slot = tx.planSlots(row.id()).stream()
                     .filter(s -> s.peerId() == caller.id()).findFirst();
-            if (slot.isEmpty() || idx >= row.chunkCount() || !placement.assigned(idx, slot.get().slot())
-                    || placement.sizeOf(idx) != size) {
+            boolean planned = slot.isPresent() && idx < row.chunkCount() && placement.assigned(idx, slot.get().slot());
+            // A copy a repair sent here is as welcome as a planned one.
+            boolean repaired = !planned && idx < row.chunkCount() && tx.repairQueued(row.id(), idx, caller.id());
+            if (!(planned || repaired) || placement.sizeOf(idx) != size) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.NOT_PLANNED);
             }
             OffsetDateTime now = now();
             tx.storeReplica(row, idx, caller.id(), size, req.checksum(), now);
+            if (repaired) {
+                tx.repairDone(row.id(), idx);
+            }
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
         });
     }

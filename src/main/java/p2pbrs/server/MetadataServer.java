@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.Database;
 import p2pbrs.store.RegistryStore;
+import p2pbrs.store.RepairStore;
 import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.RequestClient;
 import p2pbrs.transport.RetryPolicy;
@@ -19,6 +20,8 @@ import p2pbrs.transport.UdpEndpoint;
 public final class MetadataServer implements AutoCloseable {
     // Releases due are looked for this often (and at once when new ones are queued).
     private static final long RELEASE_PERIOD_SECONDS = 2;
+    // Chunks short of copies are looked for this often.
+    private static final long REPAIR_PERIOD_SECONDS = 1;
 
     private final Database database;
     private final UdpEndpoint endpoint;
@@ -83,6 +86,9 @@ public final class MetadataServer implements AutoCloseable {
                     max(config.ticketGrace(), config.releaseGrace())), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
+            background.scheduleWithFixedDelay(new Repairer(new RepairStore(database), client, keys, clock,
+                            background, registry.clusterId(), config.deadAfter()),
+                    1, REPAIR_PERIOD_SECONDS, TimeUnit.SECONDS);
             // Swept four times per stale period (at most once a second), so a state is at
             // most a quarter late.
             long sweepMillis = Math.max(100, Math.min(1000, config.staleAfter().toMillis() / 4));

@@ -7,6 +7,7 @@ import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
 import static p2pbrs.db.server.Tables.RELEASE_TASK;
+import static p2pbrs.db.server.Tables.REPAIR_TASK;
 import static p2pbrs.db.server.Tables.REPLICA;
 import static p2pbrs.db.server.Tables.RESTORE_REPORT;
 
@@ -150,7 +151,8 @@ public final class BackupTx {
                 .from(PLAN_PEER)
                 .join(PEER).on(PEER.ID.eq(PLAN_PEER.PEER_ID))
                 .join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
-                .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId))
+                // Rows outside the rule's slots (negative) hold repaired copies, not a slot.
+                .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId), PLAN_PEER.SLOT.ge(0))
                 .orderBy(PLAN_PEER.SLOT)
                 .fetch(r -> new PlanSlot(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
     }
@@ -332,6 +334,18 @@ public final class BackupTx {
                 .orderBy(FILE_VERSION.VERSION)
                 .limit(limit)
                 .fetch(BackupTx::toVersion);
+    }
+
+    /** Whether a repair is copying this chunk to this peer. */
+    public boolean repairQueued(long versionId, int idx, long peerId) {
+        return dsl.fetchExists(REPAIR_TASK, REPAIR_TASK.FILE_VERSION_ID.eq(versionId), REPAIR_TASK.CHUNK_IDX.eq(idx),
+                REPAIR_TASK.TARGET_PEER_ID.eq(peerId));
+    }
+
+    /** The repaired copy arrived: the repair of this chunk is done. */
+    public void repairDone(long versionId, int idx) {
+        dsl.deleteFrom(REPAIR_TASK).where(REPAIR_TASK.FILE_VERSION_ID.eq(versionId), REPAIR_TASK.CHUNK_IDX.eq(idx))
+                .execute();
     }
 
     public void reportRestore(long versionId, long ownerPeerId, RestoreOutcome outcome, String reason,

@@ -1,0 +1,99 @@
+package p2pbrs.peer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.PeerRequest;
+import p2pbrs.protocol.PeerRequests;
+import p2pbrs.protocol.PlanPeer;
+import p2pbrs.protocol.Reason;
+import p2pbrs.protocol.Sha256;
+import p2pbrs.protocol.Signatures;
+import p2pbrs.store.ChunkIndex;
+import p2pbrs.store.IndexedChunk;
+import p2pbrs.transport.TransferLimits;
+
+/**
+ * REPLICATE_REQ, from the server this peer registered with: copy a chunk it holds to
+ * another storage peer, the way an owner sends one (SEND_CHUNK over TCP), with the repair
+ * ticket the server made for the target. Obeyed only from the server's address, with a
+ * valid signature and this peer's cluster id, and only for a chunk whose bytes still match
+ * their checksum: a rotten copy is never spread.
+ */
+final class ReplicateHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicateHandler.class);
+
+    private final String peerName;
+    private final InetSocketAddress server;
+    private final Supplier<String> ticketKey;
+    private final Supplier<String> cluster;
+    private final ChunkIndex index;
+    private final ChunkStore store;
+    private final TransferLimits limits;
+
+    ReplicateHandler(String peerName, InetSocketAddress server, Supplier<String> ticketKey, Supplier<String> cluster,
+                     ChunkIndex index, ChunkStore store, TransferLimits limits) {
+        this.peerName = peerName;
+        this.server = server;
+        this.ticketKey = ticketKey;
+        this.cluster = cluster;
+        this.index = index;
+        this.store = store;
+        this.limits = limits;
+    }
+
+    Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
+        String rq = request.rq();
+        String key = ticketKey.get();
+        if (!server.equals(from) || key == null || !Signatures.verify(HexFormat.of().parseHex(key), request)) {
+            return Message.of(Command.REPLICATE_DENIED, rq, Reason.BAD_AUTH);
+        }
+        PeerRequest.Replicate req = PeerRequests.replicate(request);
+        if (!req.cluster().equals(cluster.get())) {
+            return Message.of(Command.REPLICATE_DENIED, rq, Reason.WRONG_CLUSTER);
+        }
+        Optional<IndexedChunk> held = index.find(req.owner(), req.file().name(), req.version(), req.chunk());
+        if (held.isEmpty() || !held.get().checksum().equals(req.checksum()) || held.get().size() != req.size()) {
+            return Message.of(Command.REPLICATE_DENIED, rq, Reason.NOT_FOUND);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(store.pathOf(req.checksum()));
+        } catch (IOException e) {
+            return Message.of(Command.REPLICATE_DENIED, rq, Reason.NOT_FOUND);
+        }
+        if (bytes.length != req.size() || !Sha256.hex(bytes).equals(req.checksum())) {
+            LOG.warn("chunk {} of {} is rotten here; not copying it", req.chunk(), req.file().name());
+            return Message.of(Command.REPLICATE_DENIED, rq, Reason.CHECKSUM_MISMATCH);
+        }
+        Message send = Message.of(Command.SEND_CHUNK, rq, req.file().wire(), Integer.toString(req.chunk()),
+                        Long.toString(req.size()), req.checksum())
+                .withOption("owner", req.owner())
+                .withOption("version", Integer.toString(req.version()))
+                .withOption("file_size", Long.toString(req.fileSize()))
+                .withOption("chunk_size", Long.toString(req.chunkSize()))
+                .withOption("expires", Long.toString(req.expires()))
+                .withOption("ticket", req.ticket())
+                .withOption("repair", "1");
+        try (ChunkClient client = new ChunkClient(peerName,
+                new PlanPeer(req.targetName(), req.targetIp(), req.targetTcpPort(), req.ticket()), limits)) {
+            Message reply = client.send(send, bytes, bytes.length);
+            if (reply.command() != Command.CHUNK_OK) {
+                return Message.of(Command.REPLICATE_DENIED, rq, reply.field(reply.fields().size() - 1));
+            }
+        } catch (IOException e) {
+            LOG.warn("copying chunk {} of {} to {} failed: {}", req.chunk(), req.file().name(), req.targetName(),
+                    e.toString());
+            return Message.of(Command.REPLICATE_DENIED, rq, Reason.STORAGE_FAILED);
+        }
+        return Message.of(Command.REPLICATED, rq, req.file().wire(), Integer.toString(req.chunk()));
+    }
+}

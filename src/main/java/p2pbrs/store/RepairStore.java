@@ -1,0 +1,180 @@
+package p2pbrs.store;
+
+import static p2pbrs.db.server.Tables.CHUNK;
+import static p2pbrs.db.server.Tables.FILE;
+import static p2pbrs.db.server.Tables.FILE_VERSION;
+import static p2pbrs.db.server.Tables.PEER;
+import static p2pbrs.db.server.Tables.PEER_SECRET;
+import static p2pbrs.db.server.Tables.PLAN_PEER;
+import static p2pbrs.db.server.Tables.REPAIR_TASK;
+import static p2pbrs.db.server.Tables.REPLICA;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import p2pbrs.db.server.tables.PeerSecret;
+import p2pbrs.protocol.Role;
+
+/**
+ * The repair queue: chunks with fewer good copies on live peers than their version wants,
+ * and the copies being made for them. A copy counts as live while its holder is ALIVE or
+ * STALE (a stale peer may only be slow); a DEAD peer's copies are lost until it returns.
+ */
+public final class RepairStore {
+    private final Database database;
+
+    public RepairStore(Database database) {
+        this.database = database;
+    }
+
+    /** A chunk short of copies: how many live good copies it has, and who holds one. */
+    public record Need(long versionId, int idx, long size, String checksum, int wanted, int live,
+                       long ownerPeerId) {
+    }
+
+    private static org.jooq.Condition liveGoodCopyOf(Field<Long> versionId, Field<Integer> idx, Field<String> sum) {
+        return REPLICA.FILE_VERSION_ID.eq(versionId).and(REPLICA.CHUNK_IDX.eq(idx))
+                .and(REPLICA.STATE.eq(ReplicaState.STORED)).and(REPLICA.CHECKSUM.eq(sum))
+                .and(REPLICA.PEER_ID.in(DSL.select(PEER.ID).from(PEER)
+                        .where(PEER.STATE.in(PeerState.ALIVE, PeerState.STALE))));
+    }
+
+    /**
+     * Chunks of complete versions with fewer live good copies than wanted and no copy under
+     * way, the fewest copies first; at most limit.
+     */
+    public List<Need> needs(int limit) {
+        DSLContext dsl = database.dsl();
+        Field<Integer> live = DSL.field(dsl.selectCount().from(REPLICA)
+                .where(liveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM))).as("live");
+        var inner = dsl.select(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.SIZE, CHUNK.CHECKSUM, FILE_VERSION.REPLICAS,
+                        FILE.OWNER_PEER_ID, live)
+                .from(CHUNK)
+                .join(FILE_VERSION).on(FILE_VERSION.ID.eq(CHUNK.FILE_VERSION_ID))
+                .join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
+                .where(FILE_VERSION.STATE.eq(VersionState.COMPLETE))
+                .andNotExists(dsl.selectOne().from(REPAIR_TASK).where(REPAIR_TASK.FILE_VERSION_ID
+                        .eq(CHUNK.FILE_VERSION_ID), REPAIR_TASK.CHUNK_IDX.eq(CHUNK.IDX)))
+                .asTable("c");
+        Field<Integer> liveField = inner.field("live", Integer.class);
+        return dsl.selectFrom(inner)
+                .where(liveField.lt(inner.field(FILE_VERSION.REPLICAS)))
+                .orderBy(liveField, inner.field(CHUNK.FILE_VERSION_ID), inner.field(CHUNK.IDX))
+                .limit(limit)
+                .fetch(r -> new Need(r.get(inner.field(CHUNK.FILE_VERSION_ID)), r.get(inner.field(CHUNK.IDX)),
+                        r.get(inner.field(CHUNK.SIZE)), r.get(inner.field(CHUNK.CHECKSUM)),
+                        r.get(inner.field(FILE_VERSION.REPLICAS)), r.get(liveField),
+                        r.get(inner.field(FILE.OWNER_PEER_ID))));
+    }
+
+    /** ALIVE peers holding a good copy of the chunk: the sources a copy can come from. */
+    public List<Long> sources(Need need) {
+        return database.dsl().select(REPLICA.PEER_ID).from(REPLICA).join(PEER).on(PEER.ID.eq(REPLICA.PEER_ID))
+                .where(REPLICA.FILE_VERSION_ID.eq(need.versionId()), REPLICA.CHUNK_IDX.eq(need.idx()),
+                        REPLICA.STATE.eq(ReplicaState.STORED), REPLICA.CHECKSUM.eq(need.checksum()),
+                        PEER.STATE.eq(PeerState.ALIVE))
+                .orderBy(PEER.NAME_KEY)
+                .fetch(REPLICA.PEER_ID);
+    }
+
+    /**
+     * The ALIVE storage peer with the most free space that holds no copy of the chunk (in
+     * any state), is not its owner and has room for it.
+     */
+    public Optional<Long> target(Need need) {
+        DSLContext dsl = database.dsl();
+        return dsl.select(PEER.ID).from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
+                .where(PEER.STATE.eq(PeerState.ALIVE), PEER.ROLE.in(Role.STORAGE, Role.BOTH),
+                        PEER.ID.ne(need.ownerPeerId()), PEER_SECRET.SEALED_TICKET_KEY.isNotNull(),
+                        PEER.CAPACITY.minus(PEER.COMMITTED_BYTES).ge(need.size()))
+                .andNotExists(dsl.selectOne().from(REPLICA).where(REPLICA.FILE_VERSION_ID.eq(need.versionId()),
+                        REPLICA.CHUNK_IDX.eq(need.idx()), REPLICA.PEER_ID.eq(PEER.ID)))
+                .orderBy(PEER.CAPACITY.minus(PEER.COMMITTED_BYTES).desc(), PEER.NAME_KEY)
+                .limit(1)
+                .fetchOptional(PEER.ID);
+    }
+
+    /**
+     * Queues a copy and counts its bytes against the target at once (as a plan does), in
+     * the version's plan rows, so that a later release of the version frees them too.
+     */
+    public void queue(Need need, long source, long target, OffsetDateTime now) {
+        database.transaction(dsl -> {
+            dsl.insertInto(REPAIR_TASK, REPAIR_TASK.FILE_VERSION_ID, REPAIR_TASK.CHUNK_IDX, REPAIR_TASK.SOURCE_PEER_ID,
+                            REPAIR_TASK.TARGET_PEER_ID, REPAIR_TASK.CREATED_AT, REPAIR_TASK.NEXT_ATTEMPT_AT)
+                    .values(need.versionId(), need.idx(), source, target, now, now)
+                    .execute();
+            int added = dsl.update(PLAN_PEER).set(PLAN_PEER.RESERVED_BYTES, PLAN_PEER.RESERVED_BYTES.plus(need.size()))
+                    .where(PLAN_PEER.FILE_VERSION_ID.eq(need.versionId()), PLAN_PEER.PEER_ID.eq(target),
+                            PLAN_PEER.RELEASED_AT.isNull())
+                    .execute();
+            if (added == 0) {
+                // Not one of the plan's peers: a row of its own, outside the placement rule's
+                // slots (negative, unique per peer), for accounting and release only.
+                dsl.insertInto(PLAN_PEER, PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.SLOT, PLAN_PEER.PEER_ID,
+                                PLAN_PEER.RESERVED_BYTES)
+                        .values(need.versionId(), (int) -target, target, need.size())
+                        .execute();
+            }
+            dsl.update(PEER).set(PEER.COMMITTED_BYTES, PEER.COMMITTED_BYTES.plus(need.size()))
+                    .where(PEER.ID.eq(target)).execute();
+            return null;
+        });
+    }
+
+    /** Copies whose time to ask for has come, with all it takes to ask. */
+    public List<RepairJob> due(OffsetDateTime now, int limit) {
+        p2pbrs.db.server.tables.Peer source = PEER.as("source");
+        p2pbrs.db.server.tables.Peer target = PEER.as("target");
+        p2pbrs.db.server.tables.Peer owner = PEER.as("owner");
+        PeerSecret sourceKey = PEER_SECRET.as("source_key");
+        PeerSecret targetKey = PEER_SECRET.as("target_key");
+        List<RepairJob> jobs = new ArrayList<>();
+        database.dsl().select(REPAIR_TASK.ID, REPAIR_TASK.FILE_VERSION_ID, REPAIR_TASK.CHUNK_IDX, CHUNK.SIZE,
+                        CHUNK.CHECKSUM, FILE.NAME, FILE_VERSION.VERSION, FILE_VERSION.SIZE, FILE_VERSION.CHUNK_SIZE,
+                        owner.PUBLIC_ID, source.IP, source.UDP_PORT, sourceKey.SEALED_TICKET_KEY, target.NAME,
+                        target.IP, target.TCP_PORT, targetKey.SEALED_TICKET_KEY, REPAIR_TASK.ATTEMPTS)
+                .from(REPAIR_TASK)
+                .join(CHUNK).on(CHUNK.FILE_VERSION_ID.eq(REPAIR_TASK.FILE_VERSION_ID),
+                        CHUNK.IDX.eq(REPAIR_TASK.CHUNK_IDX))
+                .join(FILE_VERSION).on(FILE_VERSION.ID.eq(REPAIR_TASK.FILE_VERSION_ID))
+                .join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
+                .join(owner).on(owner.ID.eq(FILE.OWNER_PEER_ID))
+                .join(source).on(source.ID.eq(REPAIR_TASK.SOURCE_PEER_ID))
+                .join(sourceKey).on(sourceKey.PEER_ID.eq(source.ID))
+                .join(target).on(target.ID.eq(REPAIR_TASK.TARGET_PEER_ID))
+                .join(targetKey).on(targetKey.PEER_ID.eq(target.ID))
+                .where(REPAIR_TASK.NEXT_ATTEMPT_AT.le(now), sourceKey.SEALED_TICKET_KEY.isNotNull(),
+                        targetKey.SEALED_TICKET_KEY.isNotNull())
+                .orderBy(REPAIR_TASK.NEXT_ATTEMPT_AT, REPAIR_TASK.ID)
+                .limit(limit)
+                .forEach(r -> jobs.add(new RepairJob(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(),
+                        r.value6(), r.value7(), r.value8(), r.value9(), r.value10(), r.value11(), r.value12(),
+                        r.value13(), r.value14(), r.value15(), r.value16(), r.value17(), r.value18())));
+        return jobs;
+    }
+
+    /** Ask again at this time. */
+    public void later(long taskId, OffsetDateTime next) {
+        database.dsl().update(REPAIR_TASK).set(REPAIR_TASK.ATTEMPTS, REPAIR_TASK.ATTEMPTS.plus(1))
+                .set(REPAIR_TASK.NEXT_ATTEMPT_AT, next).where(REPAIR_TASK.ID.eq(taskId)).execute();
+    }
+
+    /**
+     * Gives a copy up (its source or target failed too often): the chunk is planned afresh,
+     * perhaps from another source to another target. What was counted against the target
+     * stays counted until the version is released: never less than the disk may hold.
+     */
+    public void abandon(long taskId) {
+        database.dsl().deleteFrom(REPAIR_TASK).where(REPAIR_TASK.ID.eq(taskId)).execute();
+    }
+
+    /** Copies queued or under way. */
+    public int queued() {
+        return database.dsl().fetchCount(REPAIR_TASK);
+    }
+}
