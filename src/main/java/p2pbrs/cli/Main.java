@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 /** The one entry point: {@code java -jar p2pbrs.jar <command>}. */
 @Command(name = "p2pbrs", mixinStandardHelpOptions = true, version = "p2pbrs 0.1.0",
         description = "P2PBRS: peer-to-peer backup and restore.",
-        subcommands = {ServerCommand.class, PeerCommand.class, InviteCommand.class, DemoCommand.class})
+        subcommands = {ServerCommand.class, PeerCommand.class, InviteCommand.class, FsckCommand.class,
+                DemoCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -29,6 +30,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: server, peer, invite or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: server, peer, invite, fsck or demo");
     }
 }

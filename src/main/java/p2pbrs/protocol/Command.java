@@ -24,6 +24,10 @@ public enum Command {
     INVITE("INVITE", Kind.REQUEST, "Role", "Expires"),
     INVITED("INVITED", Kind.REPLY),
     INVITE_DENIED("INVITE-DENIED", Kind.REPLY, "Reason"),
+    // From the operator's `fsck` command, on the server's machine.
+    FSCK("FSCK", Kind.REQUEST),
+    FSCK_OK("FSCK_OK", Kind.REPLY, "At_Risk"),
+    FSCK_DENIED("FSCK-DENIED", Kind.REPLY, "Reason"),
 
     LIST("LIST", Kind.REQUEST),
     LIST_OK("LIST_OK", Kind.REPLY, "Peer_List"),

@@ -20,6 +20,10 @@ public sealed interface Request {
     record Heartbeat(String name, long chunks, long timestamp, String token) implements Request {
     }
 
+    /** FSCK, from the operator's command: its signature is checked against the Message. */
+    record Fsck() implements Request {
+    }
+
     record DeRegister(String name, String token) implements Request {
     }
 

@@ -29,6 +29,7 @@ public final class Requests {
                     Numbers.parseLong(m.field(1), m.rq()), Numbers.parseLong(m.field(2), m.rq()), m.option("token"));
             case LIST -> list(m);
             case INVITE -> invite(m);
+            case FSCK -> new Request.Fsck();
             case BACKUP_REQ -> backupReq(m);
             case CHUNK_SUMS -> chunkSums(m);
             case STORE_ACK -> storeAck(m);

@@ -1,23 +1,16 @@
 package p2pbrs.server;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Role;
 import p2pbrs.protocol.Tokens;
-import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.NoReplyException;
-import p2pbrs.transport.RequestClient;
 import p2pbrs.transport.RetryPolicy;
-import p2pbrs.transport.UdpEndpoint;
 
 /**
  * The operator's side of invitations: makes a code, and has the running server record
@@ -36,32 +29,15 @@ public final class Invites {
 
     /** The same, retransmitting as the policy says. */
     public static String request(Path db, Role role, Duration validFor, RetryPolicy retry) throws IOException {
-        ServerKeys keys;
-        try {
-            keys = ServerKeys.load(db);
-        } catch (IOException e) {
-            throw new IOException("cannot read the server's key file " + ServerKeys.file(db)
-                    + " (run this on the server's machine, as the server's user, with the server's --db): "
-                    + e.getMessage(), e);
-        }
+        ServerKeys keys = OperatorLink.keys(db);
         InetSocketAddress server = ServerAccess.udp(db);
         String code = Tokens.newInvite();
         long expires = System.currentTimeMillis() / 1000 + validFor.toSeconds();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("invite"));
-        AtomicReference<RequestClient> client = new AtomicReference<>();
-        try (UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "invite", 1, 16, (data, from) -> {
-                    try {
-                        client.get().onReply(Codec.decode(data), from);
-                    } catch (p2pbrs.protocol.MalformedMessageException e) {
-                        // Not an answer we can read; the request is retransmitted.
-                    }
-                })) {
-            client.set(new RequestClient(endpoint, timer, retry));
-            endpoint.start();
-            Message unsigned = Message.of(Command.INVITE, client.get().nextRq(), role.name(), Long.toString(expires))
-                    .withOption("code_hash", Tokens.hash(code));
-            Message reply = client.get().call(keys.sign(unsigned), server);
+        // The RQ# is the link's own: this one is replaced.
+        Message unsigned = Message.of(Command.INVITE, "1", role.name(), Long.toString(expires))
+                .withOption("code_hash", Tokens.hash(code));
+        try {
+            Message reply = OperatorLink.call(keys, server, unsigned, retry);
             if (reply.command() != Command.INVITED) {
                 throw new IOException("the server refused the invitation: " + Codec.format(reply));
             }
@@ -69,8 +45,6 @@ public final class Invites {
         } catch (NoReplyException e) {
             throw new IOException("the server at " + server + " does not answer; is it running? (" + e.getMessage()
                     + ")", e);
-        } finally {
-            timer.shutdownNow();
         }
     }
 }

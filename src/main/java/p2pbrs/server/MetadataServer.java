@@ -65,7 +65,8 @@ public final class MetadataServer implements AutoCloseable {
             AtomicReference<Releaser> releaser = new AtomicReference<>();
             Runnable releasesQueued = () -> releaser.get().kick();
             Liveness liveness = new Liveness(registry, clock, config.staleAfter(), config.deadAfter());
-            RequestDispatcher dispatcher = new RequestDispatcher(liveness,
+            RepairStore repairs = new RepairStore(database);
+            RequestDispatcher dispatcher = new RequestDispatcher(liveness, new HealthService(repairs, keys),
                     new RegistryService(registry, clock, keys, config),
                     new BackupService(backups, config, clock, new Planner(config, keys)),
                     new RestoreService(backups, config, clock, keys),
@@ -86,7 +87,7 @@ public final class MetadataServer implements AutoCloseable {
                     max(config.ticketGrace(), config.releaseGrace())), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
-            background.scheduleWithFixedDelay(new Repairer(new RepairStore(database), client, keys, clock,
+            background.scheduleWithFixedDelay(new Repairer(repairs, client, keys, clock,
                             background, registry.clusterId(), config.deadAfter()),
                     1, REPAIR_PERIOD_SECONDS, TimeUnit.SECONDS);
             // Swept four times per stale period (at most once a second), so a state is at

@@ -24,6 +24,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     private final Liveness liveness;
+    private final HealthService health;
     private final RegistryService registry;
     private final BackupService backups;
     private final RestoreService restores;
@@ -35,9 +36,10 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private volatile UdpEndpoint endpoint;
     private volatile RequestClient client;
 
-    RequestDispatcher(Liveness liveness, RegistryService registry, BackupService backups, RestoreService restores,
+    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups, RestoreService restores,
                       ForgetService forgets) {
         this.liveness = liveness;
+        this.health = health;
         this.registry = registry;
         this.backups = backups;
         this.restores = restores;
@@ -108,6 +110,8 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private Message handle(Request decoded, Message request, String sender) {
         if (decoded instanceof Request.Heartbeat r) {
             return liveness.heartbeat(r, request);
+        } else if (decoded instanceof Request.Fsck) {
+            return health.fsck(request);
         } else if (decoded instanceof Request.Register r) {
             return registry.register(r, request, sender);
         } else if (decoded instanceof Request.Invite r) {

@@ -177,4 +177,67 @@ public final class RepairStore {
     public int queued() {
         return database.dsl().fetchCount(REPAIR_TASK);
     }
+
+    /** A version at risk: some chunk of it is missing, or short of copies. */
+    public record AtRisk(String owner, String file, int version, boolean missing) {
+    }
+
+    /**
+     * The health of every chunk of every complete version, each counted once, the worst
+     * that applies: missing (no live good copy), then repairing (a copy being made), then
+     * under-replicated (fewer live good copies than wanted), then healthy. With the
+     * versions at risk, worst first, at most atRiskLimit of them.
+     */
+    public record Health(long healthy, long underReplicated, long repairing, long missing, List<AtRisk> atRisk) {
+    }
+
+    public Health health(int atRiskLimit) {
+        DSLContext dsl = database.dsl();
+        Field<Integer> live = DSL.field(dsl.selectCount().from(REPLICA)
+                .where(liveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM))).as("live");
+        Field<Boolean> repairing = DSL.field(DSL.exists(dsl.selectOne().from(REPAIR_TASK)
+                .where(REPAIR_TASK.FILE_VERSION_ID.eq(CHUNK.FILE_VERSION_ID), REPAIR_TASK.CHUNK_IDX.eq(CHUNK.IDX))))
+                .as("repairing");
+        var chunks = dsl.select(CHUNK.FILE_VERSION_ID, FILE_VERSION.REPLICAS, live, repairing)
+                .from(CHUNK).join(FILE_VERSION).on(FILE_VERSION.ID.eq(CHUNK.FILE_VERSION_ID))
+                .where(FILE_VERSION.STATE.eq(VersionState.COMPLETE))
+                .asTable("h");
+        Field<Integer> l = chunks.field("live", Integer.class);
+        Field<Boolean> r = chunks.field("repairing", Boolean.class);
+        Field<Integer> wanted = chunks.field(FILE_VERSION.REPLICAS);
+        Field<String> kind = DSL.when(l.eq(0), "missing").when(r.isTrue(), "repairing")
+                .when(l.lt(wanted), "under").otherwise("healthy").as("kind");
+        long[] counts = new long[4];
+        java.util.Map<Long, Boolean> risky = new java.util.LinkedHashMap<>();
+        dsl.select(chunks.field(CHUNK.FILE_VERSION_ID), kind).from(chunks).forEach(rec -> {
+            String k = rec.value2();
+            long version = rec.value1();
+            switch (k) {
+                case "missing" -> {
+                    counts[3]++;
+                    risky.put(version, true);
+                }
+                case "repairing" -> {
+                    counts[2]++;
+                    risky.putIfAbsent(version, false);
+                }
+                case "under" -> {
+                    counts[1]++;
+                    risky.putIfAbsent(version, false);
+                }
+                default -> counts[0]++;
+            }
+        });
+        List<AtRisk> atRisk = new ArrayList<>();
+        risky.entrySet().stream()
+                .sorted((a, b) -> Boolean.compare(b.getValue(), a.getValue()))
+                .limit(atRiskLimit)
+                .forEach(e -> dsl.select(PEER.NAME, FILE.NAME, FILE_VERSION.VERSION).from(FILE_VERSION)
+                        .join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
+                        .join(PEER).on(PEER.ID.eq(FILE.OWNER_PEER_ID))
+                        .where(FILE_VERSION.ID.eq(e.getKey()))
+                        .fetchOptional()
+                        .ifPresent(v -> atRisk.add(new AtRisk(v.value1(), v.value2(), v.value3(), e.getValue()))));
+        return new Health(counts[0], counts[1], counts[2], counts[3], atRisk);
+    }
 }

@@ -77,6 +77,13 @@ class RepairIT {
             } while (code != 0 && System.nanoTime() < deadline);
             assertEquals(0, code);
             assertArrayEquals(data, Files.readAllBytes(dir.resolve("restored-Ola").resolve("precious.bin")));
+
+            // fsck, on the server's machine, sees nothing missing.
+            try (Launched fsck = Launched.start(dir, List.of(), "fsck", "--db", "db/server", "--json")) {
+                assertEquals(0, fsck.awaitExit(WITHIN), () -> fsck.output().toString());
+                String json = fsck.output().get(fsck.output().size() - 1);
+                assertTrue(json.contains("\"missing\":0") && json.contains("\"healthy\":"), json);
+            }
         } finally {
             for (Launched l : running) {
                 l.close();

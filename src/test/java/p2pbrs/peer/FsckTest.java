@@ -1,0 +1,66 @@
+package p2pbrs.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static p2pbrs.peer.LocalCluster.CHUNK;
+import static p2pbrs.peer.LocalCluster.GIB;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p2pbrs.protocol.Role;
+import p2pbrs.server.HealthCheck;
+import p2pbrs.store.RepairStore;
+
+/** fsck counts each chunk once, the worst that applies, from a running server or a stopped one's database. */
+class FsckTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void fsckSeesHealthyThenShortThenMissingChunks() throws Exception {
+        Path db = dir.resolve("server");
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(300),
+                Duration.ofMillis(600)))) {
+            Duration beat = Duration.ofMillis(100);
+            Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            Peer s2 = c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            owner.backup(c.source("watched.bin", LocalCluster.random(4 * CHUNK, 21)));
+
+            assertEquals(new Counts(4, 0, 0, 0), counts(HealthCheck.check(db, null)));
+
+            // One holder dead, and nowhere else to copy to: short of copies, nothing missing.
+            s1.close();
+            assertEquals(new Counts(0, 4, 0, 0), await(db, new Counts(0, 4, 0, 0)));
+            // Both dead: missing, and the file is at risk.
+            s2.close();
+            assertEquals(new Counts(0, 0, 0, 4), await(db, new Counts(0, 0, 0, 4)));
+            HealthCheck.Report running = HealthCheck.check(db, null);
+            assertTrue(running.fromRunningServer());
+            assertEquals(List.of(new RepairStore.AtRisk("Ola", "watched.bin", 1, true)), running.health().atRisk());
+
+            c.server.close();
+            HealthCheck.Report stopped = HealthCheck.check(db, null);
+            assertFalse(stopped.fromRunningServer(), "read from the stopped server's database");
+            assertEquals(new Counts(0, 0, 0, 4), counts(stopped));
+        }
+    }
+
+    private record Counts(long healthy, long under, long repairing, long missing) {
+    }
+
+    private static Counts counts(HealthCheck.Report r) {
+        RepairStore.Health h = r.health();
+        return new Counts(h.healthy(), h.underReplicated(), h.repairing(), h.missing());
+    }
+
+    private static Counts await(Path db, Counts wanted) throws Exception {
+        Object reached = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),
+                () -> wanted.equals(counts(HealthCheck.check(db, null))) ? wanted : null);
+        return (Counts) reached;
+    }
+}
