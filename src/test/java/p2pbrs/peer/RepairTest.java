@@ -19,8 +19,8 @@ class RepairTest {
 
     @Test
     void theChunksOfADeadPeerAreCopiedAgainSoThatASecondLossIsSurvived() throws Exception {
-        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(300),
-                Duration.ofMillis(600)))) {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
+                Duration.ofMillis(1200)))) {
             Duration beat = Duration.ofMillis(100);
             Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
             c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
@@ -42,8 +42,8 @@ class RepairTest {
 
     @Test
     void aBackupMadeWithTooFewPeersIsToppedUpWhenAPeerWithRoomAppears() throws Exception {
-        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(300),
-                Duration.ofMillis(600)))) {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
+                Duration.ofMillis(1200)))) {
             Duration beat = Duration.ofMillis(100);
             c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
             Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
