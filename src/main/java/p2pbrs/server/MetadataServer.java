@@ -75,7 +75,8 @@ public final class MetadataServer implements AutoCloseable {
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             RequestClient client = new RequestClient(endpoint, background, RetryPolicy.DEFAULT);
             dispatcher.attach(endpoint, client);
-            releaser.set(new Releaser(backups, client, keys, clock, background, registry.clusterId()));
+            PeerCaller peers = new PeerCaller(client, keys, background, registry.clusterId());
+            releaser.set(new Releaser(backups, peers, clock, background));
             long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
             background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
@@ -87,8 +88,7 @@ public final class MetadataServer implements AutoCloseable {
                     max(config.ticketGrace(), config.releaseGrace())), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
-            background.scheduleWithFixedDelay(new Repairer(repairs, client, keys, clock,
-                            background, registry.clusterId(), config.deadAfter()),
+            background.scheduleWithFixedDelay(new Repairer(repairs, peers, keys, clock, config.deadAfter()),
                     1, REPAIR_PERIOD_SECONDS, TimeUnit.SECONDS);
             // Swept four times per stale period (at most once a second), so a state is at
             // most a quarter late.

@@ -1,24 +1,16 @@
 package p2pbrs.server;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.HexFormat;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.Message;
-import p2pbrs.protocol.Signatures;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.ReleaseTask;
-import p2pbrs.transport.RequestClient;
 
 /**
  * Tells storage peers to release the chunks of versions that expired or were forgotten
@@ -36,21 +28,15 @@ final class Releaser implements Runnable {
     private static final Duration VALID_FOR = Duration.ofMinutes(5);
 
     private final BackupStore store;
-    private final RequestClient client;
-    private final ServerKeys keys;
+    private final PeerCaller peers;
     private final Clock clock;
     private final Executor background;
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    private final String clusterId;
 
-    Releaser(BackupStore store, RequestClient client, ServerKeys keys, Clock clock, Executor background,
-             String clusterId) {
+    Releaser(BackupStore store, PeerCaller peers, Clock clock, Executor background) {
         this.store = store;
-        this.client = client;
-        this.keys = keys;
+        this.peers = peers;
         this.clock = clock;
         this.background = background;
-        this.clusterId = clusterId;
     }
 
     /** Runs soon, on the background thread: new releases were queued. */
@@ -62,9 +48,7 @@ final class Releaser implements Runnable {
     public void run() {
         try {
             for (ReleaseTask task : store.dueReleases(OffsetDateTime.now(clock), BATCH)) {
-                if (inFlight.add(task.id())) {
-                    send(task);
-                }
+                send(task);
             }
         } catch (RuntimeException e) {
             LOG.warn("sending releases failed; will try again", e);
@@ -72,38 +56,24 @@ final class Releaser implements Runnable {
     }
 
     private void send(ReleaseTask task) {
-        InetSocketAddress peer;
-        try {
-            peer = new InetSocketAddress(InetAddress.getByName(task.ip()), task.udpPort());
-        } catch (UnknownHostException e) {
-            // The registry holds literals only; nothing to resolve.
-            inFlight.remove(task.id());
-            return;
-        }
         long expires = OffsetDateTime.now(clock).plus(VALID_FOR).toEpochSecond();
-        Message unsigned = Message.of(Command.RELEASE, client.nextRq(), FileNames.encode(task.fileName()))
+        Message unsigned = Message.of(Command.RELEASE, peers.nextRq(), FileNames.encode(task.fileName()))
                 .withOption("owner", task.ownerPublicId())
                 .withOption("version", Integer.toString(task.version()))
                 .withOption("expires", Long.toString(expires))
-                .withOption("cluster", clusterId);
-        byte[] key = HexFormat.of().parseHex(keys.open(task.sealedTicketKey()));
-        client.send(Signatures.sign(key, unsigned), peer).whenCompleteAsync((reply, error) -> {
-            try {
-                if (error == null && reply.command() == Command.RELEASED) {
-                    store.releaseDone(task, OffsetDateTime.now(clock));
-                } else {
+                .withOption("cluster", peers.clusterId());
+        peers.call("release " + task.id(), task.ip(), task.udpPort(), task.sealedTicketKey(), unsigned,
+                (reply, error) -> {
+                    if (error == null && reply.command() == Command.RELEASED) {
+                        store.releaseDone(task, OffsetDateTime.now(clock));
+                        return;
+                    }
                     if (error == null) {
-                        LOG.warn("peer at {} refused to release {} v{}: {}", peer, task.fileName(), task.version(),
+                        LOG.warn("a storage peer refused to release {} v{}: {}", task.fileName(), task.version(),
                                 reply);
                     }
                     store.releaseLater(task, OffsetDateTime.now(clock).plus(backoff(task.attempts())));
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("recording a release failed; it will be sent again", e);
-            } finally {
-                inFlight.remove(task.id());
-            }
-        }, background);
+                });
     }
 
     private static Duration backoff(int attempts) {

@@ -1,28 +1,19 @@
 package p2pbrs.server;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.Message;
-import p2pbrs.protocol.Signatures;
 import p2pbrs.protocol.Tickets;
 import p2pbrs.store.RepairJob;
 import p2pbrs.store.RepairStore;
-import p2pbrs.transport.RequestClient;
 
 /**
  * Makes lost copies again: finds chunks with fewer good copies on live peers than wanted
@@ -43,22 +34,16 @@ final class Repairer implements Runnable {
     private static final Duration TICKET_LIFE = Duration.ofMinutes(10);
 
     private final RepairStore store;
-    private final RequestClient client;
+    private final PeerCaller peers;
     private final ServerKeys keys;
     private final Clock clock;
-    private final Executor background;
-    private final String clusterId;
     private final Instant safeUntil;
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
-    Repairer(RepairStore store, RequestClient client, ServerKeys keys, Clock clock, Executor background,
-             String clusterId, Duration safeMode) {
+    Repairer(RepairStore store, PeerCaller peers, ServerKeys keys, Clock clock, Duration safeMode) {
         this.store = store;
-        this.client = client;
+        this.peers = peers;
         this.keys = keys;
         this.clock = clock;
-        this.background = background;
-        this.clusterId = clusterId;
         this.safeUntil = clock.instant().plus(safeMode);
     }
 
@@ -72,7 +57,7 @@ final class Repairer implements Runnable {
             for (RepairJob job : store.due(OffsetDateTime.now(clock), BATCH)) {
                 if (job.attempts() >= MAX_ATTEMPTS) {
                     store.abandon(job.taskId());
-                } else if (inFlight.add(job.taskId())) {
+                } else {
                     ask(job);
                 }
             }
@@ -96,19 +81,11 @@ final class Repairer implements Runnable {
     }
 
     private void ask(RepairJob job) {
-        InetSocketAddress source;
-        try {
-            source = new InetSocketAddress(InetAddress.getByName(job.sourceIp()), job.sourceUdpPort());
-        } catch (UnknownHostException e) {
-            // The registry holds literals only; nothing to resolve.
-            inFlight.remove(job.taskId());
-            return;
-        }
         String wireName = FileNames.encode(job.fileName());
         long expires = OffsetDateTime.now(clock).plus(TICKET_LIFE).toEpochSecond();
         String ticket = Tickets.repair(keys.open(job.targetSealedKey()), job.ownerPublicId(), wireName, job.version(),
                 job.idx(), job.size(), job.checksum(), job.fileSize(), job.chunkSize(), expires);
-        Message unsigned = Message.of(Command.REPLICATE_REQ, client.nextRq(), wireName, Integer.toString(job.idx()),
+        Message unsigned = Message.of(Command.REPLICATE_REQ, peers.nextRq(), wireName, Integer.toString(job.idx()),
                         job.targetName())
                 .withOption("owner", job.ownerPublicId())
                 .withOption("version", Integer.toString(job.version()))
@@ -119,23 +96,16 @@ final class Repairer implements Runnable {
                 .withOption("target", hostPort(job.targetIp(), job.targetTcpPort()))
                 .withOption("expires", Long.toString(expires))
                 .withOption("ticket", ticket)
-                .withOption("cluster", clusterId);
-        byte[] key = HexFormat.of().parseHex(keys.open(job.sourceSealedKey()));
-        client.send(Signatures.sign(key, unsigned), source).whenCompleteAsync((reply, error) -> {
-            try {
-                boolean copied = error == null && reply.command() == Command.REPLICATED;
-                if (!copied && error == null) {
-                    LOG.warn("the holder at {} did not copy chunk {} of {}: {}", source, job.idx(), job.fileName(),
-                            reply);
-                }
-                Duration wait = copied ? ACK_WAIT : Duration.ofSeconds(1L << Math.min(job.attempts(), 6));
-                store.later(job.taskId(), OffsetDateTime.now(clock).plus(wait));
-            } catch (RuntimeException e) {
-                LOG.warn("recording a repair failed; it will be asked for again", e);
-            } finally {
-                inFlight.remove(job.taskId());
-            }
-        }, background);
+                .withOption("cluster", peers.clusterId());
+        peers.call("repair " + job.taskId(), job.sourceIp(), job.sourceUdpPort(), job.sourceSealedKey(), unsigned,
+                (reply, error) -> {
+                    boolean copied = error == null && reply.command() == Command.REPLICATED;
+                    if (!copied && error == null) {
+                        LOG.warn("a holder did not copy chunk {} of {}: {}", job.idx(), job.fileName(), reply);
+                    }
+                    Duration wait = copied ? ACK_WAIT : Duration.ofSeconds(1L << Math.min(job.attempts(), 6));
+                    store.later(job.taskId(), OffsetDateTime.now(clock).plus(wait));
+                });
     }
 
     private static String hostPort(String ip, int port) {
