@@ -117,8 +117,4 @@ public final class BackupStore {
         });
     }
 
-    /** Releases not yet confirmed. */
-    public int pendingReleases() {
-        return database.dsl().fetchCount(RELEASE_TASK);
-    }
 }

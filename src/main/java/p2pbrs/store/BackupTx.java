@@ -13,7 +13,6 @@ import static p2pbrs.db.server.Tables.RESTORE_REPORT;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

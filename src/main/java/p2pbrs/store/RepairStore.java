@@ -173,10 +173,6 @@ public final class RepairStore {
         database.dsl().deleteFrom(REPAIR_TASK).where(REPAIR_TASK.ID.eq(taskId)).execute();
     }
 
-    /** Copies queued or under way. */
-    public int queued() {
-        return database.dsl().fetchCount(REPAIR_TASK);
-    }
 
     /** A version at risk: some chunk of it is missing, or short of copies. */
     public record AtRisk(String owner, String file, int version, boolean missing) {
