@@ -66,6 +66,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "A peer silent this long is DEAD (default ${DEFAULT-VALUE}).")
     Duration deadAfter;
 
+    @Option(names = "--safe-mode", converter = DurationConverter.class,
+            description = "After a start, no repair begins for this long, so that the peers can be heard from "
+                    + "first (default: the --dead-after time).")
+    Duration safeMode;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
@@ -73,7 +78,7 @@ final class ServerCommand implements Callable<Integer> {
             config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds),
                     chunkSize, replicas, Duration.ofSeconds(planTtlSeconds), registrationMode(),
                     registrationsPerMinute, Duration.ofSeconds(Tickets.GRACE_SECONDS), staleAfter, deadAfter,
-                    releaseGrace);
+                    releaseGrace, safeMode);
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;

@@ -28,14 +28,16 @@ public final class MetadataServer implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final RegistryStore registry;
     private final Liveness liveness;
+    private final Repairer repairer;
 
     private MetadataServer(Database database, UdpEndpoint endpoint, ScheduledExecutorService background,
-                           RegistryStore registry, Liveness liveness) {
+                           RegistryStore registry, Liveness liveness, Repairer repairer) {
         this.database = database;
         this.endpoint = endpoint;
         this.background = background;
         this.registry = registry;
         this.liveness = liveness;
+        this.repairer = repairer;
     }
 
     private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
@@ -88,8 +90,8 @@ public final class MetadataServer implements AutoCloseable {
                     max(config.ticketGrace(), config.releaseGrace())), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
-            background.scheduleWithFixedDelay(new Repairer(repairs, peers, keys, clock, config.deadAfter()),
-                    1, REPAIR_PERIOD_SECONDS, TimeUnit.SECONDS);
+            Repairer repairer = new Repairer(repairs, peers, keys, clock, config.repairPause());
+            background.scheduleWithFixedDelay(repairer, 1, REPAIR_PERIOD_SECONDS, TimeUnit.SECONDS);
             // Swept four times per stale period (at most once a second), so a state is at
             // most a quarter late.
             long sweepMillis = Math.max(100, Math.min(1000, config.staleAfter().toMillis() / 4));
@@ -97,11 +99,19 @@ public final class MetadataServer implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
             ServerAccess.write(config.db(), config.bindAddress(), endpoint.port());
             endpoint.start();
-            return new MetadataServer(database, endpoint, background, registry, liveness);
+            return new MetadataServer(database, endpoint, background, registry, liveness, repairer);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * How many times the repairer has looked for chunks short of copies since its safe mode
+     * ended: a test of "nothing was copied" waits for a few of them.
+     */
+    public long repairPasses() {
+        return repairer.passes();
     }
 
     public int udpPort() {

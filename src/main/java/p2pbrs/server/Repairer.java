@@ -38,6 +38,7 @@ final class Repairer implements Runnable {
     private final ServerKeys keys;
     private final Clock clock;
     private final Instant safeUntil;
+    private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
 
     Repairer(RepairStore store, PeerCaller peers, ServerKeys keys, Clock clock, Duration safeMode) {
         this.store = store;
@@ -63,7 +64,14 @@ final class Repairer implements Runnable {
             }
         } catch (RuntimeException e) {
             LOG.warn("repair failed; will try again", e);
+        } finally {
+            passes.incrementAndGet();
         }
+    }
+
+    /** How many times it has looked for work since safe mode ended. */
+    long passes() {
+        return passes.get();
     }
 
     private void plan() {

@@ -17,11 +17,14 @@ import p2pbrs.protocol.Tickets;
  * @param deadAfter              silence after which a peer is DEAD
  * @param releaseGrace           how long a release waits before it is sent (a mistaken forget,
  *                               or a peer back after repair, has this long to be noticed)
+ * @param safeMode               how long after a start no repair begins, so that peers can be
+ *                               heard from first; null: the deadAfter time (see {@link #repairPause})
  */
 public record ServerConfig(String bindAddress, int udpPort, Path db, int workers, int queueCapacity,
                            Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl,
                            Registration registration, int registrationsPerMinute, Duration ticketGrace,
-                           Duration staleAfter, Duration deadAfter, Duration releaseGrace) {
+                           Duration staleAfter, Duration deadAfter, Duration releaseGrace,
+                           Duration safeMode) {
     /** Chunks are at most this large: a storage peer refuses any bigger one. */
     public static final long MAX_CHUNK_SIZE = 64L << 20;
     // Measured on loopback with two copies of a 256 MiB file: 1 MiB chunks backed up at 45 MiB/s,
@@ -76,6 +79,9 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         if (releaseGrace.isNegative()) {
             throw new IllegalArgumentException("--release-grace must not be negative");
         }
+        if (safeMode != null && safeMode.isNegative()) {
+            throw new IllegalArgumentException("--safe-mode must not be negative");
+        }
         if (ticketGrace.isNegative()) {
             throw new IllegalArgumentException("the ticket grace must not be negative");
         }
@@ -86,7 +92,16 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
                 Duration.ofHours(1), Registration.INVITE, DEFAULT_REGISTRATIONS_PER_MINUTE,
                 Duration.ofSeconds(Tickets.GRACE_SECONDS), DEFAULT_STALE_AFTER, DEFAULT_DEAD_AFTER,
-                DEFAULT_RELEASE_GRACE);
+                DEFAULT_RELEASE_GRACE, null);
+    }
+
+    /**
+     * How long after a start the server waits before any repair: --safe-mode, or by default
+     * as long as a peer may be silent before it is DEAD, so that every peer alive at the
+     * restart has been heard from before a copy is judged lost.
+     */
+    public Duration repairPause() {
+        return safeMode != null ? safeMode : deadAfter;
     }
 
     public ServerConfig withUdpPort(int port) {
@@ -132,6 +147,10 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         });
     }
 
+    public ServerConfig withSafeMode(Duration pause) {
+        return with(b -> b.safeMode = pause);
+    }
+
     /** A ticket grace that matches storage peers whose clocks are this close (tests: none). */
     public ServerConfig withTicketGrace(Duration grace) {
         return with(b -> b.ticketGrace = grace);
@@ -143,7 +162,7 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         change.accept(c);
         return new ServerConfig(c.bindAddress, c.udpPort, c.db, c.workers, c.queueCapacity, c.requestLogRetention,
                 c.chunkSize, c.replicas, c.planTtl, c.registration, c.registrationsPerMinute, c.ticketGrace,
-                c.staleAfter, c.deadAfter, c.releaseGrace);
+                c.staleAfter, c.deadAfter, c.releaseGrace, c.safeMode);
     }
 
     /** The settings of a config, open to change for one copy. */
@@ -163,6 +182,7 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         Duration staleAfter;
         Duration deadAfter;
         Duration releaseGrace;
+        Duration safeMode;
 
         Copy(ServerConfig c) {
             bindAddress = c.bindAddress;
@@ -180,6 +200,7 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
             staleAfter = c.staleAfter;
             deadAfter = c.deadAfter;
             releaseGrace = c.releaseGrace;
+            safeMode = c.safeMode;
         }
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Role;
+import p2pbrs.server.HealthCheck;
 
 /** A storage peer that dies takes no copy with it for long: its chunks are copied again. */
 class RepairTest {
@@ -56,6 +57,32 @@ class RepairTest {
             assertEquals(Boolean.TRUE, toppedUp, "S2 holds " + c.bytesOnDisk("S2"));
             c.peer("S1").close();
             assertArrayEquals(data, restoreOnceRecorded(owner, "lonely.bin"));
+        }
+    }
+
+    @Test
+    void aRestartedServerWithEveryPeerHealthyCopiesNothing() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
+                Duration.ofMillis(1200)))) {
+            Duration beat = Duration.ofMillis(100);
+            for (String name : new String[] {"S1", "S2", "S3"}) {
+                c.start(name, Role.STORAGE, GIB, 5_000, null, 16, beat);
+            }
+            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            assertEquals(0, owner.backup(c.source("steady.bin", LocalCluster.random(6 * CHUNK, 22))).underReplicated());
+            long[] before = {c.bytesOnDisk("S1"), c.bytesOnDisk("S2"), c.bytesOnDisk("S3")};
+
+            int port = c.server.udpPort();
+            c.server.close();
+            c.restartServer(port);
+            // Safe mode over, and the repairer has looked for work a few times since.
+            assertEquals(Boolean.TRUE, LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),
+                    () -> c.server.repairPasses() >= 3 ? Boolean.TRUE : null));
+
+            HealthCheck.Report health = HealthCheck.check(dir.resolve("server"), null);
+            assertEquals(6, health.health().healthy());
+            assertEquals(0, health.health().repairing());
+            assertArrayEquals(before, new long[] {c.bytesOnDisk("S1"), c.bytesOnDisk("S2"), c.bytesOnDisk("S3")});
         }
     }
 
