@@ -22,15 +22,20 @@ final class HeartbeatSender implements Runnable {
     private final InetSocketAddress server;
     private final String name;
     private final ChunkIndex index;
+    private final Runnable serverBack;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, 3, 60_000);
+    // Whether the last heartbeat went unanswered: the next answered one means the server is back.
+    private final java.util.concurrent.atomic.AtomicBoolean unanswered = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** serverBack runs when a heartbeat is answered after one was not (the server was away). */
     HeartbeatSender(Registration registration, RequestClient client, InetSocketAddress server, String name,
-                    ChunkIndex index) {
+                    ChunkIndex index, Runnable serverBack) {
         this.registration = registration;
         this.client = client;
         this.server = server;
         this.name = name;
         this.index = index;
+        this.serverBack = serverBack;
     }
 
     @Override
@@ -40,8 +45,14 @@ final class HeartbeatSender implements Runnable {
                     Integer.toString(index.count()), Long.toString(System.currentTimeMillis())));
             client.send(beat, server).whenComplete((reply, error) -> {
                 if (error != null) {
+                    unanswered.set(true);
                     failures.warn("the server did not answer a heartbeat: {}", error.getMessage());
-                } else if (reply.command() != Command.ACK) {
+                    return;
+                }
+                if (unanswered.getAndSet(false)) {
+                    serverBack.run();
+                }
+                if (reply.command() != Command.ACK) {
                     failures.warn("the server refused a heartbeat: {}", reply);
                 }
             });

@@ -135,7 +135,7 @@ public final class Peer implements AutoCloseable {
                 reporter.resume(timer);
                 long beat = config.heartbeatInterval().toMillis();
                 timer.scheduleWithFixedDelay(new HeartbeatSender(registration, client, config.server(), config.name(),
-                        index), beat, beat, TimeUnit.MILLISECONDS);
+                        index, () -> reporter.serverBack(timer)), beat, beat, TimeUnit.MILLISECONDS);
             };
             try {
                 register.run();

@@ -81,6 +81,14 @@ final class StoreAckReporter implements ChunkServer.StoredListener, AutoCloseabl
         timer.scheduleWithFixedDelay(this::sweep, 0, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 
+    /**
+     * Queues the unanswered STORE_ACKs now rather than at the next sweep: the server was away
+     * and is back, and the copies they report should count (and end their repairs) at once.
+     */
+    void serverBack(ScheduledExecutorService timer) {
+        timer.execute(this::sweep);
+    }
+
     private void sweep() {
         try {
             int queued = 0;
