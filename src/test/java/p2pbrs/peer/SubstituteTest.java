@@ -1,16 +1,21 @@
 package p2pbrs.peer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static p2pbrs.peer.LocalCluster.CHUNK;
 import static p2pbrs.peer.LocalCluster.GIB;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +27,13 @@ import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Role;
 import p2pbrs.protocol.Tickets;
 import p2pbrs.protocol.WireList;
+import p2pbrs.server.ServerConfig;
 
 /**
  * A chunk its planned storage peer fails to take during a backup goes to another live peer
  * the server names (SUBSTITUTE_REQ), so that one peer dying on the way neither fails the
- * backup nor leaves it short of copies.
+ * backup nor leaves it short of copies. The stopped peers here are still ALIVE in the
+ * server's view (nothing has had time to go stale), so the plan names them.
  */
 class SubstituteTest {
     private static final String SUM = "a".repeat(64);
@@ -36,6 +43,45 @@ class SubstituteTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void aPlannedPeerStoppedBeforeTheBackupIsReplacedAndTheBackupIsHealthy() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, SubstituteTest::slowLiveness)) {
+            Peer owner = threeStoragePeersAndAnOwner(c, "S1");
+            byte[] data = LocalCluster.random(6 * CHUNK + 100, 31);
+
+            BackupResult result = owner.backup(c.source("sturdy.bin", data));
+
+            assertEquals(7, result.chunks());
+            assertEquals(0, result.underReplicated(), "the two live peers had room for both copies");
+            Map<Integer, Set<String>> holders = holders(c, c.token("Ola"), "sturdy.bin");
+            assertEquals(7, holders.size());
+            for (Map.Entry<Integer, Set<String>> chunk : holders.entrySet()) {
+                assertEquals(Set.of("S2", "S3"), chunk.getValue(), "copies of chunk " + chunk.getKey());
+            }
+            assertArrayEquals(data, Files.readAllBytes(owner.restore("sturdy.bin", null).path()));
+            assertPlannedThough(owner, "S1");
+        }
+    }
+
+    @Test
+    void withTwoOfThreePlannedPeersStoppedTheBackupSucceedsWithOneCopyOfEachChunk() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, SubstituteTest::slowLiveness)) {
+            Peer owner = threeStoragePeersAndAnOwner(c, "S1", "S2");
+            byte[] data = LocalCluster.random(6 * CHUNK, 32);
+
+            BackupResult result = owner.backup(c.source("lonely.bin", data));
+
+            // Copies go to distinct peers: the one live peer holds one copy of each chunk.
+            assertEquals(6, result.underReplicated());
+            Map<Integer, Set<String>> holders = holders(c, c.token("Ola"), "lonely.bin");
+            assertEquals(6, holders.size());
+            holders.values().forEach(h -> assertEquals(Set.of("S3"), h));
+            assertEquals(6L * CHUNK, c.bytesOnDisk("S3"));
+            assertArrayEquals(data, Files.readAllBytes(owner.restore("lonely.bin", null).path()));
+            assertPlannedThough(owner, "S1", "S2");
+        }
+    }
 
     @Test
     void substitutesGoOnlyToTheOwnerForAChunkOfItsPlanAndNoMoreThanItsCopies() throws Exception {
@@ -108,6 +154,32 @@ class SubstituteTest {
         }
     }
 
+    // No peer goes stale during a test: a stopped one stays ALIVE to the server, so plans name it.
+    private static ServerConfig slowLiveness(ServerConfig s) {
+        return s.withReplicas(2).withLiveness(Duration.ofMinutes(5), Duration.ofMinutes(10));
+    }
+
+    /** Three storage peers with room and an owner; the storage peers named are then stopped. */
+    private static Peer threeStoragePeersAndAnOwner(LocalCluster c, String... stopped) throws Exception {
+        for (String name : List.of("S1", "S2", "S3")) {
+            c.start(name, Role.STORAGE, GIB);
+        }
+        Peer owner = c.start("Ola", Role.OWNER, 0);
+        for (String name : stopped) {
+            c.peer(name).close();
+        }
+        return owner;
+    }
+
+    /** The stopped peers were ALIVE to the server all along, so the plan named them. */
+    private static void assertPlannedThough(Peer owner, String... stopped) throws Exception {
+        Map<String, String> states = new LinkedHashMap<>();
+        owner.list().forEach(e -> states.put(e.name(), e.state()));
+        for (String name : stopped) {
+            assertEquals("ALIVE", states.get(name), name);
+        }
+    }
+
     private static PlanPeer granted(Message reply, String rq) throws Exception {
         assertEquals(Command.SUBSTITUTE_OK, reply.command(), Codec.format(reply));
         assertEquals(rq, reply.rq());
@@ -127,5 +199,28 @@ class SubstituteTest {
             }
         }
         return used;
+    }
+
+    /** Which peers the server's copy records name for each chunk, read from a restore plan. */
+    private static Map<Integer, Set<String>> holders(LocalCluster c, String token, String file) throws Exception {
+        Message plan = c.udp().message("RESTORE_REQ 40 " + file + " token=" + token);
+        assertEquals(Command.RESTORE_PLAN, plan.command(), Codec.format(plan));
+        assertTrue(plan.option("next") == null, "one page");
+        List<String> peers = new ArrayList<>();
+        for (String entry : WireList.parse(plan.field(1), plan.rq())) {
+            peers.add(PlanPeer.parse(entry, plan.rq()).name());
+        }
+        Map<Integer, Set<String>> holders = new LinkedHashMap<>();
+        List<String> sums = WireList.parse(plan.option("sums"), plan.rq());
+        for (int i = 0; i < sums.size(); i++) {
+            String where = sums.get(i).substring(sums.get(i).indexOf(':') + 1);
+            List<String> names = new ArrayList<>();
+            for (String index : where.split("\\.")) {
+                names.add(peers.get(Integer.parseInt(index)));
+            }
+            assertEquals(names.size(), Set.copyOf(names).size(), "a peer named twice for chunk " + i);
+            holders.put(i, Set.copyOf(names));
+        }
+        return holders;
     }
 }
