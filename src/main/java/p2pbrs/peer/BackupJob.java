@@ -36,9 +36,9 @@ import p2pbrs.transport.TransferLimits;
 /**
  * One backup: asks the server for a plan, reads the file once (each byte read and hashed
  * once, per chunk and for the whole file), sends every chunk to the peers the placement
- * rule names, one connection and thread per peer, peers in parallel, then reports the
- * chunk checksums and closes the backup. Memory is a few chunk buffers, whatever the
- * file size.
+ * rule names, one connection and thread per peer, peers in parallel (a copy a peer fails
+ * to take goes to a substitute the server names), then reports the chunk checksums and
+ * closes the backup. Memory is a few chunk buffers, whatever the file size.
  */
 final class BackupJob {
     private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
@@ -220,8 +220,11 @@ final class BackupJob {
             pool.add(new byte[chunkSize]);
         }
         // Every copy's transfer is bounded by the limits; a sender's queue holds at most one
-        // job per buffer, each tried twice: no chunk settles within this only if something is wrong.
-        long stallMillis = buffers * 2L * limits.exchangeMillis(chunkSize);
+        // job per buffer, each tried twice at its peer and then at a few substitutes, each
+        // after the server's answer: no chunk settles within this only if something is wrong.
+        long exchange = limits.exchangeMillis(chunkSize);
+        long stallMillis = buffers * (2L * exchange
+                + Substitutes.MAX_TRIES * (registration.link().longestCallMillis() + exchange));
         CountDownLatch allDone = new CountDownLatch(chunks);
         AtomicInteger lost = new AtomicInteger();
         List<BlockingQueue<Job>> queues = new ArrayList<>();
@@ -279,7 +282,19 @@ final class BackupJob {
         return new PeerException("no chunk was stored for " + stallMillis / 1000 + " s; giving up");
     }
 
-    /** Sends chunks of one slot over one connection; a slot's connections share its queue. */
+    /** What became of a copy sent to its planned peer. */
+    private enum Outcome {
+        STORED,
+        // Unreachable, or refused for a fault of its own: another peer may take it.
+        PEER_FAILED,
+        // Refused for what would be refused anywhere (the plan's time is up, say).
+        REFUSED
+    }
+
+    /**
+     * Sends chunks of one slot over one connection; a slot's connections share its queue. A
+     * copy the slot's peer fails to take goes to a substitute the server names.
+     */
     private final class Sender implements Runnable {
         private static final Job STOP = new Job(-1, null, 0, null, 0);
 
@@ -320,7 +335,9 @@ final class BackupJob {
         @Override
         public void run() {
             PlanPeer peer = plan.peers.get(slot);
-            try (ChunkClient client = new ChunkClient(owner, peer, limits)) {
+            try (ChunkClient client = new ChunkClient(owner, peer, limits);
+                 Substitutes elsewhere = new Substitutes(registration, owner, limits, wireName, plan.version,
+                         plan.placement)) {
                 while (true) {
                     // No work for that long means the reader gave up; the backup fails on its side.
                     Job job = queue.poll(stallMillis, TimeUnit.MILLISECONDS);
@@ -329,7 +346,10 @@ final class BackupJob {
                     }
                     boolean ok = false;
                     try {
-                        ok = !failed && sendOne(client, job);
+                        Outcome outcome = failed ? Outcome.PEER_FAILED : sendOne(client, job);
+                        // A copy the peer failed to take goes to another live peer, if the server has one.
+                        ok = outcome == Outcome.STORED || (outcome == Outcome.PEER_FAILED
+                                && elsewhere.store(job.idx, job.buf, job.length, job.checksum, peer.name()));
                     } catch (RuntimeException e) {
                         LOG.error("sending chunk {} to {} failed", job.idx, peer.name(), e);
                     } finally {
@@ -357,7 +377,7 @@ final class BackupJob {
             }
         }
 
-        private boolean sendOne(ChunkClient client, Job job) {
+        private Outcome sendOne(ChunkClient client, Job job) {
             Lease lease = lease(plan, wireName);
             Message header = Message.of(Command.SEND_CHUNK, registration.link().nextRq(), wireName,
                             Integer.toString(job.idx), Integer.toString(job.length), job.checksum)
@@ -374,22 +394,22 @@ final class BackupJob {
                 try {
                     Message reply = client.send(header, job.buf, job.length);
                     if (reply.command() == Command.CHUNK_OK) {
-                        return true;
+                        return Outcome.STORED;
                     }
                     LOG.warn("peer {} refused chunk {}: {}", client.peer().name(), job.idx, Codec.format(reply));
                     // ChunkClient lets only CHUNK_OK or a CHUNK_ERROR with its Reason through.
-                    if (!Reason.CHECKSUM_MISMATCH.equals(reply.field(2))) {
-                        return false;
+                    if (!Reason.CHECKSUM_MISMATCH.equals(reply.field(2)) || attempt == 2) {
+                        return Substitutes.peersFault(reply) ? Outcome.PEER_FAILED : Outcome.REFUSED;
                     }
                 } catch (IOException e) {
                     LOG.warn("sending chunk {} to {} failed: {}", job.idx, client.peer().name(), e.toString());
                     if (attempt == 2) {
-                        // The peer is unreachable: its remaining copies are not tried again.
+                        // The peer is unreachable: its remaining copies go straight to substitutes.
                         failed = true;
                     }
                 }
             }
-            return false;
+            return Outcome.PEER_FAILED;
         }
     }
 

@@ -74,15 +74,8 @@ final class ReplicateHandler {
             LOG.warn("chunk {} of {} is rotten here; not copying it", req.chunk(), req.file().name());
             return Message.of(Command.REPLICATE_DENIED, rq, Reason.CHECKSUM_MISMATCH);
         }
-        Message send = Message.of(Command.SEND_CHUNK, rq, req.file().wire(), Integer.toString(req.chunk()),
-                        Long.toString(req.size()), req.checksum())
-                .withOption("owner", req.owner())
-                .withOption("version", Integer.toString(req.version()))
-                .withOption("file_size", Long.toString(req.fileSize()))
-                .withOption("chunk_size", Long.toString(req.chunkSize()))
-                .withOption("expires", Long.toString(req.expires()))
-                .withOption("ticket", req.ticket())
-                .withOption("repair", "1");
+        Message send = RepairHeader.of(rq, req.file().wire(), req.chunk(), req.size(), req.checksum(), req.owner(),
+                req.version(), req.fileSize(), req.chunkSize(), req.expires(), req.ticket());
         try (ChunkClient client = new ChunkClient(peerName,
                 new PlanPeer(req.targetName(), req.targetIp(), req.targetTcpPort(), req.ticket()), limits)) {
             Message reply = client.send(send, bytes, bytes.length);

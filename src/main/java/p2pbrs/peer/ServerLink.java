@@ -27,6 +27,11 @@ final class ServerLink {
         }
     }
 
+    /** The longest a call waits before it fails for want of a reply. */
+    long longestCallMillis() {
+        return client.longestCallMillis();
+    }
+
     String describe() {
         String host = server.getAddress().getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();

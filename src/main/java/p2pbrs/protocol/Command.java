@@ -39,6 +39,10 @@ public enum Command {
 
     CHUNK_SUMS("CHUNK_SUMS", Kind.REQUEST, "File_Name"),
     STORE_ACK("STORE_ACK", Kind.REQUEST, "File_Name", "Chunk_ID"),
+    // A chunk its planned storage peer failed to take: another peer for it, with a ticket.
+    SUBSTITUTE_REQ("SUBSTITUTE_REQ", Kind.REQUEST, "File_Name", "Chunk_ID", "Failed_Peer"),
+    SUBSTITUTE_OK("SUBSTITUTE_OK", Kind.REPLY, "File_Name", "Chunk_ID", "Peer"),
+    SUBSTITUTE_DENIED("SUBSTITUTE-DENIED", Kind.REPLY, "Reason"),
 
     BACKUP_DONE("BACKUP_DONE", Kind.REQUEST, "File_Name"),
     BACKUP_COMPLETE("BACKUP_COMPLETE", Kind.REPLY, "File_Name"),

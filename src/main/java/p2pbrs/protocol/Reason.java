@@ -55,6 +55,9 @@ public final class Reason {
     public static final String WRONG_CLUSTER = "Wrong-cluster";
     public static final String NOT_COMPLETE = "Not-complete";
     public static final String BAD_AUTH = "Bad-auth";
+    public static final String UNKNOWN_CHUNK = "Unknown-chunk";
+    public static final String TOO_MANY_SUBSTITUTES = "Too-many-substitutes";
+    public static final String NO_SUBSTITUTE = "No-substitute";
 
     // TCP chunk transfer (CHUNK_ERROR).
     public static final String BAD_TICKET = "Bad-ticket";

@@ -55,6 +55,14 @@ public sealed interface Request {
     }
 
     /**
+     * SUBSTITUTE_REQ: the owner's planned peer {@code failedPeer} (or an earlier substitute)
+     * failed to take this chunk, whose checksum is {@code checksum}; another peer, please.
+     */
+    record Substitute(FileName file, int chunk, String failedPeer, int version, String checksum, String token)
+            implements Request {
+    }
+
+    /**
      * BACKUP_DONE. The checksum is null when it came with BACKUP_REQ; {@code copies} is how
      * many copies the owner saw stored (0 when it does not say).
      */

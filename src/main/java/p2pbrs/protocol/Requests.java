@@ -33,6 +33,7 @@ public final class Requests {
             case BACKUP_REQ -> backupReq(m);
             case CHUNK_SUMS -> chunkSums(m);
             case STORE_ACK -> storeAck(m);
+            case SUBSTITUTE_REQ -> substitute(m);
             case BACKUP_DONE -> backupDone(m);
             case RESTORE_REQ -> restoreReq(m);
             case RESTORE_OK, RESTORE_FAIL -> restoreReport(m);
@@ -109,6 +110,16 @@ public final class Requests {
         long size = Numbers.option(m, "size");
         String checksum = Numbers.checksum(m.option("checksum"), rq);
         return new Request.StoreAck(file, chunk, owner, version, size, checksum, m.option("token"));
+    }
+
+    private static Request substitute(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        FileName file = FileName.decode(m.field(0), rq);
+        int chunk = Numbers.parseInt(m.field(1), rq);
+        String failedPeer = PeerNames.check(m.field(2), rq);
+        int version = Numbers.intOption(m, "version");
+        String checksum = Numbers.checksum(m.option("checksum"), rq);
+        return new Request.Substitute(file, chunk, failedPeer, version, checksum, m.option("token"));
     }
 
     private static Request backupDone(Message m) throws MalformedMessageException {

@@ -157,9 +157,12 @@ final class BackupService {
             Optional<PlanSlot> slot = tx.planSlots(row.id()).stream()
                     .filter(s -> s.peerId() == caller.id()).findFirst();
             boolean planned = slot.isPresent() && idx < row.chunkCount() && placement.assigned(idx, slot.get().slot());
-            // A copy a repair sent here is as welcome as a planned one.
+            // A copy a repair sent here, or one the owner was given this peer for in place of
+            // a planned peer that failed, is as welcome as a planned one.
             boolean repaired = !planned && idx < row.chunkCount() && tx.repairQueued(row.id(), idx, caller.id());
-            if (!(planned || repaired) || placement.sizeOf(idx) != size) {
+            boolean substituted = !planned && !repaired && idx < row.chunkCount()
+                    && tx.substituted(row.id(), idx, caller.id());
+            if (!(planned || repaired || substituted) || placement.sizeOf(idx) != size) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.NOT_PLANNED);
             }
             OffsetDateTime now = now();

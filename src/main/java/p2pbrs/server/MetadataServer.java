@@ -68,9 +68,12 @@ public final class MetadataServer implements AutoCloseable {
             Runnable releasesQueued = () -> releaser.get().kick();
             Liveness liveness = new Liveness(registry, clock, config.staleAfter(), config.deadAfter());
             RepairStore repairs = new RepairStore(database);
+            // Plans and substitutes share one planner, whose lock keeps them from overbooking a peer.
+            Planner planner = new Planner(config, keys);
             RequestDispatcher dispatcher = new RequestDispatcher(liveness, new HealthService(repairs, keys),
                     new RegistryService(registry, clock, keys, config),
-                    new BackupService(backups, config, clock, new Planner(config, keys)),
+                    new BackupService(backups, config, clock, planner),
+                    new SubstituteService(backups, clock, planner, keys),
                     new RestoreService(backups, config, clock, keys),
                     new ForgetService(backups, clock, releasesQueued, config.releaseGrace()));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),

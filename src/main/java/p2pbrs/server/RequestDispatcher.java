@@ -27,6 +27,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private final HealthService health;
     private final RegistryService registry;
     private final BackupService backups;
+    private final SubstituteService substitutes;
     private final RestoreService restores;
     private final ForgetService forgets;
     private static final int STRIPES = 64;
@@ -36,12 +37,13 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private volatile UdpEndpoint endpoint;
     private volatile RequestClient client;
 
-    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups, RestoreService restores,
-                      ForgetService forgets) {
+    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups,
+                      SubstituteService substitutes, RestoreService restores, ForgetService forgets) {
         this.liveness = liveness;
         this.health = health;
         this.registry = registry;
         this.backups = backups;
+        this.substitutes = substitutes;
         this.restores = restores;
         this.forgets = forgets;
         for (int i = 0; i < STRIPES; i++) {
@@ -126,6 +128,8 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             return backups.chunkSums(r, request, sender);
         } else if (decoded instanceof Request.StoreAck r) {
             return backups.storeAck(r, request, sender);
+        } else if (decoded instanceof Request.Substitute r) {
+            return substitutes.substitute(r, request, sender);
         } else if (decoded instanceof Request.BackupDone r) {
             return backups.backupDone(r, request, sender);
         } else if (decoded instanceof Request.RestoreReq r) {

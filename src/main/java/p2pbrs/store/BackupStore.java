@@ -8,6 +8,7 @@ import static p2pbrs.db.server.Tables.PEER_SECRET;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
 import static p2pbrs.db.server.Tables.RELEASE_TASK;
 import static p2pbrs.db.server.Tables.REPLICA;
+import static p2pbrs.db.server.Tables.SUBSTITUTE;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class BackupStore {
     }
 
     /**
-     * Drops the chunk and copy rows of versions that expired or were forgotten and whose
+     * Drops the chunk, copy and substitute rows of versions that expired or were forgotten and whose
      * every release is confirmed (at most limit versions): an owner that starts backups
      * and never completes them leaves one version row each behind, not one row per chunk.
      * Returns how many versions were trimmed.
@@ -111,6 +112,7 @@ public final class BackupStore {
                     .fetch(FILE_VERSION.ID);
             if (!ids.isEmpty()) {
                 dsl.deleteFrom(REPLICA).where(REPLICA.FILE_VERSION_ID.in(ids)).execute();
+                dsl.deleteFrom(SUBSTITUTE).where(SUBSTITUTE.FILE_VERSION_ID.in(ids)).execute();
                 dsl.deleteFrom(CHUNK).where(CHUNK.FILE_VERSION_ID.in(ids)).execute();
             }
             return ids.size();

@@ -10,9 +10,11 @@ import static p2pbrs.db.server.Tables.RELEASE_TASK;
 import static p2pbrs.db.server.Tables.REPAIR_TASK;
 import static p2pbrs.db.server.Tables.REPLICA;
 import static p2pbrs.db.server.Tables.RESTORE_REPORT;
+import static p2pbrs.db.server.Tables.SUBSTITUTE;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -345,6 +347,40 @@ public final class BackupTx {
     public void repairDone(long versionId, int idx) {
         dsl.deleteFrom(REPAIR_TASK).where(REPAIR_TASK.FILE_VERSION_ID.eq(versionId), REPAIR_TASK.CHUNK_IDX.eq(idx))
                 .execute();
+    }
+
+    /** The peers given a copy of this chunk in place of a planned peer that failed (SUBSTITUTE_REQ). */
+    public List<PlanSlot> substitutes(long versionId, int idx) {
+        return dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT).from(SUBSTITUTE)
+                .join(PEER).on(PEER.ID.eq(SUBSTITUTE.PEER_ID))
+                .where(SUBSTITUTE.FILE_VERSION_ID.eq(versionId), SUBSTITUTE.CHUNK_IDX.eq(idx))
+                .orderBy(SUBSTITUTE.ID)
+                .fetch(r -> new PlanSlot(-1, r.value1(), r.value2(), r.value3(), r.value4(), null));
+    }
+
+    /** Whether this peer was given this chunk as a substitute: its STORE_ACK then counts. */
+    public boolean substituted(long versionId, int idx, long peerId) {
+        return dsl.fetchExists(SUBSTITUTE, SUBSTITUTE.FILE_VERSION_ID.eq(versionId), SUBSTITUTE.CHUNK_IDX.eq(idx),
+                SUBSTITUTE.PEER_ID.eq(peerId));
+    }
+
+    /**
+     * Where a substitute copy of a chunk can go: the ALIVE storage peer with the most free
+     * space that has room for it, holds no copy of it, is not its owner and is none of
+     * {@code excluded} (the chunk's planned peers and earlier substitutes).
+     */
+    public Optional<PlanSlot> substituteTarget(long versionId, int idx, long size, long ownerPeerId,
+                                               Collection<Long> excluded) {
+        return ExtraCopies.target(dsl, versionId, idx, size, ownerPeerId, excluded);
+    }
+
+    /** Gives a chunk to a substitute peer, counting its bytes against that peer at once. */
+    public void addSubstitute(long versionId, int idx, long peerId, long size, OffsetDateTime now) {
+        dsl.insertInto(SUBSTITUTE, SUBSTITUTE.FILE_VERSION_ID, SUBSTITUTE.CHUNK_IDX, SUBSTITUTE.PEER_ID,
+                        SUBSTITUTE.CREATED_AT)
+                .values(versionId, idx, peerId, now)
+                .execute();
+        ExtraCopies.reserve(dsl, versionId, peerId, size);
     }
 
     public void reportRestore(long versionId, long ownerPeerId, RestoreOutcome outcome, String reason,

@@ -5,7 +5,6 @@ import static p2pbrs.db.server.Tables.FILE;
 import static p2pbrs.db.server.Tables.FILE_VERSION;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
-import static p2pbrs.db.server.Tables.PLAN_PEER;
 import static p2pbrs.db.server.Tables.REPAIR_TASK;
 import static p2pbrs.db.server.Tables.REPLICA;
 
@@ -17,7 +16,6 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.PeerSecret;
-import p2pbrs.protocol.Role;
 
 /**
  * The repair queue: chunks with fewer good copies on live peers than their version wants,
@@ -86,16 +84,8 @@ public final class RepairStore {
      * any state), is not its owner and has room for it.
      */
     public Optional<Long> target(Need need) {
-        DSLContext dsl = database.dsl();
-        return dsl.select(PEER.ID).from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
-                .where(PEER.STATE.eq(PeerState.ALIVE), PEER.ROLE.in(Role.STORAGE, Role.BOTH),
-                        PEER.ID.ne(need.ownerPeerId()), PEER_SECRET.SEALED_TICKET_KEY.isNotNull(),
-                        PEER.CAPACITY.minus(PEER.COMMITTED_BYTES).ge(need.size()))
-                .andNotExists(dsl.selectOne().from(REPLICA).where(REPLICA.FILE_VERSION_ID.eq(need.versionId()),
-                        REPLICA.CHUNK_IDX.eq(need.idx()), REPLICA.PEER_ID.eq(PEER.ID)))
-                .orderBy(PEER.CAPACITY.minus(PEER.COMMITTED_BYTES).desc(), PEER.NAME_KEY)
-                .limit(1)
-                .fetchOptional(PEER.ID);
+        return ExtraCopies.target(database.dsl(), need.versionId(), need.idx(), need.size(), need.ownerPeerId(),
+                List.of()).map(PlanSlot::peerId);
     }
 
     /**
@@ -108,20 +98,7 @@ public final class RepairStore {
                             REPAIR_TASK.TARGET_PEER_ID, REPAIR_TASK.CREATED_AT, REPAIR_TASK.NEXT_ATTEMPT_AT)
                     .values(need.versionId(), need.idx(), source, target, now, now)
                     .execute();
-            int added = dsl.update(PLAN_PEER).set(PLAN_PEER.RESERVED_BYTES, PLAN_PEER.RESERVED_BYTES.plus(need.size()))
-                    .where(PLAN_PEER.FILE_VERSION_ID.eq(need.versionId()), PLAN_PEER.PEER_ID.eq(target),
-                            PLAN_PEER.RELEASED_AT.isNull())
-                    .execute();
-            if (added == 0) {
-                // Not one of the plan's peers: a row of its own, outside the placement rule's
-                // slots (negative, unique per peer), for accounting and release only.
-                dsl.insertInto(PLAN_PEER, PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.SLOT, PLAN_PEER.PEER_ID,
-                                PLAN_PEER.RESERVED_BYTES)
-                        .values(need.versionId(), (int) -target, target, need.size())
-                        .execute();
-            }
-            dsl.update(PEER).set(PEER.COMMITTED_BYTES, PEER.COMMITTED_BYTES.plus(need.size()))
-                    .where(PEER.ID.eq(target)).execute();
+            ExtraCopies.reserve(dsl, need.versionId(), target, need.size());
             return null;
         });
     }

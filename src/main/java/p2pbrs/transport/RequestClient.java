@@ -54,6 +54,11 @@ public final class RequestClient {
         return future;
     }
 
+    /** The longest {@link #call} waits: every try timed out, and a last timeout to spare. */
+    public long longestCallMillis() {
+        return policy.totalMillis() + policy.maxTimeoutMillis();
+    }
+
     /**
      * Sends and waits for the reply. The retransmissions end the wait; should they stop
      * without ending it (their timer shut down as the peer closes), it ends once every try
@@ -61,7 +66,7 @@ public final class RequestClient {
      */
     public Message call(Message request, InetSocketAddress to) throws NoReplyException {
         try {
-            return send(request, to).get(policy.totalMillis() + policy.maxTimeoutMillis(), TimeUnit.MILLISECONDS);
+            return send(request, to).get(longestCallMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new NoReplyException(request.command().wireName(), to, policy.maxTries());
         } catch (InterruptedException e) {

@@ -42,6 +42,17 @@ class RequestsTest {
     }
 
     @Test
+    void substituteNamesTheChunkThePeerThatFailedAndTheChunksChecksum() throws Exception {
+        Request r = decode("SUBSTITUTE_REQ 6 a%20b.txt 12 Peer-2 version=3 checksum=" + SUM + " token=" + TOKEN);
+        assertEquals(new Request.Substitute(new FileName("a%20b.txt", "a b.txt"), 12, "Peer-2", 3, SUM, TOKEN), r);
+        Message m = Codec.decode(("SUBSTITUTE_REQ 6 f 0 P version=1 checksum=" + SUM).getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("File_Name", "Chunk_ID", "Failed_Peer"), m.command().fields());
+        assertEquals("SUBSTITUTE_OK 6 f 0 S3:127.0.0.1:7001:" + "c".repeat(32) + " expires=99",
+                Codec.format(Message.of(Command.SUBSTITUTE_OK, "6", "f", "0",
+                        new PlanPeer("S3", "127.0.0.1", 7001, "c".repeat(32)).encode()).withOption("expires", "99")));
+    }
+
+    @Test
     void forgetTakesOneVersionOrAll() throws Exception {
         assertTrue(((Request.Forget) decode("FORGET 4 f all=1")).all());
         assertEquals(2, ((Request.Forget) decode("FORGET 4 f version=2")).version());
@@ -70,6 +81,11 @@ class RequestsTest {
         "STORE_ACK 9 f 0 owner=x version=1 size=1 checksum=x|Bad-owner",
         "BACKUP_DONE 9 f version=99999999999|Bad-number",
         "RESTORE_FAIL 9 f bad_reason version=1|Bad-reason",
+        "SUBSTITUTE_REQ 9 f x P version=1 checksum=x|Bad-number",
+        "SUBSTITUTE_REQ 9 f 0 -P version=1 checksum=x|Bad-name",
+        "SUBSTITUTE_REQ 9 f 0 P checksum=x|Bad-option",
+        "SUBSTITUTE_REQ 9 f 0 P version=1|Bad-checksum",
+        "SUBSTITUTE_REQ 9 f 0|Wrong-field-count",
         "FILES 9 after=f|Bad-option",
         "FILES 9 after=f:1|Bad-number",
         "INVITE 9 BOTH 999999999999999999 code_hash=0000000000000000000000000000000000000000000000000000000000000000|Bad-number",
