@@ -93,7 +93,7 @@ public final class MetadataServer implements AutoCloseable {
                     max(config.ticketGrace(), config.releaseGrace())), expiryPeriod, expiryPeriod,
                     TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
-            Repairer repairer = new Repairer(repairs, peers, keys, clock, config.repairPause());
+            Repairer repairer = new Repairer(repairs, peers, keys, clock, config.repairPause(), planner.lock);
             background.scheduleWithFixedDelay(repairer, 1, REPAIR_PERIOD_SECONDS, TimeUnit.SECONDS);
             // Swept four times per stale period (at most once a second), so a state is at
             // most a quarter late.

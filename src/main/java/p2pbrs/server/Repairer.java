@@ -40,8 +40,13 @@ final class Repairer implements Runnable {
     private final Instant safeUntil;
     private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
 
-    Repairer(RepairStore store, PeerCaller peers, ServerKeys keys, Clock clock, Duration safeMode) {
+    // Free space is read and reserved under the lock every placement holds (plans,
+    // substitutes), so that a repair and a backup never both count on the same room.
+    private final Object placing;
+
+    Repairer(RepairStore store, PeerCaller peers, ServerKeys keys, Clock clock, Duration safeMode, Object placing) {
         this.store = store;
+        this.placing = placing;
         this.peers = peers;
         this.keys = keys;
         this.clock = clock;
@@ -77,12 +82,18 @@ final class Repairer implements Runnable {
     private void plan() {
         for (RepairStore.Need need : store.needs(BATCH)) {
             List<Long> sources = store.sources(need);
-            Optional<Long> target = store.target(need);
-            if (sources.isEmpty() || target.isEmpty()) {
-                // No live copy left (missing), or nowhere to put one yet: looked at again later.
+            if (sources.isEmpty()) {
+                // No live copy left (missing): looked at again later, in case a holder returns.
                 continue;
             }
-            store.queue(need, sources.get(0), target.get(), OffsetDateTime.now(clock));
+            synchronized (placing) {
+                Optional<Long> target = store.target(need);
+                if (target.isEmpty()) {
+                    // Nowhere to put one yet: looked at again later.
+                    continue;
+                }
+                store.queue(need, sources.get(0), target.get(), OffsetDateTime.now(clock));
+            }
             LOG.info("repairing chunk {} of version {}: {} of {} copies live", need.idx(), need.versionId(),
                     need.live(), need.wanted());
         }
