@@ -39,6 +39,8 @@ public enum Command {
 
     CHUNK_SUMS("CHUNK_SUMS", Kind.REQUEST, "File_Name"),
     STORE_ACK("STORE_ACK", Kind.REQUEST, "File_Name", "Chunk_ID"),
+    // A copy found bad: by its holder's scrub (owner=, version=) or by its owner's restore (version=, holder=).
+    CHUNK_BAD("CHUNK_BAD", Kind.REQUEST, "File_Name", "Chunk_ID"),
 
     BACKUP_DONE("BACKUP_DONE", Kind.REQUEST, "File_Name"),
     BACKUP_COMPLETE("BACKUP_COMPLETE", Kind.REPLY, "File_Name"),
@@ -66,7 +68,7 @@ public enum Command {
     RELEASED("RELEASED", Kind.REPLY, "File_Name"),
     RELEASE_DENIED("RELEASE-DENIED", Kind.REPLY, "Reason"),
 
-    /** The acknowledgement of a notification (STORE_ACK, CHUNK_SUMS, RESTORE_OK, RESTORE_FAIL). */
+    /** The acknowledgement of a notification (STORE_ACK, CHUNK_SUMS, CHUNK_BAD, RESTORE_OK, RESTORE_FAIL). */
     ACK("ACK", Kind.REPLY),
     ACK_DENIED("ACK-DENIED", Kind.REPLY, "Reason"),
 

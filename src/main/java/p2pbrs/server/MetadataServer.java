@@ -70,7 +70,8 @@ public final class MetadataServer implements AutoCloseable {
                     new RegistryService(registry, clock, keys, config),
                     new BackupService(backups, config, clock, new Planner(config, keys)),
                     new RestoreService(backups, config, clock, keys),
-                    new ForgetService(backups, clock, releasesQueued, config.releaseGrace()));
+                    new ForgetService(backups, clock, releasesQueued, config.releaseGrace()),
+                    new BadCopyService(backups, clock));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             RequestClient client = new RequestClient(endpoint, background, RetryPolicy.DEFAULT);

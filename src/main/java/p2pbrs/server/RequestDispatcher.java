@@ -29,6 +29,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private final BackupService backups;
     private final RestoreService restores;
     private final ForgetService forgets;
+    private final BadCopyService badCopies;
     private static final int STRIPES = 64;
 
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10, 10_000);
@@ -37,13 +38,14 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private volatile RequestClient client;
 
     RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups, RestoreService restores,
-                      ForgetService forgets) {
+                      ForgetService forgets, BadCopyService badCopies) {
         this.liveness = liveness;
         this.health = health;
         this.registry = registry;
         this.backups = backups;
         this.restores = restores;
         this.forgets = forgets;
+        this.badCopies = badCopies;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -126,6 +128,8 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             return backups.chunkSums(r, request, sender);
         } else if (decoded instanceof Request.StoreAck r) {
             return backups.storeAck(r, request, sender);
+        } else if (decoded instanceof Request.ChunkBad r) {
+            return badCopies.chunkBad(r, request, sender);
         } else if (decoded instanceof Request.BackupDone r) {
             return backups.backupDone(r, request, sender);
         } else if (decoded instanceof Request.RestoreReq r) {
