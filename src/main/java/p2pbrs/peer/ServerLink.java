@@ -1,6 +1,7 @@
 package p2pbrs.peer;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import p2pbrs.protocol.Message;
 import p2pbrs.transport.NoReplyException;
 import p2pbrs.transport.RequestClient;
@@ -25,6 +26,14 @@ final class ServerLink {
         } catch (NoReplyException e) {
             throw new PeerException("the server at " + describe() + " does not answer (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Sends a request without waiting for it: retransmitted until answered, like any other,
+     * its reply (or the failure to get one) completing the future.
+     */
+    CompletableFuture<Message> send(Message request) {
+        return client.send(request, server);
     }
 
     String describe() {
