@@ -13,6 +13,7 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.RegisteredPeer;
+import p2pbrs.store.ReplicaState;
 import p2pbrs.store.VersionRow;
 import p2pbrs.store.VersionState;
 
@@ -56,11 +57,14 @@ final class BadCopyService {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             OffsetDateTime now = now();
-            if (holder.isEmpty() || !tx.loseReplica(v.get(), req.chunk(), holder.get(), now)) {
+            Optional<ReplicaState> was = holder.flatMap(h -> tx.loseReplica(v.get(), req.chunk(), h, now));
+            if (was.isEmpty()) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.NOT_HOLDER);
             }
-            LOG.info("copy of chunk {} of {} v{} on peer {} reported bad by its {}: marked lost", req.chunk(), name,
-                    req.version(), holder.get(), req.fromOwner() ? "owner" : "holder");
+            if (was.get() == ReplicaState.STORED) {
+                LOG.info("the copy of chunk {} of {} v{} on peer {} was reported bad by its {}: it counts as lost",
+                        req.chunk(), name, req.version(), holder.get(), req.fromOwner() ? "owner" : "holder");
+            }
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
         });
     }

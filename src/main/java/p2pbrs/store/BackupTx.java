@@ -216,17 +216,17 @@ public final class BackupTx {
 
     /**
      * Marks a peer's copy of a chunk LOST (found bad or missing: CHUNK_BAD), keeping the
-     * version's counters in step. Returns whether the peer has a copy of that chunk on
-     * record at all (STORED, or LOST already, which changes nothing).
+     * version's counters in step. Returns the state the copy was in (LOST already changes
+     * nothing), or empty when the peer has no copy of that chunk on record.
      */
-    public boolean loseReplica(VersionRow version, int idx, long peerId, OffsetDateTime now) {
+    public Optional<ReplicaState> loseReplica(VersionRow version, int idx, long peerId, OffsetDateTime now) {
         lockVersion(version.id());
         String reference = chunkChecksum(version.id(), idx).orElse(null);
         Record previous = dsl.select(REPLICA.STATE, REPLICA.CHECKSUM).from(REPLICA)
                 .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
                 .fetchOne();
         if (previous == null) {
-            return false;
+            return Optional.empty();
         }
         if (previous.get(REPLICA.STATE) == ReplicaState.STORED) {
             dsl.update(REPLICA).set(REPLICA.STATE, ReplicaState.LOST).set(REPLICA.UPDATED_AT, now)
@@ -237,7 +237,7 @@ public final class BackupTx {
                 countGoodCopy(version, idx, -1);
             }
         }
-        return true;
+        return Optional.of(previous.get(REPLICA.STATE));
     }
 
     /** Whether a copy counts as good: STORED, with the checksum the owner reported (once it has). */
