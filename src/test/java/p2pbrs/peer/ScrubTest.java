@@ -112,6 +112,29 @@ class ScrubTest {
     }
 
     @Test
+    void aReportTheServerCouldNotTakeIsKeptAndSentAfterTheNextStart() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir)) {
+            Peer k1 = c.start("K1", Role.STORAGE, GIB);
+            c.start("K2", Role.STORAGE, GIB);
+            Peer owner = c.start("Ola", Role.OWNER, 0);
+            byte[] data = LocalCluster.random(2 * CHUNK, 26);
+            owner.backup(c.source("kept.bin", data));
+            int port = c.server.udpPort();
+            c.server.close();
+
+            Files.delete(c.chunkFile("K1", LocalCluster.sha256(LocalCluster.chunkOf(data, 0))));
+            assertEquals(1, k1.scrub().missing());
+            k1.close();
+            c.restartServer(port);
+            assertEquals(new Counts(2, 0, 0, 0), fsck(), "the server has not heard of it");
+
+            // Nothing is left for the new scrub to find: only the report kept in K1's database tells.
+            c.start("K1", Role.STORAGE, GIB);
+            assertEquals(new Counts(1, 1, 0, 0), awaitFsck(new Counts(1, 1, 0, 0)));
+        }
+    }
+
+    @Test
     void aPeerScrubsByItselfAfterStartAndEveryInterval() throws Exception {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1))) {
             Peer box = c.start("Box", Role.STORAGE, GIB, PeerConfig.DEFAULT_HEARTBEAT_INTERVAL, 1L << 30,
