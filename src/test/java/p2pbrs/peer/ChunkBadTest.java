@@ -8,12 +8,9 @@ import static p2pbrs.peer.LocalCluster.GIB;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Role;
-import p2pbrs.server.HealthCheck;
-import p2pbrs.store.RepairStore;
 
 /**
  * CHUNK_BAD: a holder reports its own copy, an owner a copy of its own file that it
@@ -24,17 +21,8 @@ class ChunkBadTest {
     @TempDir
     Path dir;
 
-    private record Counts(long healthy, long under, long repairing, long missing) {
-    }
-
-    private Counts fsck() throws Exception {
-        RepairStore.Health h = HealthCheck.check(dir.resolve("server"), null).health();
-        return new Counts(h.healthy(), h.underReplicated(), h.repairing(), h.missing());
-    }
-
-    private Counts awaitFsck(Counts wanted) throws Exception {
-        return LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),
-                () -> wanted.equals(fsck()) ? wanted : null);
+    private Fsck fsck() throws Exception {
+        return Fsck.of(dir.resolve("server"));
     }
 
     @Test
@@ -76,7 +64,7 @@ class ChunkBadTest {
                     + "e".repeat(64)));
             assertEquals("ERROR 21 Bad-option", udp.call("CHUNK_BAD 21 mine.bin 0 version=1 holder=K1 owner=" + olaId
                     + " token=" + ola));
-            assertEquals(new Counts(4, 0, 0, 0), fsck());
+            assertEquals(new Fsck(4, 0, 0, 0), fsck());
             assertTrue(udp.call("BACKUP_DONE 22 mine.bin version=1 token=" + ola).endsWith(" under_replicated=0"));
 
             // A holder's own copy, and a copy its owner fetched: each lost once, however often told.
@@ -85,7 +73,7 @@ class ChunkBadTest {
             assertEquals("ACK 30", udp.call(own));
             assertEquals("ACK 31", udp.call("CHUNK_BAD 31 mine.bin 1 version=1 holder=k2 token=" + ola));
             assertEquals("ACK 32", udp.call("CHUNK_BAD 32 mine.bin 0 version=1 holder=K1 token=" + ola));
-            assertEquals(new Counts(2, 2, 0, 0), fsck());
+            assertEquals(new Fsck(2, 2, 0, 0), fsck());
             assertTrue(udp.call("BACKUP_DONE 33 mine.bin version=1 token=" + ola).endsWith(" under_replicated=2"),
                     "the version's counters moved with the copies, once each");
 
@@ -103,14 +91,12 @@ class ChunkBadTest {
             byte[] data = LocalCluster.random(3 * CHUNK, 32);
             owner.backup(c.source("met.bin", data));
             // K1 comes first in restore plans (by name): the restore meets both of its bad copies.
-            Path rotten = c.chunkFile("K1", LocalCluster.sha256(LocalCluster.chunkOf(data, 0)));
-            byte[] bytes = Files.readAllBytes(rotten);
-            bytes[7] ^= 0x01;
-            Files.write(rotten, bytes);
-            Files.delete(c.chunkFile("K1", LocalCluster.sha256(LocalCluster.chunkOf(data, 2))));
+            Path rotten = c.chunkFile("K1", data, 0);
+            LocalCluster.flipABit(rotten);
+            Files.delete(c.chunkFile("K1", data, 2));
 
             assertArrayEquals(data, Files.readAllBytes(owner.restore("met.bin", null).path()));
-            assertEquals(new Counts(1, 2, 0, 0), awaitFsck(new Counts(1, 2, 0, 0)));
+            assertEquals(new Fsck(1, 2, 0, 0), Fsck.await(dir.resolve("server"), new Fsck(1, 2, 0, 0)));
             // An owner's word deletes nothing on another peer: the rotten file waits for K1's own scrub.
             assertTrue(Files.exists(rotten));
             assertEquals(3, k1.status().chunks());
@@ -119,7 +105,7 @@ class ChunkBadTest {
             assertEquals(1, scrub.bad());
             assertEquals(1, scrub.missing());
             assertEquals(1, k1.status().chunks(), "only chunk 1 is left on K1");
-            assertEquals(new Counts(1, 2, 0, 0), fsck(), "the holder's own reports change nothing more");
+            assertEquals(new Fsck(1, 2, 0, 0), fsck(), "the holder's own reports change nothing more");
         }
     }
 }

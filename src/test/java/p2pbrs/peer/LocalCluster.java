@@ -170,6 +170,18 @@ final class LocalCluster implements AutoCloseable {
         return storage(name).resolve("chunks").resolve(checksum.substring(0, 2)).resolve(checksum);
     }
 
+    /** Where a storage peer keeps chunk i of data. */
+    Path chunkFile(String name, byte[] data, int i) {
+        return chunkFile(name, sha256(chunkOf(data, i)));
+    }
+
+    /** Flips one bit of a file in place: the same size, other bytes. */
+    static void flipABit(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 3] ^= 0x10;
+        Files.write(file, bytes);
+    }
+
     /** Bytes of chunk files on a storage peer's disk. */
     long bytesOnDisk(String name) throws IOException {
         long sum = 0;

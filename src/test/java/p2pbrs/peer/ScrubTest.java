@@ -13,8 +13,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Role;
-import p2pbrs.server.HealthCheck;
-import p2pbrs.store.RepairStore;
 
 /**
  * A storage peer's scrub finds chunk files that rotted or vanished, drops them, and tells
@@ -24,30 +22,31 @@ class ScrubTest {
     @TempDir
     Path dir;
 
-    private record Counts(long healthy, long under, long repairing, long missing) {
+    private Fsck fsck() throws Exception {
+        return Fsck.of(dir.resolve("server"));
     }
 
-    private Counts fsck() throws Exception {
-        RepairStore.Health h = HealthCheck.check(dir.resolve("server"), null).health();
-        return new Counts(h.healthy(), h.underReplicated(), h.repairing(), h.missing());
-    }
-
-    private Counts awaitFsck(Counts wanted) throws Exception {
-        return LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),
-                () -> wanted.equals(fsck()) ? wanted : null);
+    private Fsck awaitFsck(Fsck wanted) throws Exception {
+        return Fsck.await(dir.resolve("server"), wanted);
     }
 
     /** The chunks of data whose file a storage peer holds. */
     private static List<Integer> heldBy(LocalCluster c, String peer, byte[] data, int chunks) {
         return IntStream.range(0, chunks)
-                .filter(i -> Files.exists(c.chunkFile(peer, LocalCluster.sha256(LocalCluster.chunkOf(data, i)))))
+                .filter(i -> Files.exists(c.chunkFile(peer, data, i)))
                 .boxed().toList();
     }
 
-    private static void flipAByte(Path file) throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 3] ^= 0x10;
-        Files.write(file, bytes);
+    /**
+     * Starts storage peers K1 and K2 and the owner Ola, and backs up a file of that many
+     * random chunks: under two copies, every chunk is on both peers. Returns its bytes.
+     */
+    private static byte[] backedUpOnTwoPeers(LocalCluster c, String name, int chunks, long seed) throws Exception {
+        c.start("K1", Role.STORAGE, GIB);
+        c.start("K2", Role.STORAGE, GIB);
+        byte[] data = LocalCluster.random(chunks * CHUNK, seed);
+        assertEquals(0, c.start("Ola", Role.OWNER, 0).backup(c.source(name, data)).underReplicated());
+        return data;
     }
 
     @Test
@@ -67,8 +66,8 @@ class ScrubTest {
             assertEquals(4, held.size(), held.toString());
             int flipped = held.get(0);
             int deleted = held.get(1);
-            flipAByte(c.chunkFile("S1", LocalCluster.sha256(LocalCluster.chunkOf(data, flipped))));
-            Files.delete(c.chunkFile("S1", LocalCluster.sha256(LocalCluster.chunkOf(data, deleted))));
+            LocalCluster.flipABit(c.chunkFile("S1", data, flipped));
+            Files.delete(c.chunkFile("S1", data, deleted));
 
             ScrubReport found = s1.scrub();
             assertEquals(List.of(4, 1, 1), List.of(found.checked(), found.bad(), found.missing()));
@@ -82,7 +81,7 @@ class ScrubTest {
             LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(30), () ->
                     heldBy(c, "S2", data, 6).containsAll(List.of(flipped, deleted))
                             && heldBy(c, "S3", data, 6).containsAll(List.of(flipped, deleted)) ? Boolean.TRUE : null);
-            awaitFsck(new Counts(6, 0, 0, 0));
+            awaitFsck(new Fsck(6, 0, 0, 0));
 
             // Byte for byte, and without S1's copies.
             s1.close();
@@ -93,20 +92,18 @@ class ScrubTest {
     @Test
     void withNowhereToCopyToTheCopiesTheScrubRemovedCountAsLost() throws Exception {
         try (LocalCluster c = new LocalCluster(dir)) {
-            Peer k1 = c.start("K1", Role.STORAGE, GIB);
-            c.start("K2", Role.STORAGE, GIB);
-            Peer owner = c.start("Ola", Role.OWNER, 0);
-            byte[] data = LocalCluster.random(4 * CHUNK, 24);
-            owner.backup(c.source("two.bin", data));
-            assertEquals(new Counts(4, 0, 0, 0), fsck());
+            byte[] data = backedUpOnTwoPeers(c, "two.bin", 4, 24);
+            Peer k1 = c.peer("K1");
+            Peer owner = c.peer("Ola");
+            assertEquals(new Fsck(4, 0, 0, 0), fsck());
 
-            flipAByte(c.chunkFile("K1", LocalCluster.sha256(LocalCluster.chunkOf(data, 0))));
-            Files.delete(c.chunkFile("K1", LocalCluster.sha256(LocalCluster.chunkOf(data, 3))));
+            LocalCluster.flipABit(c.chunkFile("K1", data, 0));
+            Files.delete(c.chunkFile("K1", data, 3));
             ScrubReport found = k1.scrub();
             assertEquals(List.of(1, 1), List.of(found.bad(), found.missing()));
 
             // Two copies each, on the only two peers: the two K1 lost are short until a third comes.
-            assertEquals(new Counts(2, 2, 0, 0), awaitFsck(new Counts(2, 2, 0, 0)));
+            assertEquals(new Fsck(2, 2, 0, 0), awaitFsck(new Fsck(2, 2, 0, 0)));
             assertArrayEquals(data, Files.readAllBytes(owner.restore("two.bin", null).path()));
         }
     }
@@ -114,23 +111,20 @@ class ScrubTest {
     @Test
     void aReportTheServerCouldNotTakeIsKeptAndSentAfterTheNextStart() throws Exception {
         try (LocalCluster c = new LocalCluster(dir)) {
-            Peer k1 = c.start("K1", Role.STORAGE, GIB);
-            c.start("K2", Role.STORAGE, GIB);
-            Peer owner = c.start("Ola", Role.OWNER, 0);
-            byte[] data = LocalCluster.random(2 * CHUNK, 26);
-            owner.backup(c.source("kept.bin", data));
+            byte[] data = backedUpOnTwoPeers(c, "kept.bin", 2, 26);
+            Peer k1 = c.peer("K1");
             int port = c.server.udpPort();
             c.server.close();
 
-            Files.delete(c.chunkFile("K1", LocalCluster.sha256(LocalCluster.chunkOf(data, 0))));
+            Files.delete(c.chunkFile("K1", data, 0));
             assertEquals(1, k1.scrub().missing());
             k1.close();
             c.restartServer(port);
-            assertEquals(new Counts(2, 0, 0, 0), fsck(), "the server has not heard of it");
+            assertEquals(new Fsck(2, 0, 0, 0), fsck(), "the server has not heard of it");
 
             // Nothing is left for the new scrub to find: only the report kept in K1's database tells.
             c.start("K1", Role.STORAGE, GIB);
-            assertEquals(new Counts(1, 1, 0, 0), awaitFsck(new Counts(1, 1, 0, 0)));
+            assertEquals(new Fsck(1, 1, 0, 0), awaitFsck(new Fsck(1, 1, 0, 0)));
         }
     }
 
@@ -142,14 +136,14 @@ class ScrubTest {
             Peer owner = c.start("Ola", Role.OWNER, 0);
             byte[] data = LocalCluster.random(2 * CHUNK, 25);
             owner.backup(c.source("watched.bin", data));
-            Files.delete(c.chunkFile("Box", LocalCluster.sha256(LocalCluster.chunkOf(data, 1))));
+            Files.delete(c.chunkFile("Box", data, 1));
 
             ScrubReport found = LocalCluster.poll(Duration.ofMillis(50), Duration.ofSeconds(20), () -> {
                 ScrubReport last = box.status().lastScrub();
                 return last != null && last.missing() == 1 ? last : null;
             });
             assertEquals(2, found.checked());
-            assertEquals(new Counts(1, 0, 0, 1), awaitFsck(new Counts(1, 0, 0, 1)));
+            assertEquals(new Fsck(1, 0, 0, 1), awaitFsck(new Fsck(1, 0, 0, 1)));
             assertEquals(1, box.status().chunks());
         }
     }
