@@ -16,6 +16,7 @@ public record ScrubReport(Instant finishedAt, int checked, long bytesRead, int b
             return "never";
         }
         return "last " + last.finishedAt().truncatedTo(ChronoUnit.SECONDS) + ", " + last.checked()
-                + " files checked, " + last.bad() + " bad, " + last.missing() + " missing";
+                + (last.checked() == 1 ? " file" : " files") + " checked, " + last.bad() + " bad, " + last.missing()
+                + " missing";
     }
 }

@@ -127,6 +127,13 @@ class ScrubberTest {
     }
 
     @Test
+    void theShellSaysNeverBeforeTheFirstScrubAndWhatTheLastFoundAfter() {
+        assertEquals("never", ScrubReport.describe(null));
+        assertEquals("last 2024-05-06T07:08:09Z, 1 file checked, 0 bad, 1 missing",
+                ScrubReport.describe(new ScrubReport(java.time.Instant.parse("2024-05-06T07:08:09.750Z"), 1, 0, 0, 1)));
+    }
+
+    @Test
     void theScrubReadsNoFasterThanItsRate() throws Exception {
         for (int i = 0; i < 3; i++) {
             put("f", i, LocalCluster.random(100_000 + i, 10 + i));
