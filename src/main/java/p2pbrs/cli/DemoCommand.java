@@ -103,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
         return Peer.start(new PeerConfig(name, role, server, "127.0.0.1", 0, 0, 1L << 30,
                 dir.resolve("storage/" + name), dir.resolve("db/peer-" + name), null, null, RetryPolicy.DEFAULT,
                 dir.resolve("restored"), true, 30_000, 32,
-                PeerConfig.DEFAULT_HEARTBEAT_INTERVAL), out);
+                PeerConfig.DEFAULT_HEARTBEAT_INTERVAL, PeerConfig.DEFAULT_SCRUB_RATE,
+                PeerConfig.DEFAULT_SCRUB_INTERVAL), out);
     }
 
     // Deterministic bytes, so that two runs of the demo move the same data.

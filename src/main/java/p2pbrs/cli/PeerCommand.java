@@ -93,6 +93,16 @@ final class PeerCommand implements Callable<Integer> {
             description = "How often to tell the server this peer is alive: 200ms, 5s, 2m (default ${DEFAULT-VALUE}).")
     java.time.Duration heartbeatInterval;
 
+    @Option(names = "--scrub-rate", defaultValue = "20MB", converter = SizeConverter.class,
+            description = "A storage peer re-reads its chunks to check them at most this fast, per second "
+                    + "(default ${DEFAULT-VALUE}).")
+    long scrubRate;
+
+    @Option(names = "--scrub-interval", defaultValue = "24h", converter = DurationConverter.class,
+            description = "A storage peer checks its chunks once after start, then every so often: 30m, 24h, 7d "
+                    + "(default ${DEFAULT-VALUE}).")
+    java.time.Duration scrubInterval;
+
     @Option(names = "--rpc-timeout-ms", defaultValue = "300", description = "First retransmission timeout (default ${DEFAULT-VALUE}).")
     long rpcTimeoutMs;
 
@@ -143,14 +153,15 @@ final class PeerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private PeerConfig config() {
+    /** The peer's configuration from the parsed flags (a usage error when they do not make one). */
+    PeerConfig config() {
         try {
             return new PeerConfig(name, role, serverAddress(), ip, udpPort, tcpPort, capacity,
                     storage != null ? storage : Path.of("storage", name),
                     db != null ? db : Path.of("db", "peer-" + name),
                     recoveryToken(), invite,
                     new RetryPolicy(rpcTimeoutMs, Math.max(rpcTimeoutMs, rpcMaxTimeoutMs), rpcTries),
-                    restoreDir, quiet, tcpTimeoutMs, maxConnections, heartbeatInterval);
+                    restoreDir, quiet, tcpTimeoutMs, maxConnections, heartbeatInterval, scrubRate, scrubInterval);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

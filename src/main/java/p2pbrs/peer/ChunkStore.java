@@ -145,6 +145,15 @@ final class ChunkStore {
         }
     }
 
+    /**
+     * Deletes a chunk file found bad, if it is there at all, and frees the bytes it was
+     * counted for either way: a file that went missing was counted when it was placed.
+     */
+    void discard(String checksum, long size) throws IOException {
+        used.addAndGet(-size);
+        Files.deleteIfExists(pathOf(checksum));
+    }
+
     private static void writeVerified(InputStream in, long size, String checksum, Path part)
             throws IOException, ChunkException {
         MessageDigest digest = p2pbrs.protocol.Sha256.newDigest();

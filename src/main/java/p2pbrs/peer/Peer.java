@@ -22,6 +22,7 @@ import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerEntry;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.WireList;
+import p2pbrs.store.BadChunks;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.Database;
 import p2pbrs.store.IdentityStore;
@@ -54,12 +55,15 @@ public final class Peer implements AutoCloseable {
     private final Progress.Factory progress;
     private final TransferLimits limits;
     private final PartFiles parts;
+    // Null for a peer that stores nothing (OWNER): it has nothing to scrub.
+    private final Scrubber scrubber;
     private final ScheduledExecutorService registrar;
     private boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
                  ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
-                 ChunkIndex index, ChunkStore chunkStore, StoreAckReporter acks, PartFiles parts, PrintStream out) {
+                 ChunkIndex index, ChunkStore chunkStore, StoreAckReporter acks, PartFiles parts, Scrubber scrubber,
+                 PrintStream out) {
         this.config = config;
         this.database = database;
         this.endpoint = endpoint;
@@ -72,6 +76,7 @@ public final class Peer implements AutoCloseable {
         this.acks = acks;
         this.limits = TransferLimits.forIdleTimeout(config.tcpTimeoutMillis());
         this.parts = parts;
+        this.scrubber = scrubber;
         this.registrar = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.numbered("peer-" + config.name() + "-registrar"));
         // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
@@ -92,6 +97,7 @@ public final class Peer implements AutoCloseable {
         ServerSocket tcp = null;
         StoreAckReporter acks = null;
         ChunkServer chunkServer = null;
+        Scrubber scrubber = null;
         try {
             InetAddress bindAddress = InetAddress.getByName(config.ip());
             InboundHandler inbound = new InboundHandler();
@@ -110,6 +116,12 @@ public final class Peer implements AutoCloseable {
             ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
             acks = new StoreAckReporter(registration, client, config.server(), new PendingStoreAcks(database),
                     config.name());
+            BadChunks badChunks = new BadChunks(database);
+            ChunkBadReporter badReports = new ChunkBadReporter(registration, badChunks, timer);
+            if (config.role().stores()) {
+                scrubber = new Scrubber(config.name(), index, chunkStore, badChunks, badReports::kick,
+                        config.scrubRate(), Throttle.Time.SYSTEM);
+            }
             chunkServer = new ChunkServer(tcp, config.name(), config.role().stores(), chunkStore, index,
                     registration::ticketKey, acks, config.maxConnections(),
                     TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()));
@@ -121,9 +133,13 @@ public final class Peer implements AutoCloseable {
             }
             endpoint.start();
             chunkServer.start();
+            if (scrubber != null) {
+                // Whatever rotted while the peer was stopped is found first.
+                scrubber.start(config.scrubInterval());
+            }
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
             Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, index, chunkStore,
-                    acks, parts, out);
+                    acks, parts, scrubber, out);
             long offered = offeredCapacity(config, chunkStore);
             StoreAckReporter reporter = acks;
             int udpPort = endpoint.port();
@@ -133,6 +149,9 @@ public final class Peer implements AutoCloseable {
                 // STORE_ACKs a previous run recorded but never had answered go out now that
                 // they can carry the token.
                 reporter.resume(timer);
+                if (config.role().stores()) {
+                    badReports.resume();
+                }
                 long beat = config.heartbeatInterval().toMillis();
                 timer.scheduleWithFixedDelay(new HeartbeatSender(registration, client, config.server(), config.name(),
                         index, () -> reporter.serverBack(timer)), beat, beat, TimeUnit.MILLISECONDS);
@@ -153,6 +172,9 @@ public final class Peer implements AutoCloseable {
             if (chunkServer != null) {
                 // Closed as itself, so that its acceptor stops quietly.
                 chunkServer.close();
+            }
+            if (scrubber != null) {
+                scrubber.close();
             }
             if (acks != null) {
                 acks.close();
@@ -262,7 +284,19 @@ public final class Peer implements AutoCloseable {
             }
         }
         return new PeerStatus(config.name(), config.role().name(), registration.registered(),
-                registration.link().describe(), state, index.count(), chunkStore.used(), config.capacity());
+                registration.link().describe(), state, index.count(), chunkStore.used(), config.capacity(),
+                scrubber == null ? null : scrubber.last());
+    }
+
+    /**
+     * Scrubs now and returns what it found (tests: the peer scrubs by itself once after it
+     * starts and then every --scrub-interval).
+     */
+    ScrubReport scrub() throws InterruptedException {
+        if (scrubber == null) {
+            throw new IllegalStateException(config.name() + " stores nothing to scrub");
+        }
+        return scrubber.scrub();
     }
 
     /** This peer's backed-up files: every complete version. */
@@ -312,6 +346,9 @@ public final class Peer implements AutoCloseable {
         // Runs as the shutdown hook too (Ctrl-C, SIGTERM): restores still running will not finish.
         parts.removeAll();
         chunkServer.close();
+        if (scrubber != null) {
+            scrubber.close();
+        }
         acks.close();
         closeQuietly(endpoint, tcp, timer, database);
     }

@@ -19,13 +19,19 @@ import p2pbrs.transport.RetryPolicy;
  * @param tcpTimeoutMillis how long a chunk connection may stall before it is dropped
  * @param maxConnections   chunk connections a storage peer serves at once
  * @param heartbeatInterval how often the peer tells the server it is alive
+ * @param scrubRate        how fast a storage peer's scrub may read its chunk files, in bytes per second
+ * @param scrubInterval    how long a storage peer waits after one scrub before the next
  */
 public record PeerConfig(String name, Role role, InetSocketAddress server, String ip, int udpPort, int tcpPort,
                          long capacity, Path storageDir, Path db, String token, String invite, RetryPolicy retry,
                          Path restoreDir, boolean quiet, int tcpTimeoutMillis, int maxConnections,
-                         java.time.Duration heartbeatInterval) {
+                         java.time.Duration heartbeatInterval, long scrubRate, java.time.Duration scrubInterval) {
     /** The default of --heartbeat-interval. */
     public static final java.time.Duration DEFAULT_HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(5);
+    /** The default of --scrub-rate: 20MB a second, a small share of any disk's bandwidth. */
+    public static final long DEFAULT_SCRUB_RATE = 20L << 20;
+    /** The default of --scrub-interval. */
+    public static final java.time.Duration DEFAULT_SCRUB_INTERVAL = java.time.Duration.ofHours(24);
 
     public PeerConfig {
         if (!PeerNames.isValid(name)) {
@@ -60,6 +66,12 @@ public record PeerConfig(String name, Role role, InetSocketAddress server, Strin
         }
         if (heartbeatInterval.toMillis() < 10) {
             throw new IllegalArgumentException("--heartbeat-interval must be at least 10ms");
+        }
+        if (scrubRate < 1) {
+            throw new IllegalArgumentException("--scrub-rate must be at least 1B (a second)");
+        }
+        if (scrubInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("--scrub-interval must be at least 10ms");
         }
         restoreDir = restoreDir.toAbsolutePath().normalize();
     }

@@ -24,6 +24,7 @@ import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.PlanPeer;
+import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.WireList;
 import p2pbrs.transport.DaemonThreads;
@@ -335,16 +336,45 @@ final class RestoreJob {
                 ChunkClient.Fetched fetched = client.fetch(header, file, offset, size);
                 if (fetched.checksum() == null) {
                     LOG.warn("peer {} has no chunk {}: {}", holder.name(), c.idx, fetched.header());
+                    // The server counts a copy there: a copy gone is as bad as a rotten one.
+                    if (Reason.NOT_FOUND.equals(fetched.header().field(2))) {
+                        reportBadCopy(wireName, plan.version, c.idx, holder.name());
+                    }
                 } else if (fetched.checksum().equals(c.checksum)) {
                     return true;
                 } else {
                     LOG.warn("peer {} sent corrupt bytes for chunk {}; trying another copy", holder.name(), c.idx);
+                    reportBadCopy(wireName, plan.version, c.idx, holder.name());
                 }
             } catch (IOException e) {
                 LOG.warn("fetching chunk {} from {} failed: {}", c.idx, holder.name(), e.toString());
             }
         }
         return false;
+    }
+
+    /**
+     * Tells the server that a holder's copy of a chunk is bad (CHUNK_BAD, as the owner), so
+     * that it is counted lost and made again from a good one. Best effort and off the data
+     * path: sent without waiting, and a report lost is made again by the next restore that
+     * meets the copy, or by the holder's own scrub.
+     */
+    private void reportBadCopy(String wireName, int version, int idx, String holder) {
+        Message report;
+        try {
+            report = registration.signed(Message.of(Command.CHUNK_BAD, registration.link().nextRq(), wireName,
+                            Integer.toString(idx))
+                    .withOption("version", Integer.toString(version))
+                    .withOption("holder", holder));
+        } catch (PeerException e) {
+            return;
+        }
+        registration.link().send(report).whenComplete((reply, error) -> {
+            if (error != null || reply.command() != Command.ACK) {
+                LOG.warn("could not report the bad copy of chunk {} on {}: {}", idx, holder,
+                        error != null ? error.getMessage() : reply);
+            }
+        });
     }
 
     private static int distinctPeers(Plan plan) {

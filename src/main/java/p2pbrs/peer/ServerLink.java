@@ -1,6 +1,7 @@
 package p2pbrs.peer;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import p2pbrs.protocol.Message;
 import p2pbrs.transport.NoReplyException;
 import p2pbrs.transport.RequestClient;
@@ -30,6 +31,14 @@ final class ServerLink {
     /** The longest a call waits before it fails for want of a reply. */
     long longestCallMillis() {
         return client.longestCallMillis();
+    }
+
+    /**
+     * Sends a request without waiting for it: retransmitted until answered, like any other,
+     * its reply (or the failure to get one) completing the future.
+     */
+    CompletableFuture<Message> send(Message request) {
+        return client.send(request, server);
     }
 
     String describe() {

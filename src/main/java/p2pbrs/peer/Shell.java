@@ -25,7 +25,7 @@ public final class Shell {
             "  forget NAME VERSION      forget one version of a backed-up file (its space is freed)",
             "  forget NAME --all        forget every version of a backed-up file",
             "  list                     list the registered peers",
-            "  status                   this peer's registration, liveness and what it stores",
+            "  status                   this peer's registration, liveness, what it stores and its last scrub",
             "  de                       de-register this peer from the server",
             "  help                     show this help",
             "  quit                     stop this peer");
@@ -118,6 +118,7 @@ public final class Shell {
                 s.registered() ? "yes" : "no (waiting for the server)", s.state() == null ? "unknown" : s.state());
         out.printf(Locale.ROOT, "stored: %d chunks, %s of %s%n", s.chunks(), Sizes.human(s.bytesStored()),
                 Sizes.human(s.capacity()));
+        out.println("scrub: " + ScrubReport.describe(s.lastScrub()));
         out.println("OK status");
     }
 

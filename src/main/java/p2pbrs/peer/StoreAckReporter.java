@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
-import p2pbrs.protocol.Reason;
 import p2pbrs.store.PendingStoreAck;
 import p2pbrs.store.PendingStoreAcks;
 import p2pbrs.transport.DaemonThreads;
@@ -138,7 +137,7 @@ final class StoreAckReporter implements ChunkServer.StoredListener, AutoCloseabl
         }
         client.send(request, server).whenComplete((reply, error) -> {
             window.release();
-            if (error == null && settles(reply)) {
+            if (error == null && ReportAnswers.settles(reply)) {
                 if (reply.command() != Command.ACK) {
                     LOG.warn("the server refused STORE_ACK for chunk {} of {}: {}", a.idx(), a.wireName(), reply);
                 }
@@ -151,27 +150,6 @@ final class StoreAckReporter implements ChunkServer.StoredListener, AutoCloseabl
                         a.idx(), a.wireName(), ROUNDS, SWEEP_SECONDS);
             }
         });
-    }
-
-    /**
-     * Whether a reply settles a STORE_ACK for good: ACK, or a refusal that sending it again
-     * cannot change (the version is unknown or expired, the chunk not planned here, the
-     * message unreadable to the server). A refusal of this peer's token, or a server error,
-     * may pass: the STORE_ACK is tried again.
-     */
-    private static boolean settles(Message reply) {
-        return switch (reply.command()) {
-            case ACK -> true;
-            // Both carry exactly one field, the Reason.
-            case ACK_DENIED -> !mayPass(reply.field(0));
-            case ERROR -> !Reason.SERVER_ERROR.equals(reply.field(0));
-            default -> false;
-        };
-    }
-
-    private static boolean mayPass(String reason) {
-        return Reason.MISSING_TOKEN.equals(reason) || Reason.BAD_TOKEN.equals(reason)
-                || Reason.SERVER_ERROR.equals(reason);
     }
 
     private void forget(PendingStoreAck a) {

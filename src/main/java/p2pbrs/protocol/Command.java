@@ -43,6 +43,8 @@ public enum Command {
     SUBSTITUTE_REQ("SUBSTITUTE_REQ", Kind.REQUEST, "File_Name", "Chunk_ID", "Failed_Peer"),
     SUBSTITUTE_OK("SUBSTITUTE_OK", Kind.REPLY, "File_Name", "Chunk_ID", "Peer"),
     SUBSTITUTE_DENIED("SUBSTITUTE-DENIED", Kind.REPLY, "Reason"),
+    // A copy found bad: by its holder's scrub (owner=, version=) or by its owner's restore (version=, holder=).
+    CHUNK_BAD("CHUNK_BAD", Kind.REQUEST, "File_Name", "Chunk_ID"),
 
     BACKUP_DONE("BACKUP_DONE", Kind.REQUEST, "File_Name"),
     BACKUP_COMPLETE("BACKUP_COMPLETE", Kind.REPLY, "File_Name"),
@@ -70,7 +72,7 @@ public enum Command {
     RELEASED("RELEASED", Kind.REPLY, "File_Name"),
     RELEASE_DENIED("RELEASE-DENIED", Kind.REPLY, "Reason"),
 
-    /** The acknowledgement of a notification (STORE_ACK, CHUNK_SUMS, RESTORE_OK, RESTORE_FAIL). */
+    /** The acknowledgement of a notification (STORE_ACK, CHUNK_SUMS, CHUNK_BAD, RESTORE_OK, RESTORE_FAIL). */
     ACK("ACK", Kind.REPLY),
     ACK_DENIED("ACK-DENIED", Kind.REPLY, "Reason"),
 

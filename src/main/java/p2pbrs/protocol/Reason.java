@@ -41,6 +41,7 @@ public final class Reason {
     public static final String UNKNOWN_VERSION = "Unknown-version";
     public static final String NOT_PENDING = "Not-pending";
     public static final String NOT_PLANNED = "Not-planned";
+    public static final String NOT_HOLDER = "Not-holder";
     public static final String MISSING_SUMS = "Missing-sums";
     public static final String AWAITING_ACKS = "Awaiting-acks";
     public static final String CHECKSUM_MISMATCH = "Checksum-mismatch";

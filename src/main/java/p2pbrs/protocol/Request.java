@@ -63,6 +63,19 @@ public sealed interface Request {
     }
 
     /**
+     * CHUNK_BAD: a copy of chunk {@code chunk} of a version found bad. From its holder (the
+     * copy is the sender's own, {@code owner} names the file's owner, {@code holder} is null)
+     * or from the file's owner ({@code holder} names the peer whose copy it fetched,
+     * {@code owner} is null).
+     */
+    record ChunkBad(FileName file, int chunk, int version, String owner, String holder, String token)
+            implements Request {
+        public boolean fromOwner() {
+            return holder != null;
+        }
+    }
+
+    /**
      * BACKUP_DONE. The checksum is null when it came with BACKUP_REQ; {@code copies} is how
      * many copies the owner saw stored (0 when it does not say).
      */

@@ -34,6 +34,7 @@ public final class Requests {
             case CHUNK_SUMS -> chunkSums(m);
             case STORE_ACK -> storeAck(m);
             case SUBSTITUTE_REQ -> substitute(m);
+            case CHUNK_BAD -> chunkBad(m);
             case BACKUP_DONE -> backupDone(m);
             case RESTORE_REQ -> restoreReq(m);
             case RESTORE_OK, RESTORE_FAIL -> restoreReport(m);
@@ -120,6 +121,23 @@ public final class Requests {
         int version = Numbers.intOption(m, "version");
         String checksum = Numbers.checksum(m.option("checksum"), rq);
         return new Request.Substitute(file, chunk, failedPeer, version, checksum, m.option("token"));
+    }
+
+    private static Request chunkBad(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        FileName file = FileName.decode(m.field(0), rq);
+        int chunk = Numbers.parseInt(m.field(1), rq);
+        int version = Numbers.intOption(m, "version");
+        String owner = m.option("owner");
+        String holder = m.option("holder");
+        // Who reports decides whose copy it is: the holder its own (naming the owner), the
+        // owner one it fetched (naming the holder). Never both, never neither.
+        if ((owner == null) == (holder == null)) {
+            throw new MalformedMessageException(rq, Reason.BAD_OPTION,
+                    "CHUNK_BAD takes owner= (from the holder) or holder= (from the owner)");
+        }
+        return new Request.ChunkBad(file, chunk, version, owner == null ? null : Tokens.publicId(owner, rq),
+                holder == null ? null : PeerNames.check(holder, rq), m.option("token"));
     }
 
     private static Request backupDone(Message m) throws MalformedMessageException {

@@ -75,7 +75,8 @@ public final class MetadataServer implements AutoCloseable {
                     new BackupService(backups, config, clock, planner),
                     new SubstituteService(backups, clock, planner, keys),
                     new RestoreService(backups, config, clock, keys),
-                    new ForgetService(backups, clock, releasesQueued, config.releaseGrace()));
+                    new ForgetService(backups, clock, releasesQueued, config.releaseGrace()),
+                    new BadCopyService(backups, clock));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             RequestClient client = new RequestClient(endpoint, background, RetryPolicy.DEFAULT);

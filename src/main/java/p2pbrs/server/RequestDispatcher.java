@@ -30,6 +30,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private final SubstituteService substitutes;
     private final RestoreService restores;
     private final ForgetService forgets;
+    private final BadCopyService badCopies;
     private static final int STRIPES = 64;
 
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10, 10_000);
@@ -38,7 +39,8 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private volatile RequestClient client;
 
     RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups,
-                      SubstituteService substitutes, RestoreService restores, ForgetService forgets) {
+                      SubstituteService substitutes, RestoreService restores, ForgetService forgets,
+                      BadCopyService badCopies) {
         this.liveness = liveness;
         this.health = health;
         this.registry = registry;
@@ -46,6 +48,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
         this.substitutes = substitutes;
         this.restores = restores;
         this.forgets = forgets;
+        this.badCopies = badCopies;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -130,6 +133,8 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             return backups.storeAck(r, request, sender);
         } else if (decoded instanceof Request.Substitute r) {
             return substitutes.substitute(r, request, sender);
+        } else if (decoded instanceof Request.ChunkBad r) {
+            return badCopies.chunkBad(r, request, sender);
         } else if (decoded instanceof Request.BackupDone r) {
             return backups.backupDone(r, request, sender);
         } else if (decoded instanceof Request.RestoreReq r) {

@@ -196,9 +196,9 @@ public final class BackupTx {
         Record previous = dsl.select(REPLICA.STATE, REPLICA.CHECKSUM).from(REPLICA)
                 .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
                 .fetchOne();
-        boolean wasGood = reference != null && previous != null && previous.get(REPLICA.STATE) == ReplicaState.STORED
-                && reference.equals(previous.get(REPLICA.CHECKSUM));
-        boolean isGood = reference != null && reference.equals(checksum);
+        boolean wasGood = previous != null && good(reference, previous.get(REPLICA.STATE),
+                previous.get(REPLICA.CHECKSUM));
+        boolean isGood = good(reference, ReplicaState.STORED, checksum);
         dsl.mergeInto(REPLICA)
                 .using(dsl.selectOne())
                 .on(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
@@ -214,6 +214,37 @@ public final class BackupTx {
         if (wasGood != isGood) {
             countGoodCopy(version, idx, isGood ? 1 : -1);
         }
+    }
+
+    /**
+     * Marks a peer's copy of a chunk LOST (found bad or missing: CHUNK_BAD), keeping the
+     * version's counters in step. Returns the state the copy was in (LOST already changes
+     * nothing), or empty when the peer has no copy of that chunk on record.
+     */
+    public Optional<ReplicaState> loseReplica(VersionRow version, int idx, long peerId, OffsetDateTime now) {
+        lockVersion(version.id());
+        String reference = chunkChecksum(version.id(), idx).orElse(null);
+        Record previous = dsl.select(REPLICA.STATE, REPLICA.CHECKSUM).from(REPLICA)
+                .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
+                .fetchOne();
+        if (previous == null) {
+            return Optional.empty();
+        }
+        if (previous.get(REPLICA.STATE) == ReplicaState.STORED) {
+            dsl.update(REPLICA).set(REPLICA.STATE, ReplicaState.LOST).set(REPLICA.UPDATED_AT, now)
+                    .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx),
+                            REPLICA.PEER_ID.eq(peerId))
+                    .execute();
+            if (good(reference, ReplicaState.STORED, previous.get(REPLICA.CHECKSUM))) {
+                countGoodCopy(version, idx, -1);
+            }
+        }
+        return Optional.of(previous.get(REPLICA.STATE));
+    }
+
+    /** Whether a copy counts as good: STORED, with the checksum the owner reported (once it has). */
+    private static boolean good(String reference, ReplicaState state, String checksum) {
+        return reference != null && state == ReplicaState.STORED && reference.equals(checksum);
     }
 
     // Checksums (CHUNK_SUMS) and copies (STORE_ACK) of one version arrive concurrently; each

@@ -68,6 +68,23 @@ public final class ChunkIndex {
         return database.dsl().fetchCount(CHUNK);
     }
 
+    /** A chunk file the index points at: its checksum (its name) and its size. */
+    public record StoredFile(String checksum, long size) {
+    }
+
+    /**
+     * The distinct chunk files after a checksum (null: from the first), in checksum order, at
+     * most limit: a walk over every file in bounded pages, whatever the index's size.
+     */
+    public List<StoredFile> filesAfter(String afterChecksum, int limit) {
+        var condition = afterChecksum == null ? DSL.noCondition() : CHUNK.CHECKSUM.gt(afterChecksum);
+        return database.dsl().selectDistinct(CHUNK.CHECKSUM, CHUNK.SIZE).from(CHUNK)
+                .where(condition)
+                .orderBy(CHUNK.CHECKSUM)
+                .limit(limit)
+                .fetch(r -> new StoredFile(r.value1(), r.value2()));
+    }
+
     /** Whether any row still points at the chunk file with this checksum. */
     public boolean referenced(String checksum) {
         return database.dsl().fetchExists(CHUNK, CHUNK.CHECKSUM.eq(checksum));

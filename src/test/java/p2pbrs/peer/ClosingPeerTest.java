@@ -77,7 +77,8 @@ class ClosingPeerTest {
             PeerConfig config = new PeerConfig("Quitter", Role.OWNER,
                     new InetSocketAddress("127.0.0.1", server.socket.getLocalPort()), "127.0.0.1", 0, 0, 0,
                     dir.resolve("storage"), dir.resolve("db"), null, null, new RetryPolicy(100, 1000, 6),
-                    dir.resolve("restored"), true, 5_000, 16, PeerConfig.DEFAULT_HEARTBEAT_INTERVAL);
+                    dir.resolve("restored"), true, 5_000, 16, PeerConfig.DEFAULT_HEARTBEAT_INTERVAL,
+                    PeerConfig.DEFAULT_SCRUB_RATE, PeerConfig.DEFAULT_SCRUB_INTERVAL);
             Peer peer = Peer.start(config, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             CompletableFuture<List<FileEntry>> files = CompletableFuture.supplyAsync(() -> {
                 try {

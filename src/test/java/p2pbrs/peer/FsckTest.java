@@ -31,14 +31,14 @@ class FsckTest {
             Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
             owner.backup(c.source("watched.bin", LocalCluster.random(4 * CHUNK, 21)));
 
-            assertEquals(new Counts(4, 0, 0, 0), counts(HealthCheck.check(db, null)));
+            assertEquals(new Fsck(4, 0, 0, 0), Fsck.of(db));
 
             // One holder dead, and nowhere else to copy to: short of copies, nothing missing.
             s1.close();
-            assertEquals(new Counts(0, 4, 0, 0), await(db, new Counts(0, 4, 0, 0)));
+            assertEquals(new Fsck(0, 4, 0, 0), Fsck.await(db, new Fsck(0, 4, 0, 0)));
             // Both dead: missing, and the file is at risk.
             s2.close();
-            assertEquals(new Counts(0, 0, 0, 4), await(db, new Counts(0, 0, 0, 4)));
+            assertEquals(new Fsck(0, 0, 0, 4), Fsck.await(db, new Fsck(0, 0, 0, 4)));
             HealthCheck.Report running = HealthCheck.check(db, null);
             assertTrue(running.fromRunningServer());
             assertEquals(List.of(new RepairStore.AtRisk("Ola", "watched.bin", 1, true)), running.health().atRisk());
@@ -46,21 +46,7 @@ class FsckTest {
             c.server.close();
             HealthCheck.Report stopped = HealthCheck.check(db, null);
             assertFalse(stopped.fromRunningServer(), "read from the stopped server's database");
-            assertEquals(new Counts(0, 0, 0, 4), counts(stopped));
+            assertEquals(new Fsck(0, 0, 0, 4), Fsck.of(stopped));
         }
-    }
-
-    private record Counts(long healthy, long under, long repairing, long missing) {
-    }
-
-    private static Counts counts(HealthCheck.Report r) {
-        RepairStore.Health h = r.health();
-        return new Counts(h.healthy(), h.underReplicated(), h.repairing(), h.missing());
-    }
-
-    private static Counts await(Path db, Counts wanted) throws Exception {
-        Object reached = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),
-                () -> wanted.equals(counts(HealthCheck.check(db, null))) ? wanted : null);
-        return (Counts) reached;
     }
 }

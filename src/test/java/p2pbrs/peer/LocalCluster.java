@@ -107,11 +107,24 @@ final class LocalCluster implements AutoCloseable {
     /** Starts a peer that sends its heartbeats this often. */
     Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token, int maxConnections,
                java.time.Duration heartbeat) throws Exception {
+        return start(name, role, capacity, tcpTimeoutMillis, token, maxConnections, heartbeat,
+                PeerConfig.DEFAULT_SCRUB_RATE, PeerConfig.DEFAULT_SCRUB_INTERVAL);
+    }
+
+    /** Starts a peer that scrubs its chunks at this rate (bytes a second), once at start and then every interval. */
+    Peer start(String name, Role role, long capacity, java.time.Duration heartbeat, long scrubRate,
+               java.time.Duration scrubInterval) throws Exception {
+        return start(name, role, capacity, 5_000, null, 16, heartbeat, scrubRate, scrubInterval);
+    }
+
+    private Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token, int maxConnections,
+                       java.time.Duration heartbeat, long scrubRate, java.time.Duration scrubInterval)
+            throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PeerConfig config = new PeerConfig(name, role, new InetSocketAddress("127.0.0.1", serverPort),
                 "127.0.0.1", 0, 0, capacity, storage(name), dir.resolve("db-" + name), token, null,
                 new RetryPolicy(100, 1000, 6), restoreDir(name), true, tcpTimeoutMillis, maxConnections,
-                heartbeat);
+                heartbeat, scrubRate, scrubInterval);
         Peer peer = Peer.start(config, new PrintStream(output, true, StandardCharsets.UTF_8));
         peers.put(name, peer);
         outputs.put(name, output);
@@ -155,6 +168,18 @@ final class LocalCluster implements AutoCloseable {
     /** Where a storage peer keeps the chunk with this checksum. */
     Path chunkFile(String name, String checksum) {
         return storage(name).resolve("chunks").resolve(checksum.substring(0, 2)).resolve(checksum);
+    }
+
+    /** Where a storage peer keeps chunk i of data. */
+    Path chunkFile(String name, byte[] data, int i) {
+        return chunkFile(name, sha256(chunkOf(data, i)));
+    }
+
+    /** Flips one bit of a file in place: the same size, other bytes. */
+    static void flipABit(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 3] ^= 0x10;
+        Files.write(file, bytes);
     }
 
     /** Bytes of chunk files on a storage peer's disk. */

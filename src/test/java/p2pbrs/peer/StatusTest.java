@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Role;
 
-/** The shell's status: registration, liveness as the server sees it, what the peer stores. */
+/** The shell's status: registration, liveness as the server sees it, what the peer stores, its last scrub. */
 class StatusTest {
     @TempDir
     Path dir;
@@ -34,5 +34,31 @@ class StatusTest {
             assertTrue(text.contains("stored: 3 chunks, 192.0 KiB of 1.0 GiB"), text);
             assertTrue(text.strip().endsWith("OK status"), text);
         }
+    }
+
+    @Test
+    void statusShowsTheLastScrubAndWhatItFound() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1))) {
+            Peer box = c.start("Box", Role.STORAGE, GIB);
+            Peer owner = c.start("Ola", Role.OWNER, 0);
+            byte[] data = LocalCluster.random(3 * CHUNK, 19);
+            owner.backup(c.source("three.bin", data));
+            java.nio.file.Files.delete(c.chunkFile("Box", data, 2));
+            box.scrub();
+
+            String text = status(box);
+            assertTrue(text.matches("(?s).*\\nscrub: last \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, "
+                    + "3 files checked, 0 bad, 1 missing\\n.*"), text);
+            assertTrue(text.contains("stored: 2 chunks, 128.0 KiB of 1.0 GiB"), text);
+            // An owner keeps nothing of others' to scrub.
+            assertTrue(status(owner).contains("scrub: never"), status(owner));
+        }
+    }
+
+    private static String status(Peer peer) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(Shell.Outcome.OK, new Shell(peer, new PrintStream(out, true, StandardCharsets.UTF_8))
+                .execute("status"));
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -103,7 +103,7 @@ class StoreAckRestartTest {
     private static PeerConfig viaServer(PeerConfig c, InetSocketAddress server) {
         return new PeerConfig(c.name(), c.role(), server, c.ip(), c.udpPort(), c.tcpPort(), c.capacity(),
                 c.storageDir(), c.db(), c.token(), c.invite(), c.retry(), c.restoreDir(), c.quiet(), c.tcpTimeoutMillis(),
-                c.maxConnections(), c.heartbeatInterval());
+                c.maxConnections(), c.heartbeatInterval(), c.scrubRate(), c.scrubInterval());
     }
 
     /**

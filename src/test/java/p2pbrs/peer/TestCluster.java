@@ -51,7 +51,8 @@ final class TestCluster implements AutoCloseable {
     PeerConfig config(String name, Role role, long capacity, int tcpTimeoutMillis) {
         return new PeerConfig(name, role, new InetSocketAddress("127.0.0.1", server.udpPort()), "127.0.0.1", 0, 0,
                 capacity, storage(name), dir.resolve("db/peer-" + name), null, null, new RetryPolicy(100, 1000, 6),
-                restoreDir(name), true, tcpTimeoutMillis, 16, PeerConfig.DEFAULT_HEARTBEAT_INTERVAL);
+                restoreDir(name), true, tcpTimeoutMillis, 16, PeerConfig.DEFAULT_HEARTBEAT_INTERVAL,
+                PeerConfig.DEFAULT_SCRUB_RATE, PeerConfig.DEFAULT_SCRUB_INTERVAL);
     }
 
     Path storage(String name) {

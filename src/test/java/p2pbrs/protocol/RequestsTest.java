@@ -53,6 +53,16 @@ class RequestsTest {
     }
 
     @Test
+    void chunkBadNamesTheOwnerFromAHolderAndTheHolderFromAnOwner() throws Exception {
+        String owner = "c".repeat(32);
+        assertEquals(new Request.ChunkBad(new FileName("a%20b", "a b"), 3, 2, owner, null, TOKEN),
+                decode("CHUNK_BAD 6 a%20b 3 owner=" + owner + " version=2 token=" + TOKEN));
+        Request.ChunkBad fromOwner = (Request.ChunkBad) decode("CHUNK_BAD 6 f 0 version=1 holder=Box-2");
+        assertEquals("Box-2", fromOwner.holder());
+        assertTrue(fromOwner.fromOwner());
+    }
+
+    @Test
     void forgetTakesOneVersionOrAll() throws Exception {
         assertTrue(((Request.Forget) decode("FORGET 4 f all=1")).all());
         assertEquals(2, ((Request.Forget) decode("FORGET 4 f version=2")).version());
@@ -90,6 +100,12 @@ class RequestsTest {
         "FILES 9 after=f:1|Bad-number",
         "INVITE 9 BOTH 999999999999999999 code_hash=0000000000000000000000000000000000000000000000000000000000000000|Bad-number",
         "FORGET 9 f|Bad-option",
+        "CHUNK_BAD 9 f 0 version=1|Bad-option",
+        "CHUNK_BAD 9 f 0 version=1 holder=Box owner=cccccccccccccccccccccccccccccccc|Bad-option",
+        "CHUNK_BAD 9 f 0 holder=Box|Bad-option",
+        "CHUNK_BAD 9 f x version=1 holder=Box|Bad-number",
+        "CHUNK_BAD 9 f 0 version=1 owner=Box|Bad-owner",
+        "CHUNK_BAD 9 f 0 version=1 holder=-Box|Bad-name",
         "FORGET 9 f version=1 all=1|Bad-option",
         "RELEASE 9 f|Not-served",
     })
