@@ -158,8 +158,9 @@ final class BackupService {
                     .filter(s -> s.peerId() == caller.id()).findFirst();
             boolean planned = slot.isPresent() && idx < row.chunkCount() && placement.assigned(idx, slot.get().slot());
             // A copy a repair sent here, or one the owner was given this peer for in place of
-            // a planned peer that failed, is as welcome as a planned one.
-            boolean repaired = !planned && idx < row.chunkCount() && tx.repairQueued(row.id(), idx, caller.id());
+            // a planned peer that failed, is as welcome as a planned one. A repair may also
+            // send a planned peer the copy it lost: that copy ends the repair too.
+            boolean repaired = idx < row.chunkCount() && tx.repairQueued(row.id(), idx, caller.id());
             boolean substituted = !planned && !repaired && idx < row.chunkCount()
                     && tx.substituted(row.id(), idx, caller.id());
             if (!(planned || repaired || substituted) || placement.sizeOf(idx) != size) {

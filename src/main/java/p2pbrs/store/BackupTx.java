@@ -411,7 +411,7 @@ public final class BackupTx {
                         SUBSTITUTE.CREATED_AT)
                 .values(versionId, idx, peerId, now)
                 .execute();
-        ExtraCopies.reserve(dsl, versionId, peerId, size);
+        ExtraCopies.reserve(dsl, versionId, idx, peerId, size);
     }
 
     public void reportRestore(long versionId, long ownerPeerId, RestoreOutcome outcome, String reason,

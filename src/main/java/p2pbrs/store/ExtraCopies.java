@@ -8,6 +8,7 @@ import static p2pbrs.db.server.Tables.REPLICA;
 import java.util.Collection;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import p2pbrs.protocol.Role;
 
 /**
@@ -21,7 +22,9 @@ final class ExtraCopies {
 
     /**
      * The ALIVE storage peer with the most free space that has room for the chunk, holds no
-     * copy of it (in any state), is not its owner and is none of {@code excluded}.
+     * good copy of it, is not its owner and is none of {@code excluded}. A peer whose copy
+     * was found bad (LOST) may take a new one, last (its disk let one copy rot): the new bytes
+     * replace the rotten file, and with as many storage peers as copies it is the only place.
      */
     static Optional<PlanSlot> target(DSLContext dsl, long versionId, int idx, long size, long ownerPeerId,
                                      Collection<Long> excluded) {
@@ -31,17 +34,27 @@ final class ExtraCopies {
                         PEER.ID.ne(ownerPeerId), PEER.ID.notIn(excluded), PEER_SECRET.SEALED_TICKET_KEY.isNotNull(),
                         PEER.CAPACITY.minus(PEER.COMMITTED_BYTES).ge(size))
                 .andNotExists(dsl.selectOne().from(REPLICA).where(REPLICA.FILE_VERSION_ID.eq(versionId),
-                        REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(PEER.ID)))
-                .orderBy(PEER.CAPACITY.minus(PEER.COMMITTED_BYTES).desc(), PEER.NAME_KEY)
+                        REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(PEER.ID),
+                        REPLICA.STATE.eq(ReplicaState.STORED)))
+                .orderBy(DSL.when(DSL.exists(dsl.selectOne().from(REPLICA).where(
+                                REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx),
+                                REPLICA.PEER_ID.eq(PEER.ID))), 1).otherwise(0),
+                        PEER.CAPACITY.minus(PEER.COMMITTED_BYTES).desc(), PEER.NAME_KEY)
                 .limit(1)
                 .fetchOptional(r -> new PlanSlot(-1, r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
     }
 
     /**
-     * Counts the bytes of one copy against the peer at once (as a plan does): in its plan
-     * row when it is one of the version's peers, otherwise in a row of its own.
+     * Counts the bytes of one copy of chunk idx against the peer at once (as a plan does): in
+     * its plan row when it is one of the version's peers, otherwise in a row of its own. A
+     * peer that held a copy of the chunk before (LOST now) still has those bytes counted until
+     * the version is released: they are not counted twice.
      */
-    static void reserve(DSLContext dsl, long versionId, long peerId, long bytes) {
+    static void reserve(DSLContext dsl, long versionId, int idx, long peerId, long bytes) {
+        if (dsl.fetchExists(REPLICA, REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx),
+                REPLICA.PEER_ID.eq(peerId))) {
+            return;
+        }
         int added = dsl.update(PLAN_PEER).set(PLAN_PEER.RESERVED_BYTES, PLAN_PEER.RESERVED_BYTES.plus(bytes))
                 .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId), PLAN_PEER.PEER_ID.eq(peerId),
                         PLAN_PEER.RELEASED_AT.isNull())

@@ -98,7 +98,7 @@ public final class RepairStore {
                             REPAIR_TASK.TARGET_PEER_ID, REPAIR_TASK.CREATED_AT, REPAIR_TASK.NEXT_ATTEMPT_AT)
                     .values(need.versionId(), need.idx(), source, target, now, now)
                     .execute();
-            ExtraCopies.reserve(dsl, need.versionId(), target, need.size());
+            ExtraCopies.reserve(dsl, need.versionId(), need.idx(), target, need.size());
             return null;
         });
     }

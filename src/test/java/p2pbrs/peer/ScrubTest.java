@@ -42,10 +42,13 @@ class ScrubTest {
      * random chunks: under two copies, every chunk is on both peers. Returns its bytes.
      */
     private static byte[] backedUpOnTwoPeers(LocalCluster c, String name, int chunks, long seed) throws Exception {
-        c.start("K1", Role.STORAGE, GIB);
-        c.start("K2", Role.STORAGE, GIB);
+        // Heartbeats often enough for a cluster with short liveness times.
+        Duration beat = Duration.ofMillis(100);
+        c.start("K1", Role.STORAGE, GIB, 5_000, null, 16, beat);
+        c.start("K2", Role.STORAGE, GIB, 5_000, null, 16, beat);
         byte[] data = LocalCluster.random(chunks * CHUNK, seed);
-        assertEquals(0, c.start("Ola", Role.OWNER, 0).backup(c.source(name, data)).underReplicated());
+        assertEquals(0, c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat).backup(c.source(name, data))
+                .underReplicated());
         return data;
     }
 
@@ -90,8 +93,9 @@ class ScrubTest {
     }
 
     @Test
-    void withNowhereToCopyToTheCopiesTheScrubRemovedCountAsLost() throws Exception {
-        try (LocalCluster c = new LocalCluster(dir)) {
+    void withAsManyPeersAsCopiesTheCopiesTheScrubRemovedAreMadeAgainOnTheSamePeer() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
+                Duration.ofMillis(1200)))) {
             byte[] data = backedUpOnTwoPeers(c, "two.bin", 4, 24);
             Peer k1 = c.peer("K1");
             Peer owner = c.peer("Ola");
@@ -101,9 +105,13 @@ class ScrubTest {
             Files.delete(c.chunkFile("K1", data, 3));
             ScrubReport found = k1.scrub();
             assertEquals(List.of(1, 1), List.of(found.bad(), found.missing()));
+            assertEquals(List.of(1, 2), heldBy(c, "K1", data, 4));
 
-            // Two copies each, on the only two peers: the two K1 lost are short until a third comes.
-            assertEquals(new Fsck(2, 2, 0, 0), awaitFsck(new Fsck(2, 2, 0, 0)));
+            // K2 holds the only good copies and K1 none of them any more: K1 takes them again.
+            assertEquals(new Fsck(4, 0, 0, 0), awaitFsck(new Fsck(4, 0, 0, 0)));
+            assertEquals(List.of(0, 1, 2, 3), heldBy(c, "K1", data, 4));
+            assertEquals(4L * CHUNK, k1.status().bytesStored());
+            c.peer("K2").close();
             assertArrayEquals(data, Files.readAllBytes(owner.restore("two.bin", null).path()));
         }
     }
