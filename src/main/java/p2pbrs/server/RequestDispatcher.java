@@ -26,6 +26,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private final Liveness liveness;
     private final HealthService health;
     private final RegistryService registry;
+    private final DecommissionService departures;
     private final BackupService backups;
     private final RestoreService restores;
     private final ForgetService forgets;
@@ -36,11 +37,13 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private volatile UdpEndpoint endpoint;
     private volatile RequestClient client;
 
-    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups, RestoreService restores,
+    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry,
+                      DecommissionService departures, BackupService backups, RestoreService restores,
                       ForgetService forgets) {
         this.liveness = liveness;
         this.health = health;
         this.registry = registry;
+        this.departures = departures;
         this.backups = backups;
         this.restores = restores;
         this.forgets = forgets;
@@ -117,7 +120,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
         } else if (decoded instanceof Request.Invite r) {
             return registry.invite(r, request, sender);
         } else if (decoded instanceof Request.DeRegister r) {
-            return registry.deRegister(r, request, sender);
+            return departures.deRegister(r, request, sender);
         } else if (decoded instanceof Request.ListPeers r) {
             return registry.list(r, request);
         } else if (decoded instanceof Request.BackupReq r) {
