@@ -21,7 +21,7 @@ public final class Shell {
             "commands:",
             "  backup PATH              back a file up under its base name",
             "  restore NAME [VERSION]   restore the newest (or the given) version into the restore dir",
-            "  files                    list this peer's backed-up files, every version",
+            "  files                    list this peer's backed-up files, every version, and each one's health",
             "  forget NAME VERSION      forget one version of a backed-up file (its space is freed)",
             "  forget NAME --all        forget every version of a backed-up file",
             "  list                     list the registered peers",
@@ -167,8 +167,8 @@ public final class Shell {
         noArgs(args);
         List<FileEntry> files = peer.files();
         for (FileEntry f : files) {
-            out.printf(Locale.ROOT, "%-40s v%-4d %12d B  %s  %d chunks%n", f.name(), f.version(), f.size(),
-                    f.completedAt(), f.chunks());
+            out.printf(Locale.ROOT, "%-40s v%-4d %12d B  %s  %d chunks  %s%n", f.name(), f.version(), f.size(),
+                    f.completedAt(), f.chunks(), f.health() == null ? "health unknown" : f.health().wire());
         }
         out.println("OK files: " + files.size() + (files.size() == 1 ? " version" : " versions"));
     }

@@ -13,6 +13,7 @@ import static p2pbrs.db.server.Tables.RESTORE_REPORT;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.jooq.Record;
 import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.records.FileVersionRecord;
 import p2pbrs.protocol.Role;
+import p2pbrs.protocol.VersionHealth;
 
 /** The backup tables' operations inside one transaction. */
 public final class BackupTx {
@@ -143,6 +145,11 @@ public final class BackupTx {
                 .orderBy(FILE.NAME, FILE_VERSION.VERSION)
                 .limit(limit)
                 .fetch(BackupTx::toVersion);
+    }
+
+    /** The health of each of these versions, as fsck counts their chunks (see {@link RepairStore#health}). */
+    public Map<Long, VersionHealth> versionHealth(Collection<Long> versionIds) {
+        return RepairStore.versionHealth(dsl, versionIds);
     }
 
     public List<PlanSlot> planSlots(long versionId) {

@@ -11,6 +11,8 @@ import static p2pbrs.db.server.Tables.REPLICA;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.PeerSecret;
 import p2pbrs.protocol.Role;
+import p2pbrs.protocol.VersionHealth;
 
 /**
  * The repair queue: chunks with fewer good copies on live peers than their version wants,
@@ -246,6 +249,30 @@ public final class RepairStore {
                         .fetchOptional()
                         .ifPresent(v -> atRisk.add(new AtRisk(v.value1(), v.value2(), v.value3(), e.getValue()))));
         return new Health(counts[0], counts[1], counts[2], counts[3], atRisk);
+    }
+
+    /**
+     * The health of each of these versions, as fsck counts their chunks: missing when a
+     * chunk has no good copy that can be read, under-replicated when a chunk has fewer live
+     * good copies than wanted, healthy otherwise. Reads the copies of every chunk of them.
+     */
+    static Map<Long, VersionHealth> versionHealth(DSLContext dsl, Collection<Long> versionIds) {
+        Map<Long, VersionHealth> health = new HashMap<>();
+        versionIds.forEach(id -> health.put(id, VersionHealth.HEALTHY));
+        if (versionIds.isEmpty()) {
+            return health;
+        }
+        var chunks = chunkCopies(dsl, FILE_VERSION.ID.in(versionIds));
+        Field<Long> version = chunks.field(CHUNK.FILE_VERSION_ID);
+        Field<Integer> l = chunks.field("live", Integer.class);
+        Field<Integer> s = chunks.field("serving", Integer.class);
+        Field<Integer> wanted = chunks.field(FILE_VERSION.REPLICAS);
+        dsl.select(version, DSL.count().filterWhere(s.eq(0)), DSL.count().filterWhere(l.lt(wanted)))
+                .from(chunks)
+                .groupBy(version)
+                .forEach(rec -> health.put(rec.value1(), rec.value2() > 0 ? VersionHealth.MISSING
+                        : rec.value3() > 0 ? VersionHealth.UNDER_REPLICATED : VersionHealth.HEALTHY));
+        return health;
     }
 
     // The chunks of the versions the condition picks, each with its live good copies, its
