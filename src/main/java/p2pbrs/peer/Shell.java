@@ -26,7 +26,8 @@ public final class Shell {
             "  forget NAME --all        forget every version of a backed-up file",
             "  list                     list the registered peers",
             "  status                   this peer's registration, liveness and what it stores",
-            "  de                       de-register this peer from the server",
+            "  de                       de-register this peer (one holding others' chunks first waits until",
+            "                           they have their copies elsewhere, serving them meanwhile)",
             "  help                     show this help",
             "  quit                     stop this peer");
 
@@ -175,8 +176,17 @@ public final class Shell {
 
     private void deRegister(List<String> args) throws PeerException {
         noArgs(args);
-        peer.deRegister();
-        out.println("OK de-registered " + peer.name());
+        boolean[] decommissioned = {false};
+        int deleted = peer.deRegister(d -> {
+            decommissioned[0] = true;
+            out.printf(Locale.ROOT, "DECOMMISSIONING %s: %d %s still to be made elsewhere%s; serving its chunks "
+                            + "until then%n", peer.name(), d.copiesLeft(), d.copiesLeft() == 1 ? "copy" : "copies",
+                    d.pendingBackups() == 0 ? "" : ", and " + d.pendingBackups()
+                            + (d.pendingBackups() == 1 ? " backup" : " backups") + " under way use it");
+        });
+        String files = deleted + (deleted == 1 ? " chunk file" : " chunk files") + " deleted";
+        out.println("OK de-registered " + peer.name() + (decommissioned[0] ? ": decommissioned and gone, " + files
+                : deleted > 0 ? ": gone, " + files : ""));
     }
 
     private static void noArgs(List<String> args) throws PeerException {
