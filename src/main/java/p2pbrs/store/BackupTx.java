@@ -285,8 +285,10 @@ public final class BackupTx {
                 .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.STATE.eq(ReplicaState.STORED),
                         REPLICA.CHUNK_IDX.between(fromIdx, last), PEER.STATE.ne(PeerState.GONE),
                         PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
-                // Peers believed alive first, then by name, so owners try the likeliest copy first.
-                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq(PeerState.ALIVE), 0).otherwise(1), PEER.NAME_KEY)
+                // Peers believed alive first, then leaving ones (they still heartbeat and serve),
+                // then the rest, each by name, so owners try the likeliest copy first.
+                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq(PeerState.ALIVE), 0)
+                        .when(PEER.STATE.eq(PeerState.DECOMMISSIONING), 1).otherwise(2), PEER.NAME_KEY)
                 .fetch()) {
             ChunkCopies c = byIdx.get(r.get(REPLICA.CHUNK_IDX));
             c.holders().add(new PlanSlot(-1, r.get(PEER.ID), r.get(PEER.NAME), r.get(PEER.IP), r.get(PEER.TCP_PORT),
