@@ -33,7 +33,7 @@ import p2pbrs.store.VersionState;
 final class RestoreService {
     private static final int PAGE_FETCH = 64;
     // Chunks whose copies one FILES page may read to tell its versions' health.
-    static final int FILES_CHUNK_BUDGET = 1 << 16;
+    private static final int FILES_CHUNK_BUDGET = 1 << 16;
 
     private final BackupStore store;
     private final ServerConfig config;
