@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Codec;
@@ -58,7 +59,7 @@ public final class Peer implements AutoCloseable {
     // Null for a peer that stores nothing (OWNER): it has nothing to scrub.
     private final Scrubber scrubber;
     private final ScheduledExecutorService registrar;
-    private boolean closed;
+    private volatile boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
                  ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
@@ -223,8 +224,64 @@ public final class Peer implements AutoCloseable {
         return pages(Command.LIST, Command.LIST_OK, PeerEntry::parse);
     }
 
-    public void deRegister() throws PeerException {
-        registration.deRegister();
+    /** De-registers this peer, decommissioning it first if it must, reporting nothing on the way. */
+    public int deRegister() throws PeerException {
+        return deRegister(d -> {
+        });
+    }
+
+    /**
+     * De-registers this peer. One holding copies that others still need is decommissioned
+     * first: it keeps serving its chunks (and copying them where the server asks), asks again
+     * every heartbeat interval and reports each new count to progress, until the server lets
+     * it go (a server that does not answer for a while is asked again: the peer stays, still
+     * serving). Once gone it serves nothing and deletes every chunk it held; returns how many
+     * chunk files it deleted.
+     */
+    public int deRegister(Consumer<Departure> progress) throws PeerException {
+        Departure last = null;
+        while (true) {
+            if (closed) {
+                throw new PeerException("this peer stopped while decommissioning; the server counts it as leaving "
+                        + "until it registers again");
+            }
+            Departure now;
+            try {
+                now = registration.deRegister();
+            } catch (PeerException e) {
+                if (last == null || !(e.getCause() instanceof NoReplyException)) {
+                    throw e;
+                }
+                LOG.warn("the server did not answer while {} is decommissioning; asking again", config.name());
+                now = last;
+            }
+            if (now.gone()) {
+                return dropStoredChunks();
+            }
+            if (!now.equals(last)) {
+                progress.accept(now);
+            }
+            last = now;
+            try {
+                Thread.sleep(config.heartbeatInterval().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PeerException("interrupted while decommissioning; the server still counts this peer as "
+                        + "leaving until it registers again");
+            }
+        }
+    }
+
+    // Gone: nothing it holds is needed, and the server has released all of it. No chunk is
+    // served or taken any more, and every file goes.
+    private int dropStoredChunks() {
+        chunkServer.close();
+        new PendingStoreAcks(database).clear();
+        int deleted = new ChunkDeleter(index, chunkStore).deleteUnused(index.releaseAll());
+        if (deleted > 0) {
+            LOG.info("{} left: deleted the {} chunk files it held", config.name(), deleted);
+        }
+        return deleted;
     }
 
     /** Backs a file up under its base name. */

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Numbers;
 import p2pbrs.protocol.Sizes;
 import p2pbrs.protocol.Tickets;
 import p2pbrs.protocol.Tokens;
@@ -71,13 +72,26 @@ final class Registration {
                 + Sizes.human(capacity));
     }
 
-    void deRegister() throws PeerException {
+    /**
+     * Asks to leave once: gone (DE-REGISTERED), or still decommissioning, with what holds it
+     * back. A peer that holds copies others need is told so until they are made elsewhere.
+     */
+    Departure deRegister() throws PeerException {
         requireRegistered();
         Message reply = link.call(signed(Message.of(Command.DE_REGISTER, link.nextRq(), config.name())));
-        if (reply.command() != Command.DE_REGISTERED) {
+        if (reply.command() == Command.DE_REGISTERED) {
+            registered = false;
+            return Departure.GONE;
+        }
+        if (reply.command() != Command.DECOMMISSIONING) {
             throw new PeerException("de-registration refused: " + reason(reply));
         }
-        registered = false;
+        try {
+            return new Departure(false, Numbers.parseLong(reply.field(0), reply.rq()),
+                    Numbers.intOption(reply, "pending_backups"));
+        } catch (MalformedMessageException e) {
+            throw new PeerException("the server sent a bad reply: " + e.getMessage(), e);
+        }
     }
 
     boolean registered() {

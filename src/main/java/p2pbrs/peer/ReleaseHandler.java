@@ -1,12 +1,8 @@
 package p2pbrs.peer;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +31,7 @@ final class ReleaseHandler {
     private final Supplier<String> ticketKey;
     private final Supplier<String> cluster;
     private final ChunkIndex index;
-    private final ChunkStore store;
+    private final ChunkDeleter chunks;
 
     ReleaseHandler(InetSocketAddress server, Supplier<String> ticketKey, Supplier<String> cluster, ChunkIndex index,
                    ChunkStore store) {
@@ -43,7 +39,7 @@ final class ReleaseHandler {
         this.ticketKey = ticketKey;
         this.cluster = cluster;
         this.index = index;
-        this.store = store;
+        this.chunks = new ChunkDeleter(index, store);
     }
 
     /** The reply to a RELEASE from this address. */
@@ -67,33 +63,8 @@ final class ReleaseHandler {
             return Message.of(Command.RELEASE_DENIED, rq, Reason.TICKET_EXPIRED);
         }
         List<IndexedChunk> released = index.release(req.owner(), name, version);
-        Set<String> checksums = new LinkedHashSet<>();
-        released.forEach(c -> checksums.add(c.checksum()));
-        int deleted = 0;
-        for (IndexedChunk chunk : released) {
-            if (checksums.remove(chunk.checksum()) && deleteIfUnused(chunk)) {
-                deleted++;
-            }
-        }
+        int deleted = chunks.deleteUnused(released);
         LOG.info("released {} chunk(s) of {} v{}, deleted {} file(s)", released.size(), name, version, deleted);
         return Message.of(Command.RELEASED, rq, wireName).withOption("chunks", Integer.toString(released.size()));
-    }
-
-    private boolean deleteIfUnused(IndexedChunk chunk) {
-        Lock lock = store.lockOf(chunk.checksum());
-        lock.lock();
-        try {
-            if (index.referenced(chunk.checksum())) {
-                return false;
-            }
-            store.delete(chunk.checksum(), chunk.size());
-            return true;
-        } catch (IOException e) {
-            // The row is gone: the file is an orphan, which start-up accounting no longer counts.
-            LOG.warn("could not delete chunk file {}: {}", chunk.checksum(), e.toString());
-            return false;
-        } finally {
-            lock.unlock();
-        }
     }
 }

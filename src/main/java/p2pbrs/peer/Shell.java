@@ -21,12 +21,13 @@ public final class Shell {
             "commands:",
             "  backup PATH              back a file up under its base name",
             "  restore NAME [VERSION]   restore the newest (or the given) version into the restore dir",
-            "  files                    list this peer's backed-up files, every version",
+            "  files                    list this peer's backed-up files, every version, and each one's health",
             "  forget NAME VERSION      forget one version of a backed-up file (its space is freed)",
             "  forget NAME --all        forget every version of a backed-up file",
             "  list                     list the registered peers",
             "  status                   this peer's registration, liveness, what it stores and its last scrub",
-            "  de                       de-register this peer from the server",
+            "  de                       de-register this peer (one holding others' chunks first waits until",
+            "                           they have their copies elsewhere, serving them meanwhile)",
             "  help                     show this help",
             "  quit                     stop this peer");
 
@@ -168,16 +169,25 @@ public final class Shell {
         noArgs(args);
         List<FileEntry> files = peer.files();
         for (FileEntry f : files) {
-            out.printf(Locale.ROOT, "%-40s v%-4d %12d B  %s  %d chunks%n", f.name(), f.version(), f.size(),
-                    f.completedAt(), f.chunks());
+            out.printf(Locale.ROOT, "%-40s v%-4d %12d B  %s  %d chunks  %s%n", f.name(), f.version(), f.size(),
+                    f.completedAt(), f.chunks(), f.health() == null ? "health unknown" : f.health().wire());
         }
         out.println("OK files: " + files.size() + (files.size() == 1 ? " version" : " versions"));
     }
 
     private void deRegister(List<String> args) throws PeerException {
         noArgs(args);
-        peer.deRegister();
-        out.println("OK de-registered " + peer.name());
+        boolean[] decommissioned = {false};
+        int deleted = peer.deRegister(d -> {
+            decommissioned[0] = true;
+            out.printf(Locale.ROOT, "DECOMMISSIONING %s: %d %s still to be made elsewhere%s; serving its chunks "
+                            + "until then%n", peer.name(), d.copiesLeft(), d.copiesLeft() == 1 ? "copy" : "copies",
+                    d.pendingBackups() == 0 ? "" : ", and " + d.pendingBackups()
+                            + (d.pendingBackups() == 1 ? " backup" : " backups") + " under way use it");
+        });
+        String files = deleted + (deleted == 1 ? " chunk file" : " chunk files") + " deleted";
+        out.println("OK de-registered " + peer.name() + (decommissioned[0] ? ": decommissioned and gone, " + files
+                : deleted > 0 ? ": gone, " + files : ""));
     }
 
     private static void noArgs(List<String> args) throws PeerException {

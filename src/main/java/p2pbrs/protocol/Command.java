@@ -16,6 +16,8 @@ public enum Command {
     DE_REGISTER("DE-REGISTER", Kind.REQUEST, "Name"),
     DE_REGISTERED("DE-REGISTERED", Kind.REPLY),
     DE_REGISTER_DENIED("DE-REGISTER-DENIED", Kind.REPLY, "Reason"),
+    // A storage peer holding copies others need leaves only once they are made elsewhere.
+    DECOMMISSIONING("DECOMMISSIONING", Kind.REPLY, "Copies_Left"),
 
     // Liveness (course section 2.5): every registered peer, every --heartbeat-interval.
     HEARTBEAT("HEARTBEAT", Kind.REQUEST, "Name", "Number_Chunks", "Timestamp"),

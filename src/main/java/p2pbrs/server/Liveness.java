@@ -24,7 +24,8 @@ import p2pbrs.store.RegistryStore;
  * heard from is kept here and written only now and then (so a thousand peers heartbeating
  * are not a thousand commits a second), while a change of state (ALIVE, STALE, DEAD) is
  * stored at once. A peer silent for --stale-after is STALE (no new chunks are placed on
- * it; restore plans list it last), for --dead-after DEAD. docs/protocol.md, "Liveness".
+ * it; restore plans list it last), for --dead-after DEAD. A DECOMMISSIONING peer is never
+ * STALE: silence makes it DEAD like anyone. docs/protocol.md, "Liveness".
  */
 final class Liveness {
     // A last-heard time newer than the stored one by this much is written.
@@ -47,7 +48,10 @@ final class Liveness {
         this.startedAt = clock.instant();
     }
 
-    /** HEARTBEAT from an identified peer under its own name: noted, and a STALE or DEAD peer is ALIVE again. */
+    /**
+     * HEARTBEAT from an identified peer under its own name: noted, and a STALE or DEAD peer is
+     * ALIVE again (DECOMMISSIONING again, if it was leaving).
+     */
     Message heartbeat(Request.Heartbeat req, Message request) {
         String rq = request.rq();
         if (req.token() == null) {
@@ -63,8 +67,10 @@ final class Liveness {
             return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_NAME);
         }
         heard.put(peer.get().id(), clock.instant());
-        if (peer.get().state() != PeerState.ALIVE) {
-            store.setState(peer.get().id(), PeerState.ALIVE, now());
+        PeerState state = peer.get().state();
+        // A leaving peer stays DECOMMISSIONING while it speaks; anyone else is ALIVE.
+        if (state != PeerState.ALIVE && state != PeerState.DECOMMISSIONING) {
+            store.revive(peer.get().id(), now());
         }
         return Message.of(Command.ACK, rq);
     }
@@ -85,7 +91,7 @@ final class Liveness {
             // Silence only ever makes a state worse: only the peer itself (a heartbeat, a
             // registration) makes it ALIVE again, so a restarted server revives nobody.
             if (due.worseThan(p.state())) {
-                store.setState(p.peerId(), due, now());
+                store.setState(p.peerId(), p.state(), due, now());
             }
             if (inMemory != null && Duration.between(stored, inMemory).compareTo(FLUSH_AFTER) >= 0) {
                 store.saveLastSeen(p.peerId(), OffsetDateTime.ofInstant(inMemory, ZoneOffset.UTC));

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.Database;
+import p2pbrs.store.DecommissionStore;
 import p2pbrs.store.RegistryStore;
 import p2pbrs.store.RepairStore;
 import p2pbrs.transport.DaemonThreads;
@@ -72,6 +73,7 @@ public final class MetadataServer implements AutoCloseable {
             Planner planner = new Planner(config, keys);
             RequestDispatcher dispatcher = new RequestDispatcher(liveness, new HealthService(repairs, keys),
                     new RegistryService(registry, clock, keys, config),
+                    new DecommissionService(new DecommissionStore(database), clock),
                     new BackupService(backups, config, clock, planner),
                     new SubstituteService(backups, clock, planner, keys),
                     new RestoreService(backups, config, clock, keys),

@@ -22,8 +22,9 @@ import p2pbrs.store.RegistryStore;
 import p2pbrs.store.RegistryTx;
 
 /**
- * REGISTER, DE-REGISTER, LIST and INVITE. Every reply that acknowledges a change is logged in the
- * change's own transaction, so a retransmission gets the same reply, even after a crash.
+ * REGISTER, LIST and INVITE (DE-REGISTER is {@link DecommissionService}'s). Every reply that
+ * acknowledges a change is logged in the change's own transaction, so a retransmission gets
+ * the same reply, even after a crash.
  */
 final class RegistryService {
     // Room left in a LIST_OK for " next=<64-char name>", so a page never overflows.
@@ -159,32 +160,6 @@ final class RegistryService {
                     OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(req.expiresEpochSecond()), ZoneOffset.UTC),
                     now);
             return RequestLog.record(tx, sender, request, Message.of(Command.INVITED, rq), now);
-        });
-    }
-
-    Message deRegister(Request.DeRegister req, Message request, String sender) {
-        String rq = request.rq();
-        String name = req.name();
-        String token = req.token();
-        return store.transaction(tx -> {
-            Optional<Message> logged = RequestLog.replay(tx, sender, request);
-            if (logged.isPresent()) {
-                return logged.get();
-            }
-            Optional<RegisteredPeer> peer = tx.boundToName(name).filter(p -> !p.gone());
-            if (peer.isEmpty()) {
-                return Message.of(Command.DE_REGISTER_DENIED, rq, Reason.UNKNOWN_NAME);
-            }
-            if (token == null) {
-                return Message.of(Command.DE_REGISTER_DENIED, rq, Reason.MISSING_TOKEN);
-            }
-            if (!Tokens.wellFormed(token) || !tx.tokenMatches(peer.get().id(), Tokens.hash(token))) {
-                return Message.of(Command.DE_REGISTER_DENIED, rq, Reason.BAD_TOKEN);
-            }
-            OffsetDateTime now = now();
-            // The name stays the identity's while it owns backups or holds chunks.
-            tx.markGone(peer.get().id(), tx.ownsOrHolds(peer.get().id()), now);
-            return RequestLog.record(tx, sender, request, Message.of(Command.DE_REGISTERED, rq), now);
         });
     }
 

@@ -26,6 +26,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private final Liveness liveness;
     private final HealthService health;
     private final RegistryService registry;
+    private final DecommissionService departures;
     private final BackupService backups;
     private final SubstituteService substitutes;
     private final RestoreService restores;
@@ -38,12 +39,13 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private volatile UdpEndpoint endpoint;
     private volatile RequestClient client;
 
-    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups,
-                      SubstituteService substitutes, RestoreService restores, ForgetService forgets,
-                      BadCopyService badCopies) {
+    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry,
+                      DecommissionService departures, BackupService backups, SubstituteService substitutes,
+                      RestoreService restores, ForgetService forgets, BadCopyService badCopies) {
         this.liveness = liveness;
         this.health = health;
         this.registry = registry;
+        this.departures = departures;
         this.backups = backups;
         this.substitutes = substitutes;
         this.restores = restores;
@@ -122,7 +124,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
         } else if (decoded instanceof Request.Invite r) {
             return registry.invite(r, request, sender);
         } else if (decoded instanceof Request.DeRegister r) {
-            return registry.deRegister(r, request, sender);
+            return departures.deRegister(r, request, sender);
         } else if (decoded instanceof Request.ListPeers r) {
             return registry.list(r, request);
         } else if (decoded instanceof Request.BackupReq r) {

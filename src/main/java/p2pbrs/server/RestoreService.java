@@ -16,6 +16,7 @@ import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.protocol.Tickets;
+import p2pbrs.protocol.VersionHealth;
 import p2pbrs.protocol.WireList;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
@@ -27,10 +28,12 @@ import p2pbrs.store.VersionState;
 
 /**
  * Restoring and listing: RESTORE_REQ (self-contained plan pages), RESTORE_OK and
- * RESTORE_FAIL, and FILES. docs/protocol.md, "Restore".
+ * RESTORE_FAIL, and FILES (with each version's health). docs/protocol.md, "Restore".
  */
 final class RestoreService {
     private static final int PAGE_FETCH = 64;
+    // Chunks whose copies one FILES page may read to tell its versions' health.
+    private static final int FILES_CHUNK_BUDGET = 1 << 16;
 
     private final BackupStore store;
     private final ServerConfig config;
@@ -147,17 +150,32 @@ final class RestoreService {
                 }
                 afterName = name.get();
             }
-            List<VersionRow> rows = tx.completeVersions(caller.id(), afterName, req.afterVersion(), PAGE_FETCH);
+            List<VersionRow> fetched = tx.completeVersions(caller.id(), afterName, req.afterVersion(), PAGE_FETCH);
+            List<VersionRow> rows = withinChunkBudget(fetched);
+            Map<Long, VersionHealth> health = tx.versionHealth(rows.stream().map(VersionRow::id).toList());
             List<String> entries = new ArrayList<>();
             for (VersionRow r : rows) {
                 entries.add(FileNames.encode(r.fileName()) + ":" + r.version() + ":" + r.size() + ":"
-                        + r.completedAt().toEpochSecond() + ":" + r.chunkCount());
+                        + r.completedAt().toEpochSecond() + ":" + r.chunkCount() + ":" + health.get(r.id()).wire());
             }
             // More may follow when the page is cut short, or when the fetch was full.
-            boolean more = rows.size() == PAGE_FETCH;
+            boolean more = fetched.size() == PAGE_FETCH || rows.size() < fetched.size();
             int n = Pages.fitting(entries.size(), k -> filesPage(rq, rows, entries, k, more || k < entries.size()));
             return filesPage(rq, rows, entries, n, more || n < entries.size());
         });
+    }
+
+    // A version's health reads the copies of each of its chunks: a page takes versions only
+    // while their chunks stay within the budget (always one, however large), so that one
+    // FILES request never reads the copies of many large versions.
+    private static List<VersionRow> withinChunkBudget(List<VersionRow> rows) {
+        long chunks = 0;
+        int n = 0;
+        while (n < rows.size() && (n == 0 || chunks + rows.get(n).chunkCount() <= FILES_CHUNK_BUDGET)) {
+            chunks += rows.get(n).chunkCount();
+            n++;
+        }
+        return rows.subList(0, n);
     }
 
     private static Message filesPage(String rq, List<VersionRow> rows, List<String> entries, int n, boolean more) {

@@ -24,6 +24,7 @@ import org.jooq.Record;
 import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.records.FileVersionRecord;
 import p2pbrs.protocol.Role;
+import p2pbrs.protocol.VersionHealth;
 
 /** The backup tables' operations inside one transaction. */
 public final class BackupTx {
@@ -145,6 +146,11 @@ public final class BackupTx {
                 .orderBy(FILE.NAME, FILE_VERSION.VERSION)
                 .limit(limit)
                 .fetch(BackupTx::toVersion);
+    }
+
+    /** The health of each of these versions, as fsck counts their chunks (see {@link RepairStore#health}). */
+    public Map<Long, VersionHealth> versionHealth(Collection<Long> versionIds) {
+        return RepairStore.versionHealth(dsl, versionIds);
     }
 
     public List<PlanSlot> planSlots(long versionId) {
@@ -311,8 +317,10 @@ public final class BackupTx {
                 .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.STATE.eq(ReplicaState.STORED),
                         REPLICA.CHUNK_IDX.between(fromIdx, last), PEER.STATE.ne(PeerState.GONE),
                         PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
-                // Peers believed alive first, then by name, so owners try the likeliest copy first.
-                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq(PeerState.ALIVE), 0).otherwise(1), PEER.NAME_KEY)
+                // Peers believed alive first, then leaving ones (they still heartbeat and serve),
+                // then the rest, each by name, so owners try the likeliest copy first.
+                .orderBy(REPLICA.CHUNK_IDX, DSL.when(PEER.STATE.eq(PeerState.ALIVE), 0)
+                        .when(PEER.STATE.eq(PeerState.DECOMMISSIONING), 1).otherwise(2), PEER.NAME_KEY)
                 .fetch()) {
             ChunkCopies c = byIdx.get(r.get(REPLICA.CHUNK_IDX));
             c.holders().add(new PlanSlot(-1, r.get(PEER.ID), r.get(PEER.NAME), r.get(PEER.IP), r.get(PEER.TCP_PORT),

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.impl.DSL;
+import p2pbrs.db.peer.tables.records.ChunkRecord;
 
 /** A storage peer's local index of the chunks it holds (its own H2 database). */
 public final class ChunkIndex {
@@ -42,8 +43,7 @@ public final class ChunkIndex {
         return database.dsl().selectFrom(CHUNK)
                 .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
                         CHUNK.CHUNK_IDX.eq(idx))
-                .fetchOptional(r -> new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(),
-                        r.getSize(), r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath()));
+                .fetchOptional(ChunkIndex::toChunk);
     }
 
     /**
@@ -54,11 +54,19 @@ public final class ChunkIndex {
         return database.transaction(dsl -> {
             List<IndexedChunk> rows = dsl.selectFrom(CHUNK)
                     .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version))
-                    .fetch(r -> new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(),
-                            r.getSize(), r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath()));
+                    .fetch(ChunkIndex::toChunk);
             dsl.deleteFrom(CHUNK)
                     .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version))
                     .execute();
+            return rows;
+        });
+    }
+
+    /** Forgets every chunk this peer holds (it is leaving); returns them, for their files. */
+    public List<IndexedChunk> releaseAll() {
+        return database.transaction(dsl -> {
+            List<IndexedChunk> rows = dsl.selectFrom(CHUNK).fetch(ChunkIndex::toChunk);
+            dsl.deleteFrom(CHUNK).execute();
             return rows;
         });
     }
@@ -96,5 +104,10 @@ public final class ChunkIndex {
         BigDecimal sum = database.dsl().select(DSL.sum(distinct.field(CHUNK.SIZE))).from(distinct)
                 .fetchOne(0, BigDecimal.class);
         return sum == null ? 0 : sum.longValue();
+    }
+
+    private static IndexedChunk toChunk(ChunkRecord r) {
+        return new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(), r.getSize(),
+                r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath());
     }
 }

@@ -48,6 +48,11 @@ public final class PendingStoreAcks {
         database.dsl().deleteFrom(PENDING_STORE_ACK).where(PENDING_STORE_ACK.ID.eq(id)).execute();
     }
 
+    /** Forgets every one: the peer left, and the server takes no STORE_ACK from it any more. */
+    public void clear() {
+        database.dsl().deleteFrom(PENDING_STORE_ACK).execute();
+    }
+
     /** Every pending one, oldest first. */
     public List<PendingStoreAck> all() {
         return database.dsl().selectFrom(PENDING_STORE_ACK)

@@ -72,12 +72,29 @@ public final class RegistryStore {
     }
 
     /**
-     * A liveness change, stored at once (it survives a restart), unless the peer has left
-     * meanwhile: a GONE peer is never brought back by a late heartbeat or sweep.
+     * A liveness change, stored at once (it survives a restart), only if the peer is still
+     * in the state it was seen in: a peer that left, began to leave or came back meanwhile
+     * is not overwritten by a sweep that read it before.
      */
-    public void setState(long peerId, PeerState state, OffsetDateTime now) {
-        database.dsl().update(PEER).set(PEER.STATE, state).set(PEER.UPDATED_AT, now)
-                .where(PEER.ID.eq(peerId), PEER.STATE.ne(PeerState.GONE)).execute();
+    public void setState(long peerId, PeerState from, PeerState to, OffsetDateTime now) {
+        database.dsl().update(PEER).set(PEER.STATE, to).set(PEER.UPDATED_AT, now)
+                .where(PEER.ID.eq(peerId), PEER.STATE.eq(from)).execute();
+    }
+
+    /**
+     * The peer was heard from: ALIVE again, or DECOMMISSIONING again if it was leaving when
+     * it went silent. A GONE peer is never brought back by a late heartbeat.
+     */
+    public void revive(long peerId, OffsetDateTime now) {
+        database.transaction(dsl -> {
+            dsl.update(PEER).set(PEER.STATE, PeerState.ALIVE).set(PEER.UPDATED_AT, now)
+                    .where(PEER.ID.eq(peerId), PEER.STATE.ne(PeerState.GONE), PEER.DECOMMISSION_STARTED_AT.isNull())
+                    .execute();
+            return dsl.update(PEER).set(PEER.STATE, PeerState.DECOMMISSIONING).set(PEER.UPDATED_AT, now)
+                    .where(PEER.ID.eq(peerId), PEER.STATE.ne(PeerState.GONE),
+                            PEER.DECOMMISSION_STARTED_AT.isNotNull())
+                    .execute();
+        });
     }
 
     /** Writes a last-heard time that so far lived only in memory. */

@@ -118,6 +118,8 @@ public final class RegistryTx {
         copy(info, row);
         row.setNameKey(PeerNames.key(info.name()));
         row.setState(PeerState.ALIVE);
+        // A peer that registers again stays: whatever leaving it had begun is called off.
+        row.setDecommissionStartedAt(null);
         row.setGoneAt(null);
         row.setUpdatedAt(now);
         row.setLastSeenAt(now);
@@ -135,6 +137,7 @@ public final class RegistryTx {
         var update = dsl.update(PEER)
                 .set(PEER.STATE, PeerState.GONE)
                 .set(PEER.GONE_AT, now)
+                .set(PEER.DECOMMISSION_STARTED_AT, (OffsetDateTime) null)
                 .set(PEER.UPDATED_AT, now);
         if (!keepName) {
             update = update.set(PEER.NAME_KEY, (String) null);

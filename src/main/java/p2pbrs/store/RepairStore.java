@@ -10,17 +10,26 @@ import static p2pbrs.db.server.Tables.REPLICA;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.PeerSecret;
+import p2pbrs.protocol.Role;
+import p2pbrs.protocol.VersionHealth;
 
 /**
  * The repair queue: chunks with fewer good copies on live peers than their version wants,
  * and the copies being made for them. A copy counts as live while its holder is ALIVE or
- * STALE (a stale peer may only be slow); a DEAD peer's copies are lost until it returns.
+ * STALE (a stale peer may only be slow); a DEAD peer's copies are lost until it returns,
+ * and a DECOMMISSIONING peer's are about to go (it still serves them, and is a source).
  */
 public final class RepairStore {
     private final Database database;
@@ -34,11 +43,17 @@ public final class RepairStore {
                        long ownerPeerId) {
     }
 
-    private static org.jooq.Condition liveGoodCopyOf(Field<Long> versionId, Field<Integer> idx, Field<String> sum) {
+    /** A good copy of the chunk (a STORED replica with its checksum) on a peer in one of these states. */
+    static Condition goodCopyOf(Field<Long> versionId, Field<Integer> idx, Field<String> sum,
+                                         List<PeerState> holderStates) {
         return REPLICA.FILE_VERSION_ID.eq(versionId).and(REPLICA.CHUNK_IDX.eq(idx))
                 .and(REPLICA.STATE.eq(ReplicaState.STORED)).and(REPLICA.CHECKSUM.eq(sum))
-                .and(REPLICA.PEER_ID.in(DSL.select(PEER.ID).from(PEER)
-                        .where(PEER.STATE.in(PeerState.ALIVE, PeerState.STALE))));
+                .and(REPLICA.PEER_ID.in(DSL.select(PEER.ID).from(PEER).where(PEER.STATE.in(holderStates))));
+    }
+
+    /** A good copy that counts: its holder is ALIVE or STALE. */
+    static Condition liveGoodCopyOf(Field<Long> versionId, Field<Integer> idx, Field<String> sum) {
+        return goodCopyOf(versionId, idx, sum, PeerState.counting());
     }
 
     /**
@@ -69,13 +84,17 @@ public final class RepairStore {
                         r.get(inner.field(FILE.OWNER_PEER_ID))));
     }
 
-    /** ALIVE peers holding a good copy of the chunk: the sources a copy can come from. */
+    /**
+     * Peers holding a good copy of the chunk that a copy can come from: ALIVE ones, and
+     * DECOMMISSIONING ones, first (as HDFS does): their copies are the ones about to go,
+     * and they take no new work of their own.
+     */
     public List<Long> sources(Need need) {
         return database.dsl().select(REPLICA.PEER_ID).from(REPLICA).join(PEER).on(PEER.ID.eq(REPLICA.PEER_ID))
                 .where(REPLICA.FILE_VERSION_ID.eq(need.versionId()), REPLICA.CHUNK_IDX.eq(need.idx()),
                         REPLICA.STATE.eq(ReplicaState.STORED), REPLICA.CHECKSUM.eq(need.checksum()),
-                        PEER.STATE.eq(PeerState.ALIVE))
-                .orderBy(PEER.NAME_KEY)
+                        PEER.STATE.in(PeerState.ALIVE, PeerState.DECOMMISSIONING))
+                .orderBy(DSL.when(PEER.STATE.eq(PeerState.DECOMMISSIONING), 0).otherwise(1), PEER.NAME_KEY)
                 .fetch(REPLICA.PEER_ID);
     }
 
@@ -157,31 +176,27 @@ public final class RepairStore {
 
     /**
      * The health of every chunk of every complete version, each counted once, the worst
-     * that applies: missing (no live good copy), then repairing (a copy being made), then
-     * under-replicated (fewer live good copies than wanted), then healthy. With the
-     * versions at risk, worst first, at most atRiskLimit of them.
+     * that applies: missing (no good copy that can be read: none live, none on a peer that
+     * is leaving), then repairing (a copy being made), then under-replicated (fewer live
+     * good copies than wanted), then healthy. A chunk whose only good copy is on a
+     * DECOMMISSIONING peer is short of copies, not missing: it can still be read, and is
+     * being copied from there. With the versions at risk, worst first, at most atRiskLimit
+     * of them.
      */
     public record Health(long healthy, long underReplicated, long repairing, long missing, List<AtRisk> atRisk) {
     }
 
     public Health health(int atRiskLimit) {
         DSLContext dsl = database.dsl();
-        Field<Integer> live = DSL.field(dsl.selectCount().from(REPLICA)
-                .where(liveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM))).as("live");
-        Field<Boolean> repairing = DSL.field(DSL.exists(dsl.selectOne().from(REPAIR_TASK)
-                .where(REPAIR_TASK.FILE_VERSION_ID.eq(CHUNK.FILE_VERSION_ID), REPAIR_TASK.CHUNK_IDX.eq(CHUNK.IDX))))
-                .as("repairing");
-        var chunks = dsl.select(CHUNK.FILE_VERSION_ID, FILE_VERSION.REPLICAS, live, repairing)
-                .from(CHUNK).join(FILE_VERSION).on(FILE_VERSION.ID.eq(CHUNK.FILE_VERSION_ID))
-                .where(FILE_VERSION.STATE.eq(VersionState.COMPLETE))
-                .asTable("h");
+        var chunks = chunkCopies(dsl, FILE_VERSION.STATE.eq(VersionState.COMPLETE));
         Field<Integer> l = chunks.field("live", Integer.class);
+        Field<Integer> s = chunks.field("serving", Integer.class);
         Field<Boolean> r = chunks.field("repairing", Boolean.class);
         Field<Integer> wanted = chunks.field(FILE_VERSION.REPLICAS);
-        Field<String> kind = DSL.when(l.eq(0), "missing").when(r.isTrue(), "repairing")
+        Field<String> kind = DSL.when(s.eq(0), "missing").when(r.isTrue(), "repairing")
                 .when(l.lt(wanted), "under").otherwise("healthy").as("kind");
         long[] counts = new long[4];
-        java.util.Map<Long, Boolean> risky = new java.util.LinkedHashMap<>();
+        Map<Long, Boolean> risky = new LinkedHashMap<>();
         dsl.select(chunks.field(CHUNK.FILE_VERSION_ID), kind).from(chunks).forEach(rec -> {
             String k = rec.value2();
             long version = rec.value1();
@@ -212,5 +227,47 @@ public final class RepairStore {
                         .fetchOptional()
                         .ifPresent(v -> atRisk.add(new AtRisk(v.value1(), v.value2(), v.value3(), e.getValue()))));
         return new Health(counts[0], counts[1], counts[2], counts[3], atRisk);
+    }
+
+    /**
+     * The health of each of these versions, as fsck counts their chunks: missing when a
+     * chunk has no good copy that can be read, under-replicated when a chunk has fewer live
+     * good copies than wanted, healthy otherwise. Reads the copies of every chunk of them.
+     */
+    static Map<Long, VersionHealth> versionHealth(DSLContext dsl, Collection<Long> versionIds) {
+        Map<Long, VersionHealth> health = new HashMap<>();
+        versionIds.forEach(id -> health.put(id, VersionHealth.HEALTHY));
+        if (versionIds.isEmpty()) {
+            return health;
+        }
+        var chunks = chunkCopies(dsl, FILE_VERSION.ID.in(versionIds));
+        Field<Long> version = chunks.field(CHUNK.FILE_VERSION_ID);
+        Field<Integer> l = chunks.field("live", Integer.class);
+        Field<Integer> s = chunks.field("serving", Integer.class);
+        Field<Integer> wanted = chunks.field(FILE_VERSION.REPLICAS);
+        dsl.select(version, DSL.count().filterWhere(s.eq(0)), DSL.count().filterWhere(l.lt(wanted)))
+                .from(chunks)
+                .groupBy(version)
+                .forEach(rec -> health.put(rec.value1(), rec.value2() > 0 ? VersionHealth.MISSING
+                        : rec.value3() > 0 ? VersionHealth.UNDER_REPLICATED : VersionHealth.HEALTHY));
+        return health;
+    }
+
+    // The chunks of the versions the condition picks, each with its live good copies, its
+    // good copies that can be read (live, or on a peer that is leaving), whether a copy of it
+    // is being made, and the copies its version wants.
+    private static Table<?> chunkCopies(DSLContext dsl, Condition versions) {
+        Field<Integer> live = DSL.field(dsl.selectCount().from(REPLICA)
+                .where(liveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM))).as("live");
+        Field<Integer> serving = DSL.field(dsl.selectCount().from(REPLICA)
+                .where(goodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM, PeerState.serving())))
+                .as("serving");
+        Field<Boolean> repairing = DSL.field(DSL.exists(dsl.selectOne().from(REPAIR_TASK)
+                .where(REPAIR_TASK.FILE_VERSION_ID.eq(CHUNK.FILE_VERSION_ID), REPAIR_TASK.CHUNK_IDX.eq(CHUNK.IDX))))
+                .as("repairing");
+        return dsl.select(CHUNK.FILE_VERSION_ID, FILE_VERSION.REPLICAS, live, serving, repairing)
+                .from(CHUNK).join(FILE_VERSION).on(FILE_VERSION.ID.eq(CHUNK.FILE_VERSION_ID))
+                .where(versions)
+                .asTable("h");
     }
 }
