@@ -2,8 +2,9 @@ package p2pbrs.protocol;
 
 /**
  * A request a peer serves, decoded once by {@link PeerRequests}: SEND_CHUNK and GET_CHUNK
- * from an owner over TCP, RELEASE from the server. Fields are checked and converted;
- * tickets stay as sent, since only the storage peer's key can tell a good one.
+ * from an owner over TCP; RELEASE, REPLICATE_REQ, ADOPT, RELEASE_COPY and RELEASE_ORPHAN
+ * from the server. Fields are checked and converted; tickets stay as sent, since only the
+ * storage peer's key can tell a good one.
  */
 public sealed interface PeerRequest {
 
@@ -31,5 +32,19 @@ public sealed interface PeerRequest {
     }
 
     record Release(FileName file, String owner, int version, long expires, String cluster) implements PeerRequest {
+    }
+
+    /** ADOPT: index a chunk file this peer holds as this chunk of an owner's version. */
+    record Adopt(FileName file, int chunk, String owner, int version, long size, String checksum, long fileSize,
+                 int chunkCount, long expires, String cluster) implements PeerRequest {
+    }
+
+    /** RELEASE_COPY: drop this peer's copy of one chunk of an owner's version. */
+    record ReleaseCopy(FileName file, int chunk, String owner, int version, long expires, String cluster)
+            implements PeerRequest {
+    }
+
+    /** RELEASE_ORPHAN: drop the index rows of this checksum stored before {@code before} (epoch ms, the peer's clock). */
+    record ReleaseOrphan(String checksum, long before, long expires, String cluster) implements PeerRequest {
     }
 }
