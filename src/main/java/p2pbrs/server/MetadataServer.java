@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import p2pbrs.store.BackupStore;
+import p2pbrs.store.ChunkTasks;
 import p2pbrs.store.Database;
 import p2pbrs.store.RegistryStore;
 import p2pbrs.store.RepairStore;
@@ -22,6 +23,8 @@ public final class MetadataServer implements AutoCloseable {
     private static final long RELEASE_PERIOD_SECONDS = 2;
     // Chunks short of copies are looked for this often.
     private static final long REPAIR_PERIOD_SECONDS = 1;
+    // Chunks with more copies than wanted are looked for this often.
+    private static final long SURPLUS_PERIOD_SECONDS = 2;
 
     private final Database database;
     private final UdpEndpoint endpoint;
@@ -66,17 +69,19 @@ public final class MetadataServer implements AutoCloseable {
             Runnable releasesQueued = () -> releaser.get().kick();
             Liveness liveness = new Liveness(registry, clock, config.staleAfter(), config.deadAfter());
             RepairStore repairs = new RepairStore(database);
+            ChunkTasks chunkTasks = new ChunkTasks(database);
             RequestDispatcher dispatcher = new RequestDispatcher(liveness, new HealthService(repairs, keys),
                     new RegistryService(registry, clock, keys, config),
                     new BackupService(backups, config, clock, new Planner(config, keys)),
                     new RestoreService(backups, config, clock, keys),
-                    new ForgetService(backups, clock, releasesQueued, config.releaseGrace()));
+                    new ForgetService(backups, clock, releasesQueued, config.releaseGrace()),
+                    new InventoryService(backups, clock, config.ticketGrace(), config.releaseGrace(), releasesQueued));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             RequestClient client = new RequestClient(endpoint, background, RetryPolicy.DEFAULT);
             dispatcher.attach(endpoint, client);
             PeerCaller peers = new PeerCaller(client, keys, background, registry.clusterId());
-            releaser.set(new Releaser(backups, peers, clock, background));
+            releaser.set(new Releaser(backups, chunkTasks, peers, clock, background));
             long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
             background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
@@ -90,6 +95,8 @@ public final class MetadataServer implements AutoCloseable {
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(new Repairer(repairs, peers, keys, clock, config.deadAfter()),
                     1, REPAIR_PERIOD_SECONDS, TimeUnit.SECONDS);
+            background.scheduleWithFixedDelay(new SurplusCopies(chunkTasks, clock, config.releaseGrace(),
+                    releasesQueued), 1, SURPLUS_PERIOD_SECONDS, TimeUnit.SECONDS);
             // Swept four times per stale period (at most once a second), so a state is at
             // most a quarter late.
             long sweepMillis = Math.max(100, Math.min(1000, config.staleAfter().toMillis() / 4));

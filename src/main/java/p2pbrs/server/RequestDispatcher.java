@@ -29,6 +29,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private final BackupService backups;
     private final RestoreService restores;
     private final ForgetService forgets;
+    private final InventoryService inventories;
     private static final int STRIPES = 64;
 
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10, 10_000);
@@ -36,14 +37,15 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private volatile UdpEndpoint endpoint;
     private volatile RequestClient client;
 
-    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups, RestoreService restores,
-                      ForgetService forgets) {
+    RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry, BackupService backups,
+                      RestoreService restores, ForgetService forgets, InventoryService inventories) {
         this.liveness = liveness;
         this.health = health;
         this.registry = registry;
         this.backups = backups;
         this.restores = restores;
         this.forgets = forgets;
+        this.inventories = inventories;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -136,6 +138,8 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             return restores.files(r, request);
         } else if (decoded instanceof Request.Forget r) {
             return forgets.forget(r, request, sender);
+        } else if (decoded instanceof Request.Inventory r) {
+            return inventories.inventory(r, request, sender);
         }
         throw new IllegalStateException("no service for " + decoded.getClass().getSimpleName());
     }

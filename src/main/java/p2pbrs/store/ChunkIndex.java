@@ -42,8 +42,7 @@ public final class ChunkIndex {
         return database.dsl().selectFrom(CHUNK)
                 .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
                         CHUNK.CHUNK_IDX.eq(idx))
-                .fetchOptional(r -> new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(),
-                        r.getSize(), r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath()));
+                .fetchOptional(ChunkIndex::toChunk);
     }
 
     /**
@@ -54,13 +53,51 @@ public final class ChunkIndex {
         return database.transaction(dsl -> {
             List<IndexedChunk> rows = dsl.selectFrom(CHUNK)
                     .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version))
-                    .fetch(r -> new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(),
-                            r.getSize(), r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath()));
+                    .fetch(ChunkIndex::toChunk);
             dsl.deleteFrom(CHUNK)
                     .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version))
                     .execute();
             return rows;
         });
+    }
+
+    /** Forgets one owner's chunk of one version; returns the row it was, if there was one. */
+    public Optional<IndexedChunk> remove(String owner, String fileName, int version, int idx) {
+        return database.transaction(dsl -> {
+            Optional<IndexedChunk> row = dsl.selectFrom(CHUNK)
+                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
+                            CHUNK.CHUNK_IDX.eq(idx))
+                    .fetchOptional(ChunkIndex::toChunk);
+            row.ifPresent(r -> dsl.deleteFrom(CHUNK)
+                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
+                            CHUNK.CHUNK_IDX.eq(idx))
+                    .execute());
+            return row;
+        });
+    }
+
+    /**
+     * Forgets the rows of a checksum stored before a time (every row, with null): those a
+     * release of a chunk nobody needs is about, never one stored since. Returns how many.
+     */
+    public int removeChecksum(String checksum, OffsetDateTime storedBefore) {
+        var rows = CHUNK.CHECKSUM.eq(checksum);
+        return database.dsl().deleteFrom(CHUNK)
+                .where(storedBefore == null ? rows : rows.and(CHUNK.STORED_AT.lt(storedBefore)))
+                .execute();
+    }
+
+    /** Every checksum the index holds, each once, with its size, in checksum order. */
+    public java.util.SortedMap<String, Long> checksums() {
+        java.util.SortedMap<String, Long> sizes = new java.util.TreeMap<>();
+        database.dsl().selectDistinct(CHUNK.CHECKSUM, CHUNK.SIZE).from(CHUNK)
+                .forEach(r -> sizes.put(r.value1(), r.value2()));
+        return sizes;
+    }
+
+    private static IndexedChunk toChunk(p2pbrs.db.peer.tables.records.ChunkRecord r) {
+        return new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(), r.getSize(),
+                r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath());
     }
 
     /** How many chunks this peer holds for owners (rows, a shared file counted per row). */

@@ -36,7 +36,7 @@ public final class RepairStore {
                        long ownerPeerId) {
     }
 
-    private static org.jooq.Condition liveGoodCopyOf(Field<Long> versionId, Field<Integer> idx, Field<String> sum) {
+    static org.jooq.Condition liveGoodCopyOf(Field<Long> versionId, Field<Integer> idx, Field<String> sum) {
         return REPLICA.FILE_VERSION_ID.eq(versionId).and(REPLICA.CHUNK_IDX.eq(idx))
                 .and(REPLICA.STATE.eq(ReplicaState.STORED)).and(REPLICA.CHECKSUM.eq(sum))
                 .and(REPLICA.PEER_ID.in(DSL.select(PEER.ID).from(PEER)
