@@ -1,0 +1,84 @@
+package p2pbrs.peer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pbrs.protocol.Command;
+import p2pbrs.protocol.MalformedMessageException;
+import p2pbrs.protocol.Message;
+import p2pbrs.protocol.PeerRequest;
+import p2pbrs.protocol.PeerRequests;
+import p2pbrs.protocol.Reason;
+import p2pbrs.store.ChunkIndex;
+import p2pbrs.store.IndexedChunk;
+
+/**
+ * ADOPT, from the server this peer registered with, after its inventory: index a chunk file
+ * this peer holds as one chunk of an owner's version (what an index row holds comes with
+ * the request, since a chunk file names only its bytes). Only a whole file is indexed: one
+ * of the right size whose bytes hash to its name. A loose file was hashed when the peer
+ * started, one another row uses when it arrived; any other is hashed now. Adopting a chunk
+ * already indexed so changes nothing, so a retransmission is harmless.
+ */
+final class AdoptHandler implements ServerOrders.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(AdoptHandler.class);
+
+    private final ServerOrders orders;
+    private final ChunkIndex index;
+    private final ChunkStore store;
+    private final LooseChunks loose;
+
+    AdoptHandler(ServerOrders orders, ChunkIndex index, ChunkStore store, LooseChunks loose) {
+        this.orders = orders;
+        this.index = index;
+        this.store = store;
+        this.loose = loose;
+    }
+
+    @Override
+    public Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
+        String rq = request.rq();
+        if (!orders.fromServer(request, from)) {
+            return Message.of(Command.ADOPT_DENIED, rq, Reason.BAD_AUTH);
+        }
+        PeerRequest.Adopt req = PeerRequests.adopt(request);
+        String refusal = orders.refusal(req.cluster(), req.expires());
+        if (refusal != null) {
+            return Message.of(Command.ADOPT_DENIED, rq, refusal);
+        }
+        Lock lock = store.lockOf(req.checksum());
+        lock.lock();
+        try {
+            Optional<IndexedChunk> row = index.find(req.owner(), req.file().name(), req.version(), req.chunk());
+            if (row.isPresent()) {
+                // Other bytes under that chunk are not this peer's to replace at the server's word.
+                return row.get().checksum().equals(req.checksum()) ? adopted(rq, req)
+                        : Message.of(Command.ADOPT_DENIED, rq, Reason.CHECKSUM_MISMATCH);
+            }
+            if (!store.has(req.checksum(), req.size())) {
+                return Message.of(Command.ADOPT_DENIED, rq, Reason.NOT_FOUND);
+            }
+            if (!loose.contains(req.checksum()) && !index.referenced(req.checksum())
+                    && !ChunkStore.hashesTo(store.pathOf(req.checksum()), req.checksum())) {
+                LOG.warn("chunk file {} does not hash to its name; not adopting it", req.checksum());
+                return Message.of(Command.ADOPT_DENIED, rq, Reason.CHECKSUM_MISMATCH);
+            }
+            index.put(new IndexedChunk(req.owner(), req.file().name(), req.version(), req.chunk(), req.size(),
+                    req.checksum(), req.fileSize(), req.chunkCount(), ChunkStore.relativePath(req.checksum())));
+            loose.remove(req.checksum());
+            return adopted(rq, req);
+        } catch (IOException e) {
+            LOG.warn("cannot read chunk file {}: {}", req.checksum(), e.toString());
+            return Message.of(Command.ADOPT_DENIED, rq, Reason.NOT_FOUND);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Message adopted(String rq, PeerRequest.Adopt req) {
+        return Message.of(Command.ADOPTED, rq, req.file().wire(), Integer.toString(req.chunk()));
+    }
+}
