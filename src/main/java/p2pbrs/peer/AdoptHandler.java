@@ -1,7 +1,6 @@
 package p2pbrs.peer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
@@ -23,32 +22,27 @@ import p2pbrs.store.IndexedChunk;
  * started, one another row uses when it arrived; any other is hashed now. Adopting a chunk
  * already indexed so changes nothing, so a retransmission is harmless.
  */
-final class AdoptHandler implements ServerOrders.Handler {
+final class AdoptHandler extends CheckedOrder<PeerRequest.Adopt> {
     private static final Logger LOG = LoggerFactory.getLogger(AdoptHandler.class);
 
-    private final ServerOrders orders;
     private final ChunkIndex index;
     private final ChunkStore store;
     private final LooseChunks loose;
 
     AdoptHandler(ServerOrders orders, ChunkIndex index, ChunkStore store, LooseChunks loose) {
-        this.orders = orders;
+        super(orders, Command.ADOPT_DENIED);
         this.index = index;
         this.store = store;
         this.loose = loose;
     }
 
     @Override
-    public Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
-        String rq = request.rq();
-        if (!orders.fromServer(request, from)) {
-            return Message.of(Command.ADOPT_DENIED, rq, Reason.BAD_AUTH);
-        }
-        PeerRequest.Adopt req = PeerRequests.adopt(request);
-        String refusal = orders.refusal(req.cluster(), req.expires());
-        if (refusal != null) {
-            return Message.of(Command.ADOPT_DENIED, rq, refusal);
-        }
+    PeerRequest.Adopt decode(Message request) throws MalformedMessageException {
+        return PeerRequests.adopt(request);
+    }
+
+    @Override
+    Message obey(PeerRequest.Adopt req, String rq) {
         Lock lock = store.lockOf(req.checksum());
         lock.lock();
         try {
@@ -56,15 +50,15 @@ final class AdoptHandler implements ServerOrders.Handler {
             if (row.isPresent()) {
                 // Other bytes under that chunk are not this peer's to replace at the server's word.
                 return row.get().checksum().equals(req.checksum()) ? adopted(rq, req)
-                        : Message.of(Command.ADOPT_DENIED, rq, Reason.CHECKSUM_MISMATCH);
+                        : refuse(rq, Reason.CHECKSUM_MISMATCH);
             }
             if (!store.has(req.checksum(), req.size())) {
-                return Message.of(Command.ADOPT_DENIED, rq, Reason.NOT_FOUND);
+                return refuse(rq, Reason.NOT_FOUND);
             }
             if (!loose.contains(req.checksum()) && !index.referenced(req.checksum())
                     && !ChunkStore.hashesTo(store.pathOf(req.checksum()), req.checksum())) {
                 LOG.warn("chunk file {} does not hash to its name; not adopting it", req.checksum());
-                return Message.of(Command.ADOPT_DENIED, rq, Reason.CHECKSUM_MISMATCH);
+                return refuse(rq, Reason.CHECKSUM_MISMATCH);
             }
             index.put(new IndexedChunk(req.owner(), req.file().name(), req.version(), req.chunk(), req.size(),
                     req.checksum(), req.fileSize(), req.chunkCount(), ChunkStore.relativePath(req.checksum())));
@@ -72,7 +66,7 @@ final class AdoptHandler implements ServerOrders.Handler {
             return adopted(rq, req);
         } catch (IOException e) {
             LOG.warn("cannot read chunk file {}: {}", req.checksum(), e.toString());
-            return Message.of(Command.ADOPT_DENIED, rq, Reason.NOT_FOUND);
+            return refuse(rq, Reason.NOT_FOUND);
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,5 @@
 package p2pbrs.peer;
 
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
@@ -8,7 +7,6 @@ import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerRequest;
 import p2pbrs.protocol.PeerRequests;
-import p2pbrs.protocol.Reason;
 import p2pbrs.store.ChunkIndex;
 
 /**
@@ -17,30 +15,25 @@ import p2pbrs.store.ChunkIndex;
  * back after being DEAD, and repair had copied its chunks meanwhile). The index row goes,
  * and the file with it unless another row uses it. Releasing twice changes nothing.
  */
-final class CopyReleaseHandler implements ServerOrders.Handler {
+final class CopyReleaseHandler extends CheckedOrder<PeerRequest.ReleaseCopy> {
     private static final Logger LOG = LoggerFactory.getLogger(CopyReleaseHandler.class);
 
-    private final ServerOrders orders;
     private final ChunkIndex index;
     private final UnusedChunks unused;
 
     CopyReleaseHandler(ServerOrders orders, ChunkIndex index, UnusedChunks unused) {
-        this.orders = orders;
+        super(orders, Command.RELEASE_DENIED);
         this.index = index;
         this.unused = unused;
     }
 
     @Override
-    public Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
-        String rq = request.rq();
-        if (!orders.fromServer(request, from)) {
-            return Message.of(Command.RELEASE_DENIED, rq, Reason.BAD_AUTH);
-        }
-        PeerRequest.ReleaseCopy req = PeerRequests.releaseCopy(request);
-        String refusal = orders.refusal(req.cluster(), req.expires());
-        if (refusal != null) {
-            return Message.of(Command.RELEASE_DENIED, rq, refusal);
-        }
+    PeerRequest.ReleaseCopy decode(Message request) throws MalformedMessageException {
+        return PeerRequests.releaseCopy(request);
+    }
+
+    @Override
+    Message obey(PeerRequest.ReleaseCopy req, String rq) {
         index.remove(req.owner(), req.file().name(), req.version(), req.chunk()).ifPresent(row -> {
             boolean deleted = unused.deleteIfUnused(row.checksum());
             LOG.info("released a surplus copy of chunk {} of {} v{}{}", req.chunk(), req.file().name(), req.version(),

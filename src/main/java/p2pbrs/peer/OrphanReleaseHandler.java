@@ -1,6 +1,5 @@
 package p2pbrs.peer;
 
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,7 +11,6 @@ import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerRequest;
 import p2pbrs.protocol.PeerRequests;
-import p2pbrs.protocol.Reason;
 import p2pbrs.store.ChunkIndex;
 
 /**
@@ -23,32 +21,27 @@ import p2pbrs.store.ChunkIndex;
  * may have placed the same bytes here meanwhile); the file goes when no row is left.
  * Releasing twice changes nothing.
  */
-final class OrphanReleaseHandler implements ServerOrders.Handler {
+final class OrphanReleaseHandler extends CheckedOrder<PeerRequest.ReleaseOrphan> {
     private static final Logger LOG = LoggerFactory.getLogger(OrphanReleaseHandler.class);
 
-    private final ServerOrders orders;
     private final ChunkIndex index;
     private final ChunkStore store;
     private final UnusedChunks unused;
 
     OrphanReleaseHandler(ServerOrders orders, ChunkIndex index, ChunkStore store, UnusedChunks unused) {
-        this.orders = orders;
+        super(orders, Command.RELEASE_DENIED);
         this.index = index;
         this.store = store;
         this.unused = unused;
     }
 
     @Override
-    public Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
-        String rq = request.rq();
-        if (!orders.fromServer(request, from)) {
-            return Message.of(Command.RELEASE_DENIED, rq, Reason.BAD_AUTH);
-        }
-        PeerRequest.ReleaseOrphan req = PeerRequests.releaseOrphan(request);
-        String refusal = orders.refusal(req.cluster(), req.expires());
-        if (refusal != null) {
-            return Message.of(Command.RELEASE_DENIED, rq, refusal);
-        }
+    PeerRequest.ReleaseOrphan decode(Message request) throws MalformedMessageException {
+        return PeerRequests.releaseOrphan(request);
+    }
+
+    @Override
+    Message obey(PeerRequest.ReleaseOrphan req, String rq) {
         int rows;
         boolean deleted;
         // Under the file's lock: a chunk of these bytes being stored now keeps its row and its file.

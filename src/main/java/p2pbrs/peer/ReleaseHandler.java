@@ -1,6 +1,5 @@
 package p2pbrs.peer;
 
-import java.net.InetSocketAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +10,6 @@ import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerRequest;
 import p2pbrs.protocol.PeerRequests;
-import p2pbrs.protocol.Reason;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.IndexedChunk;
 
@@ -22,35 +20,27 @@ import p2pbrs.store.IndexedChunk;
  * the server's address and carry a valid signature with the key the two share, before its
  * time runs out. Releasing twice changes nothing, so a retransmission is harmless.
  */
-final class ReleaseHandler implements ServerOrders.Handler {
+final class ReleaseHandler extends CheckedOrder<PeerRequest.Release> {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseHandler.class);
 
-    private final ServerOrders orders;
     private final ChunkIndex index;
     private final UnusedChunks unused;
 
     ReleaseHandler(ServerOrders orders, ChunkIndex index, UnusedChunks unused) {
-        this.orders = orders;
+        super(orders, Command.RELEASE_DENIED);
         this.index = index;
         this.unused = unused;
     }
 
-    /** The reply to a RELEASE from this address. */
     @Override
-    public Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
-        String rq = request.rq();
-        if (!orders.fromServer(request, from)) {
-            return Message.of(Command.RELEASE_DENIED, rq, Reason.BAD_AUTH);
-        }
-        PeerRequest.Release req = PeerRequests.release(request);
+    PeerRequest.Release decode(Message request) throws MalformedMessageException {
+        return PeerRequests.release(request);
+    }
+
+    @Override
+    Message obey(PeerRequest.Release req, String rq) {
         String name = req.file().name();
         int version = req.version();
-        // A server of another cluster (a fresh or swapped database) is not the one whose
-        // placements put these chunks here: it decides nothing about them.
-        String refusal = orders.refusal(req.cluster(), req.expires());
-        if (refusal != null) {
-            return Message.of(Command.RELEASE_DENIED, rq, refusal);
-        }
         List<IndexedChunk> released = index.release(req.owner(), name, version);
         Set<String> checksums = new LinkedHashSet<>();
         released.forEach(c -> checksums.add(c.checksum()));

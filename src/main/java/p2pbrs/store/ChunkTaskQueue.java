@@ -33,8 +33,8 @@ final class ChunkTaskQueue {
         return dsl.insertInto(CHUNK_TASK, CHUNK_TASK.KIND, CHUNK_TASK.PEER_ID, CHUNK_TASK.CHECKSUM,
                         CHUNK_TASK.FILE_VERSION_ID, CHUNK_TASK.CHUNK_IDX, CHUNK_TASK.CREATED_AT,
                         CHUNK_TASK.NEXT_ATTEMPT_AT)
-                .select(DSL.select(DSL.val(kind), DSL.val(peerId), DSL.val(checksum), DSL.val(versionId),
-                                DSL.val(idx), DSL.val(now), DSL.val(sendAt))
+                .select(DSL.select(DSL.val(kind, CHUNK_TASK.KIND), DSL.val(peerId), DSL.val(checksum),
+                                DSL.val(versionId), DSL.val(idx), DSL.val(now), DSL.val(sendAt))
                         .whereNotExists(dsl.selectOne().from(CHUNK_TASK).where(CHUNK_TASK.KIND.eq(kind),
                                 CHUNK_TASK.FILE_VERSION_ID.eq(versionId), CHUNK_TASK.CHUNK_IDX.eq(idx),
                                 CHUNK_TASK.PEER_ID.eq(peerId))))

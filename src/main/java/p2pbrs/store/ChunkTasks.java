@@ -89,7 +89,8 @@ public final class ChunkTasks {
 
     // The task's chunk still has the task's checksum, in a version in one of these states.
     private static boolean chunkIs(DSLContext dsl, ChunkTask task, EnumSet<VersionState> states) {
-        return dsl.fetchExists(dsl.selectOne().from(CHUNK).join(FILE_VERSION).on(FILE_VERSION.ID.eq(CHUNK.FILE_VERSION_ID))
+        return dsl.fetchExists(dsl.selectOne().from(CHUNK)
+                .join(FILE_VERSION).on(FILE_VERSION.ID.eq(CHUNK.FILE_VERSION_ID))
                 .where(CHUNK.FILE_VERSION_ID.eq(task.copy().versionId()), CHUNK.IDX.eq(task.copy().idx()),
                         CHUNK.CHECKSUM.eq(task.checksum()), FILE_VERSION.STATE.in(states)));
     }
@@ -216,7 +217,8 @@ public final class ChunkTasks {
                 long versionId = r.get(candidates.field(CHUNK.FILE_VERSION_ID));
                 int idx = r.get(candidates.field(CHUNK.IDX));
                 String checksum = r.get(candidates.field(CHUNK.CHECKSUM));
-                Optional<Long> holder = dsl.select(REPLICA.PEER_ID).from(REPLICA).join(PEER).on(PEER.ID.eq(REPLICA.PEER_ID))
+                Optional<Long> holder = dsl.select(REPLICA.PEER_ID).from(REPLICA)
+                        .join(PEER).on(PEER.ID.eq(REPLICA.PEER_ID))
                         .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx),
                                 REPLICA.STATE.eq(ReplicaState.STORED), REPLICA.CHECKSUM.eq(checksum),
                                 PEER.STATE.eq(PeerState.ALIVE))

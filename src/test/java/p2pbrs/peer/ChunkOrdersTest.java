@@ -3,18 +3,15 @@ package p2pbrs.peer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static p2pbrs.peer.LocalCluster.CHUNK;
 import static p2pbrs.peer.LocalCluster.GIB;
+import static p2pbrs.peer.LocalCluster.ask;
 
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Role;
@@ -134,17 +131,4 @@ class ChunkOrdersTest {
         }
     }
 
-    private static String ask(DatagramSocket socket, InetSocketAddress to, Message request) throws Exception {
-        byte[] bytes = Codec.encode(request);
-        socket.send(new DatagramPacket(bytes, bytes.length, to));
-        byte[] buf = new byte[2048];
-        DatagramPacket reply = new DatagramPacket(buf, buf.length);
-        socket.setSoTimeout(5_000);
-        try {
-            socket.receive(reply);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no reply to " + Codec.format(request));
-        }
-        return new String(buf, 0, reply.getLength(), StandardCharsets.UTF_8);
-    }
 }

@@ -95,9 +95,7 @@ class ReconciliationTest {
     @Test
     void copiesAnOlderServerDatabaseDoesNotKnowAreCountedAgainWithoutCopying() throws Exception {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2))) {
-            c.start("S1", Role.STORAGE, GIB);
-            c.start("S2", Role.STORAGE, GIB);
-            Peer owner = c.start("Ola", Role.OWNER, 0);
+            Peer owner = ownerAndTwoHolders(c);
             byte[] data = LocalCluster.random(3 * CHUNK, 33);
             owner.backup(c.source("three.bin", data));
             String token = c.token("S1");
@@ -130,9 +128,7 @@ class ReconciliationTest {
     @Test
     void aStoragePeerOnANewDatabaseIndexesItsWholeChunkFilesAgainAndDeletesARottenOne() throws Exception {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2))) {
-            c.start("S1", Role.STORAGE, GIB);
-            c.start("S2", Role.STORAGE, GIB);
-            Peer owner = c.start("Ola", Role.OWNER, 0);
+            Peer owner = ownerAndTwoHolders(c);
             byte[] kept = LocalCluster.random(3 * CHUNK, 34);
             byte[] spoiled = LocalCluster.random(2 * CHUNK, 35);
             owner.backup(c.source("kept.bin", kept));
@@ -167,6 +163,13 @@ class ReconciliationTest {
             await(() -> s1.status().chunks() == 4);
             assertEquals(c.bytesOnDisk("S1"), s1.status().bytesStored());
         }
+    }
+
+    /** Two storage peers, each of which holds every chunk (two copies wanted), and an owner. */
+    private static Peer ownerAndTwoHolders(LocalCluster c) throws Exception {
+        c.start("S1", Role.STORAGE, GIB);
+        c.start("S2", Role.STORAGE, GIB);
+        return c.start("Ola", Role.OWNER, 0);
     }
 
     /** Whether fsck counts every chunk of every complete version healthy, and there are this many. */
