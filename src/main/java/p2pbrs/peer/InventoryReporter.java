@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,25 +69,38 @@ final class InventoryReporter implements AutoCloseable {
         try {
             send(g);
         } catch (PeerException e) {
+            if (g != generation.get()) {
+                // Overtaken by a newer report, or the peer is closing: nothing to say.
+                return;
+            }
             if (!(e.getCause() instanceof NoReplyException)) {
                 // Refused, not unreachable: the same report would be refused again.
                 LOG.error("the server refused this peer's inventory: {}", e.getMessage());
                 return;
             }
             LOG.warn("the server did not take this peer's inventory; reporting again in {} s", retryMillis / 1000);
-            thread.schedule(() -> attempt(g, Math.min(MAX_RETRY_MILLIS, retryMillis * 2)), retryMillis,
-                    TimeUnit.MILLISECONDS);
+            retry(g, retryMillis);
         } catch (RuntimeException e) {
             LOG.warn("reporting the inventory failed; trying again in {} s", retryMillis / 1000, e);
+            retry(g, retryMillis);
+        }
+    }
+
+    private void retry(long g, long retryMillis) {
+        try {
             thread.schedule(() -> attempt(g, Math.min(MAX_RETRY_MILLIS, retryMillis * 2)), retryMillis,
                     TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The peer is closing: its next start reports afresh.
         }
     }
 
     private void send(long g) throws PeerException {
         long at = System.currentTimeMillis();
         List<InventoryItem> items = snapshot();
-        String scan = HexFormat.of().formatHex(RANDOM.generateSeed(8));
+        byte[] id = new byte[8];
+        RANDOM.nextBytes(id);
+        String scan = HexFormat.of().formatHex(id);
         String token = registration.signed(Message.of(Command.INVENTORY, "1", name, "[]")).option("token");
         List<List<InventoryItem>> pages = paginate(items, some -> page("999999999", some, scan, WIDEST_NUMBER,
                 WIDEST_NUMBER, at).withOption("token", token));

@@ -7,7 +7,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.jooq.impl.DSL;
+import p2pbrs.db.peer.tables.records.ChunkRecord;
 
 /** A storage peer's local index of the chunks it holds (its own H2 database). */
 public final class ChunkIndex {
@@ -88,14 +91,14 @@ public final class ChunkIndex {
     }
 
     /** Every checksum the index holds, each once, with its size, in checksum order. */
-    public java.util.SortedMap<String, Long> checksums() {
-        java.util.SortedMap<String, Long> sizes = new java.util.TreeMap<>();
+    public SortedMap<String, Long> checksums() {
+        SortedMap<String, Long> sizes = new TreeMap<>();
         database.dsl().selectDistinct(CHUNK.CHECKSUM, CHUNK.SIZE).from(CHUNK)
                 .forEach(r -> sizes.put(r.value1(), r.value2()));
         return sizes;
     }
 
-    private static IndexedChunk toChunk(p2pbrs.db.peer.tables.records.ChunkRecord r) {
+    private static IndexedChunk toChunk(ChunkRecord r) {
         return new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(), r.getSize(),
                 r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath());
     }
