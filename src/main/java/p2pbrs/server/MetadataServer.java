@@ -124,6 +124,12 @@ public final class MetadataServer implements AutoCloseable {
     public void close() {
         endpoint.close();
         background.shutdownNow();
+        try {
+            // A background task half-way through its queue finishes with the database open.
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         database.close();
     }
 }

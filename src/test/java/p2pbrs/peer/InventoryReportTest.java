@@ -35,6 +35,9 @@ class InventoryReportTest {
             // The last page completes the scan: nothing is placed on Shelf, so every checksum is an orphan.
             assertEquals("ACK 4 lost=0 adopt=0 orphans=3", udp.call("INVENTORY 4 Shelf [" + C + "," + A + "] page=1"
                     + scan));
+            // A later scan that finds one of them again keeps one release of it queued.
+            assertEquals("ACK 5 lost=0 adopt=0 orphans=1", udp.call("INVENTORY 5 Shelf [" + A + "] scan=0f0f0f0f page=0"
+                    + " pages=1 at=" + System.currentTimeMillis() + " token=" + token));
         }
     }
 
