@@ -11,7 +11,7 @@ import java.util.List;
  */
 public final class Requests {
     private static final long LAST_EPOCH_SECOND = 253_402_300_799L;
-    // Far more pages than any storage peer's chunks fill (some 17 checksums a page).
+    // Far more pages than any storage peer's chunks fill (some 18 checksums a page).
     static final int MAX_INVENTORY_PAGES = 1 << 22;
     private static final java.util.regex.Pattern SCAN_ID = java.util.regex.Pattern.compile("[0-9a-f]{8,32}");
 
