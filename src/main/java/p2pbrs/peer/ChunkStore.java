@@ -138,9 +138,16 @@ final class ChunkStore {
         return locks[Math.floorMod(checksum.hashCode(), locks.length)];
     }
 
-    /** Deletes a chunk file nothing uses any more, and frees its bytes. */
-    void delete(String checksum, long size) throws IOException {
-        if (Files.deleteIfExists(pathOf(checksum))) {
+    /** Deletes a chunk file nothing uses any more, and frees its bytes (as many as it holds). */
+    void delete(String checksum) throws IOException {
+        Path file = pathOf(checksum);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return;
+        }
+        if (Files.deleteIfExists(file)) {
             used.addAndGet(-size);
         }
     }
@@ -152,6 +159,19 @@ final class ChunkStore {
     void discard(String checksum, long size) throws IOException {
         used.addAndGet(-size);
         Files.deleteIfExists(pathOf(checksum));
+    }
+
+    /** Whether a file's bytes hash to this checksum, read in pieces (a chunk may be 64 MiB). */
+    static boolean hashesTo(Path file, String checksum) throws IOException {
+        MessageDigest digest = p2pbrs.protocol.Sha256.newDigest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[BUFFER];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                digest.update(buf, 0, r);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest()).equals(checksum);
     }
 
     private static void writeVerified(InputStream in, long size, String checksum, Path part)

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,18 +54,21 @@ public final class Peer implements AutoCloseable {
     private final ChunkIndex index;
     private final ChunkStore chunkStore;
     private final StoreAckReporter acks;
+    private final InventoryReporter inventory;
     private final Progress.Factory progress;
     private final TransferLimits limits;
     private final PartFiles parts;
     // Null for a peer that stores nothing (OWNER): it has nothing to scrub.
     private final Scrubber scrubber;
+    // Deletes the files nothing uses any more: after a release, or everything when the peer leaves.
+    private final UnusedChunks unused;
     private final ScheduledExecutorService registrar;
     private volatile boolean closed;
 
     private Peer(PeerConfig config, Database database, UdpEndpoint endpoint, ServerSocket tcp,
                  ScheduledExecutorService timer, Registration registration, ChunkServer chunkServer,
-                 ChunkIndex index, ChunkStore chunkStore, StoreAckReporter acks, PartFiles parts, Scrubber scrubber,
-                 PrintStream out) {
+                 ChunkIndex index, ChunkStore chunkStore, StoreAckReporter acks, InventoryReporter inventory,
+                 UnusedChunks unused, PartFiles parts, Scrubber scrubber, PrintStream out) {
         this.config = config;
         this.database = database;
         this.endpoint = endpoint;
@@ -75,9 +79,11 @@ public final class Peer implements AutoCloseable {
         this.index = index;
         this.chunkStore = chunkStore;
         this.acks = acks;
+        this.inventory = inventory;
         this.limits = TransferLimits.forIdleTimeout(config.tcpTimeoutMillis());
         this.parts = parts;
         this.scrubber = scrubber;
+        this.unused = unused;
         this.registrar = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.numbered("peer-" + config.name() + "-registrar"));
         // Bars only for a person at a terminal: a pipe gets the plain OK/ERROR lines.
@@ -99,6 +105,7 @@ public final class Peer implements AutoCloseable {
         StoreAckReporter acks = null;
         ChunkServer chunkServer = null;
         Scrubber scrubber = null;
+        InventoryReporter inventory = null;
         try {
             InetAddress bindAddress = InetAddress.getByName(config.ip());
             InboundHandler inbound = new InboundHandler();
@@ -114,7 +121,11 @@ public final class Peer implements AutoCloseable {
             PartFiles parts = new PartFiles(config.restoreDir());
             parts.sweep();
             ChunkIndex index = new ChunkIndex(database);
-            ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), index.bytesStored());
+            // A storage peer's index and folder are made to agree before it serves anything.
+            ChunkCensus.Result census = config.role().stores() ? ChunkCensus.take(config.storageDir(), index)
+                    : new ChunkCensus.Result(index.bytesStored(), new LooseChunks());
+            ChunkStore chunkStore = new ChunkStore(config.storageDir(), config.capacity(), census.bytes());
+            UnusedChunks unused = new UnusedChunks(index, chunkStore, census.loose());
             acks = new StoreAckReporter(registration, client, config.server(), new PendingStoreAcks(database),
                     config.name());
             BadChunks badChunks = new BadChunks(database);
@@ -127,10 +138,8 @@ public final class Peer implements AutoCloseable {
                     registration::ticketKey, acks, config.maxConnections(),
                     TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()));
             if (config.role().stores()) {
-                inbound.serve(new ReleaseHandler(config.server(), registration::ticketKey, registration::clusterId, index,
-                        chunkStore), new ReplicateHandler(config.name(), config.server(), registration::ticketKey,
-                        registration::clusterId, index, chunkStore,
-                        TransferLimits.forIdleTimeout(config.tcpTimeoutMillis())));
+                inbound.serve(serverOrders(config, registration, index, chunkStore, census.loose(), unused));
+                inventory = new InventoryReporter(registration, index, census.loose(), config.name());
             }
             endpoint.start();
             chunkServer.start();
@@ -140,9 +149,10 @@ public final class Peer implements AutoCloseable {
             }
             out.println("READY name=" + config.name() + " udp=" + endpoint.port() + " tcp=" + tcp.getLocalPort());
             Peer peer = new Peer(config, database, endpoint, tcp, timer, registration, chunkServer, index, chunkStore,
-                    acks, parts, scrubber, out);
+                    acks, inventory, unused, parts, scrubber, out);
             long offered = offeredCapacity(config, chunkStore);
             StoreAckReporter reporter = acks;
+            InventoryReporter holdings = inventory;
             int udpPort = endpoint.port();
             int tcpPort = tcp.getLocalPort();
             Registrar.Attempt register = () -> {
@@ -150,12 +160,22 @@ public final class Peer implements AutoCloseable {
                 // STORE_ACKs a previous run recorded but never had answered go out now that
                 // they can carry the token.
                 reporter.resume(timer);
-                if (config.role().stores()) {
+                // The server checks what it believes this peer holds against what it does hold.
+                if (holdings != null) {
                     badReports.resume();
+                    holdings.report();
                 }
                 long beat = config.heartbeatInterval().toMillis();
+                // A server back from an absence (perhaps restarted on an older copy of its
+                // database) hears the owed STORE_ACKs at once, and what this peer holds.
+                Runnable serverBack = () -> {
+                    reporter.serverBack(timer);
+                    if (holdings != null) {
+                        holdings.report();
+                    }
+                };
                 timer.scheduleWithFixedDelay(new HeartbeatSender(registration, client, config.server(), config.name(),
-                        index, () -> reporter.serverBack(timer)), beat, beat, TimeUnit.MILLISECONDS);
+                        index, serverBack), beat, beat, TimeUnit.MILLISECONDS);
             };
             try {
                 register.run();
@@ -180,9 +200,26 @@ public final class Peer implements AutoCloseable {
             if (acks != null) {
                 acks.close();
             }
+            if (inventory != null) {
+                inventory.close();
+            }
             closeQuietly(endpoint, tcp, timer, database);
             throw e;
         }
+    }
+
+    /** The requests a storage peer serves from its server, each checked by {@link ServerOrders}. */
+    private static Map<Command, ServerOrders.Handler> serverOrders(PeerConfig config, Registration registration,
+                                                                   ChunkIndex index, ChunkStore store,
+                                                                   LooseChunks loose, UnusedChunks unused) {
+        ServerOrders orders = new ServerOrders(config.server(), registration::ticketKey, registration::clusterId);
+        return Map.of(
+                Command.RELEASE, new ReleaseHandler(orders, index, unused),
+                Command.REPLICATE_REQ, new ReplicateHandler(config.name(), orders, index, store,
+                        TransferLimits.forIdleTimeout(config.tcpTimeoutMillis())),
+                Command.ADOPT, new AdoptHandler(orders, index, store, loose),
+                Command.RELEASE_COPY, new CopyReleaseHandler(orders, index, unused),
+                Command.RELEASE_ORPHAN, new OrphanReleaseHandler(orders, index, store, unused));
     }
 
     /**
@@ -277,7 +314,7 @@ public final class Peer implements AutoCloseable {
     private int dropStoredChunks() {
         chunkServer.close();
         new PendingStoreAcks(database).clear();
-        int deleted = new ChunkDeleter(index, chunkStore).deleteUnused(index.releaseAll());
+        int deleted = unused.deleteUnused(index.releaseAll());
         if (deleted > 0) {
             LOG.info("{} left: deleted the {} chunk files it held", config.name(), deleted);
         }
@@ -407,6 +444,9 @@ public final class Peer implements AutoCloseable {
             scrubber.close();
         }
         acks.close();
+        if (inventory != null) {
+            inventory.close();
+        }
         closeQuietly(endpoint, tcp, timer, database);
     }
 
@@ -431,8 +471,7 @@ public final class Peer implements AutoCloseable {
         private final RateLimitedLog badInput = new RateLimitedLog(LOG, 5, 10_000);
         private volatile RequestClient client;
         private volatile UdpEndpoint endpoint;
-        private volatile ReleaseHandler releases;
-        private volatile ReplicateHandler replicates;
+        private volatile Map<Command, ServerOrders.Handler> handlers = Map.of();
 
         void attach(RequestClient client, UdpEndpoint endpoint) {
             this.client = client;
@@ -440,9 +479,8 @@ public final class Peer implements AutoCloseable {
         }
 
         /** The server's requests this peer serves (a storage role's only). */
-        void serve(ReleaseHandler releases, ReplicateHandler replicates) {
-            this.releases = releases;
-            this.replicates = replicates;
+        void serve(Map<Command, ServerOrders.Handler> handlers) {
+            this.handlers = Map.copyOf(handlers);
         }
 
         @Override
@@ -464,15 +502,9 @@ public final class Peer implements AutoCloseable {
             }
             Message reply;
             try {
-                ReleaseHandler releaser = releases;
-                ReplicateHandler replicator = replicates;
-                if (message.command() == Command.RELEASE && releaser != null) {
-                    reply = releaser.handle(message, from);
-                } else if (message.command() == Command.REPLICATE_REQ && replicator != null) {
-                    reply = replicator.handle(message, from);
-                } else {
-                    reply = Message.of(Command.ERROR, message.rq(), Reason.NOT_SERVED);
-                }
+                ServerOrders.Handler handler = handlers.get(message.command());
+                reply = handler != null ? handler.handle(message, from)
+                        : Message.of(Command.ERROR, message.rq(), Reason.NOT_SERVED);
             } catch (MalformedMessageException e) {
                 badInput.warn("bad {} from {}: {}", message.command().wireName(), from, e.getMessage());
                 reply = e.toError();

@@ -3,9 +3,7 @@ package p2pbrs.peer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.util.HexFormat;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
@@ -16,7 +14,6 @@ import p2pbrs.protocol.PeerRequests;
 import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Sha256;
-import p2pbrs.protocol.Signatures;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.IndexedChunk;
 import p2pbrs.transport.TransferLimits;
@@ -28,36 +25,32 @@ import p2pbrs.transport.TransferLimits;
  * valid signature and this peer's cluster id, and only for a chunk whose bytes still match
  * their checksum: a rotten copy is never spread.
  */
-final class ReplicateHandler {
+final class ReplicateHandler implements ServerOrders.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicateHandler.class);
 
     private final String peerName;
-    private final InetSocketAddress server;
-    private final Supplier<String> ticketKey;
-    private final Supplier<String> cluster;
+    private final ServerOrders orders;
     private final ChunkIndex index;
     private final ChunkStore store;
     private final TransferLimits limits;
 
-    ReplicateHandler(String peerName, InetSocketAddress server, Supplier<String> ticketKey, Supplier<String> cluster,
-                     ChunkIndex index, ChunkStore store, TransferLimits limits) {
+    ReplicateHandler(String peerName, ServerOrders orders, ChunkIndex index, ChunkStore store, TransferLimits limits) {
         this.peerName = peerName;
-        this.server = server;
-        this.ticketKey = ticketKey;
-        this.cluster = cluster;
+        this.orders = orders;
         this.index = index;
         this.store = store;
         this.limits = limits;
     }
 
-    Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
+    @Override
+    public Message handle(Message request, InetSocketAddress from) throws MalformedMessageException {
         String rq = request.rq();
-        String key = ticketKey.get();
-        if (!server.equals(from) || key == null || !Signatures.verify(HexFormat.of().parseHex(key), request)) {
+        if (!orders.fromServer(request, from)) {
             return Message.of(Command.REPLICATE_DENIED, rq, Reason.BAD_AUTH);
         }
         PeerRequest.Replicate req = PeerRequests.replicate(request);
-        if (!req.cluster().equals(cluster.get())) {
+        // Its expires is the target's ticket's, which the target checks.
+        if (orders.otherCluster(req.cluster())) {
             return Message.of(Command.REPLICATE_DENIED, rq, Reason.WRONG_CLUSTER);
         }
         Optional<IndexedChunk> held = index.find(req.owner(), req.file().name(), req.version(), req.chunk());

@@ -21,6 +21,8 @@ public enum Command {
 
     // Liveness (course section 2.5): every registered peer, every --heartbeat-interval.
     HEARTBEAT("HEARTBEAT", Kind.REQUEST, "Name", "Number_Chunks", "Timestamp"),
+    // From a storage peer after each registration: the checksums of every chunk it holds, paged.
+    INVENTORY("INVENTORY", Kind.REQUEST, "Name", "Chunk_List"),
 
     // From the operator's `invite` command, on the server's machine.
     INVITE("INVITE", Kind.REQUEST, "Role", "Expires"),
@@ -73,8 +75,16 @@ public enum Command {
     RELEASE("RELEASE", Kind.REQUEST, "File_Name"),
     RELEASED("RELEASED", Kind.REPLY, "File_Name"),
     RELEASE_DENIED("RELEASE-DENIED", Kind.REPLY, "Reason"),
+    // Reconciliation (after an INVENTORY, or a chunk with surplus copies): one chunk at a time.
+    ADOPT("ADOPT", Kind.REQUEST, "File_Name", "Chunk_ID"),
+    ADOPTED("ADOPTED", Kind.REPLY, "File_Name", "Chunk_ID"),
+    ADOPT_DENIED("ADOPT-DENIED", Kind.REPLY, "Reason"),
+    RELEASE_COPY("RELEASE_COPY", Kind.REQUEST, "File_Name", "Chunk_ID"),
+    COPY_RELEASED("COPY_RELEASED", Kind.REPLY, "File_Name", "Chunk_ID"),
+    RELEASE_ORPHAN("RELEASE_ORPHAN", Kind.REQUEST, "Checksum"),
+    ORPHAN_RELEASED("ORPHAN_RELEASED", Kind.REPLY, "Checksum"),
 
-    /** The acknowledgement of a notification (STORE_ACK, CHUNK_SUMS, CHUNK_BAD, RESTORE_OK, RESTORE_FAIL). */
+    /** The acknowledgement of a notification (STORE_ACK, CHUNK_SUMS, CHUNK_BAD, RESTORE_OK, RESTORE_FAIL, INVENTORY). */
     ACK("ACK", Kind.REPLY),
     ACK_DENIED("ACK-DENIED", Kind.REPLY, "Reason"),
 

@@ -2,10 +2,18 @@ package p2pbrs.protocol;
 
 /**
  * A request a peer serves, decoded once by {@link PeerRequests}: SEND_CHUNK and GET_CHUNK
- * from an owner over TCP, RELEASE from the server. Fields are checked and converted;
- * tickets stay as sent, since only the storage peer's key can tell a good one.
+ * from an owner over TCP; RELEASE, REPLICATE_REQ, ADOPT, RELEASE_COPY and RELEASE_ORPHAN
+ * from the server. Fields are checked and converted; tickets stay as sent, since only the
+ * storage peer's key can tell a good one.
  */
 public sealed interface PeerRequest {
+
+    /** A request from the server that names its cluster and holds until {@code expires} (epoch seconds). */
+    interface Order {
+        String cluster();
+
+        long expires();
+    }
 
     /** SEND_CHUNK: one chunk of an owner's planned version, with the plan its ticket covers. */
     record SendChunk(FileName file, int chunk, long size, String checksum, String owner, int version, long fileSize,
@@ -30,6 +38,25 @@ public sealed interface PeerRequest {
                      String ticket, String cluster) implements PeerRequest {
     }
 
-    record Release(FileName file, String owner, int version, long expires, String cluster) implements PeerRequest {
+    record Release(FileName file, String owner, int version, long expires, String cluster)
+            implements PeerRequest, Order {
+    }
+
+    /** ADOPT: index a chunk file this peer holds as this chunk of an owner's version. */
+    record Adopt(FileName file, int chunk, String owner, int version, long size, String checksum, long fileSize,
+                 int chunkCount, long expires, String cluster) implements PeerRequest, Order {
+    }
+
+    /** RELEASE_COPY: drop this peer's copy of one chunk of an owner's version. */
+    record ReleaseCopy(FileName file, int chunk, String owner, int version, long expires, String cluster)
+            implements PeerRequest, Order {
+    }
+
+    /**
+     * RELEASE_ORPHAN: drop the index rows of this checksum stored before {@code before}
+     * (epoch ms, the peer's clock), and its file when no row is left.
+     */
+    record ReleaseOrphan(String checksum, long before, long expires, String cluster)
+            implements PeerRequest, Order {
     }
 }

@@ -71,4 +71,26 @@ public final class PeerRequests {
         long expires = Numbers.option(m, "expires");
         return new PeerRequest.Release(file, owner, version, expires, Tokens.clusterId(m.option("cluster"), rq));
     }
+
+    public static PeerRequest.Adopt adopt(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        return new PeerRequest.Adopt(FileName.decode(m.field(0), rq), Numbers.parseInt(m.field(1), rq),
+                Tokens.publicId(m.option("owner"), rq), Numbers.intOption(m, "version"), Numbers.option(m, "size"),
+                Numbers.checksum(m.option("checksum"), rq), Numbers.option(m, "file_size"),
+                Numbers.intOption(m, "chunk_count"), Numbers.option(m, "expires"),
+                Tokens.clusterId(m.option("cluster"), rq));
+    }
+
+    public static PeerRequest.ReleaseCopy releaseCopy(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        return new PeerRequest.ReleaseCopy(FileName.decode(m.field(0), rq), Numbers.parseInt(m.field(1), rq),
+                Tokens.publicId(m.option("owner"), rq), Numbers.intOption(m, "version"), Numbers.option(m, "expires"),
+                Tokens.clusterId(m.option("cluster"), rq));
+    }
+
+    public static PeerRequest.ReleaseOrphan releaseOrphan(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        return new PeerRequest.ReleaseOrphan(Numbers.checksum(m.field(0), rq), Numbers.option(m, "before"),
+                Numbers.option(m, "expires"), Tokens.clusterId(m.option("cluster"), rq));
+    }
 }

@@ -18,6 +18,16 @@ public record Placement(long fileSize, long chunkSize, int peers, int replicas) 
         }
     }
 
+    /**
+     * The rule of a plan that names this many peers and wants this many copies of each
+     * chunk: at most one copy per peer, and none at all for an empty file.
+     */
+    public static Placement ofPlan(long fileSize, long chunkSize, int planPeers, int wantedCopies) {
+        boolean empty = fileSize == 0;
+        return new Placement(fileSize, chunkSize, empty ? 0 : planPeers,
+                empty ? 0 : Math.min(wantedCopies, planPeers));
+    }
+
     public static int chunkCount(long fileSize, long chunkSize) {
         long count = (fileSize + chunkSize - 1) / chunkSize;
         if (count > Integer.MAX_VALUE) {

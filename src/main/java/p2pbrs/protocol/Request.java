@@ -20,6 +20,17 @@ public sealed interface Request {
     record Heartbeat(String name, long chunks, long timestamp, String token) implements Request {
     }
 
+    /**
+     * INVENTORY: one page ({@code page} of {@code pages}, from 0) of what a storage peer holds,
+     * in the scan it began at {@code at} (epoch ms, its clock).
+     */
+    record Inventory(String name, List<InventoryItem> items, String scan, int page, int pages, long at, String token)
+            implements Request {
+        public Inventory {
+            items = List.copyOf(items);
+        }
+    }
+
     /** FSCK, from the operator's command: its signature is checked against the Message. */
     record Fsck() implements Request {
     }

@@ -11,6 +11,9 @@ import java.util.List;
  */
 public final class Requests {
     private static final long LAST_EPOCH_SECOND = 253_402_300_799L;
+    // Far more pages than any storage peer's chunks fill (some 18 checksums a page).
+    static final int MAX_INVENTORY_PAGES = 1 << 22;
+    private static final java.util.regex.Pattern SCAN_ID = java.util.regex.Pattern.compile("[0-9a-f]{8,32}");
 
     private Requests() {
     }
@@ -27,6 +30,7 @@ public final class Requests {
             case DE_REGISTER -> new Request.DeRegister(PeerNames.check(m.field(0), m.rq()), m.option("token"));
             case HEARTBEAT -> new Request.Heartbeat(PeerNames.check(m.field(0), m.rq()),
                     Numbers.parseLong(m.field(1), m.rq()), Numbers.parseLong(m.field(2), m.rq()), m.option("token"));
+            case INVENTORY -> inventory(m);
             case LIST -> list(m);
             case INVITE -> invite(m);
             case FSCK -> new Request.Fsck();
@@ -64,6 +68,29 @@ public final class Requests {
             PeerNames.check(after, m.rq());
         }
         return new Request.ListPeers(m.option("token"), after);
+    }
+
+    private static Request inventory(Message m) throws MalformedMessageException {
+        String rq = m.rq();
+        String name = PeerNames.check(m.field(0), rq);
+        List<InventoryItem> items = new java.util.ArrayList<>();
+        for (String item : WireList.parse(m.field(1), rq)) {
+            items.add(InventoryItem.parse(item, rq));
+        }
+        String scan = m.option("scan");
+        if (scan == null || !SCAN_ID.matcher(scan).matches()) {
+            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "scan is 8 to 32 hex digits");
+        }
+        int page = Numbers.intOption(m, "page");
+        int pages = Numbers.intOption(m, "pages");
+        if (pages < 1 || pages > MAX_INVENTORY_PAGES || page >= pages) {
+            throw new MalformedMessageException(rq, Reason.BAD_NUMBER, "page " + page + " of " + pages);
+        }
+        long at = Numbers.option(m, "at");
+        if (at > LAST_EPOCH_SECOND * 1000) {
+            throw new MalformedMessageException(rq, Reason.BAD_NUMBER, "at too far: " + at);
+        }
+        return new Request.Inventory(name, items, scan, page, pages, at, m.option("token"));
     }
 
     private static Request invite(Message m) throws MalformedMessageException {

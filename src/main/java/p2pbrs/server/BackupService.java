@@ -219,9 +219,7 @@ final class BackupService {
     }
 
     static Placement placementOf(BackupTx tx, VersionRow row) {
-        int peers = tx.planSlots(row.id()).size();
-        int replicas = Math.min(row.replicas(), peers);
-        return new Placement(row.size(), row.chunkSize(), row.size() == 0 ? 0 : peers, row.size() == 0 ? 0 : replicas);
+        return Placement.ofPlan(row.size(), row.chunkSize(), tx.planSlots(row.id()).size(), row.replicas());
     }
 
     private OffsetDateTime now() {

@@ -10,9 +10,9 @@ import p2pbrs.store.RegistryStore;
 
 /**
  * Bounds what comes and goes without leaving anything of value: rows of peers that
- * de-registered owning nothing, once a retransmission could no longer ask about them, and
- * the per-chunk rows of versions that expired or were forgotten, once released. Runs
- * periodically, a batch at a time.
+ * de-registered owning nothing, once a retransmission could no longer ask about them, the
+ * per-chunk rows of versions that expired or were forgotten, once released, and the pages
+ * of inventories a peer began and never finished. Runs periodically, a batch at a time.
  */
 final class Housekeeper implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
@@ -35,8 +35,10 @@ final class Housekeeper implements Runnable {
         try {
             int peers = registry.pruneGonePeers(OffsetDateTime.now(clock).minus(keepGone), BATCH);
             int versions = backups.trimReleasedVersions(BATCH);
-            if (peers + versions > 0) {
-                LOG.debug("removed {} gone peers and the chunk rows of {} released versions", peers, versions);
+            int scans = backups.pruneInventoryScans(OffsetDateTime.now(clock).minus(keepGone));
+            if (peers + versions + scans > 0) {
+                LOG.debug("removed {} gone peers, the chunk rows of {} released versions and {} unfinished "
+                        + "inventories", peers, versions, scans);
             }
         } catch (RuntimeException e) {
             LOG.warn("housekeeping failed; will try again", e);

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import p2pbrs.store.BackupStore;
+import p2pbrs.store.ChunkTasks;
 import p2pbrs.store.Database;
 import p2pbrs.store.DecommissionStore;
 import p2pbrs.store.RegistryStore;
@@ -23,6 +24,8 @@ public final class MetadataServer implements AutoCloseable {
     private static final long RELEASE_PERIOD_SECONDS = 2;
     // Chunks short of copies are looked for this often.
     private static final long REPAIR_PERIOD_SECONDS = 1;
+    // Chunks with more copies than wanted are looked for this often.
+    private static final long SURPLUS_PERIOD_SECONDS = 2;
 
     private final Database database;
     private final UdpEndpoint endpoint;
@@ -71,6 +74,7 @@ public final class MetadataServer implements AutoCloseable {
             RepairStore repairs = new RepairStore(database);
             // Plans and substitutes share one planner, whose lock keeps them from overbooking a peer.
             Planner planner = new Planner(config, keys);
+            ChunkTasks chunkTasks = new ChunkTasks(database);
             RequestDispatcher dispatcher = new RequestDispatcher(liveness, new HealthService(repairs, keys),
                     new RegistryService(registry, clock, keys, config),
                     new DecommissionService(new DecommissionStore(database), clock),
@@ -78,13 +82,14 @@ public final class MetadataServer implements AutoCloseable {
                     new SubstituteService(backups, clock, planner, keys),
                     new RestoreService(backups, config, clock, keys),
                     new ForgetService(backups, clock, releasesQueued, config.releaseGrace()),
-                    new BadCopyService(backups, clock));
+                    new BadCopyService(backups, clock),
+                    new InventoryService(backups, clock, config.ticketGrace(), config.releaseGrace(), releasesQueued));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             RequestClient client = new RequestClient(endpoint, background, RetryPolicy.DEFAULT);
             dispatcher.attach(endpoint, client);
             PeerCaller peers = new PeerCaller(client, keys, background, registry.clusterId());
-            releaser.set(new Releaser(backups, peers, clock, background));
+            releaser.set(new Releaser(backups, chunkTasks, peers, clock, background));
             long period = Math.max(1, config.requestLogRetention().toSeconds() / 4);
             background.scheduleAtFixedRate(new RequestLogPruner(registry, clock, config.requestLogRetention()),
                     period, period, TimeUnit.SECONDS);
@@ -98,6 +103,8 @@ public final class MetadataServer implements AutoCloseable {
             background.scheduleWithFixedDelay(releaser.get(), 1, RELEASE_PERIOD_SECONDS, TimeUnit.SECONDS);
             Repairer repairer = new Repairer(repairs, peers, keys, clock, config.repairPause(), planner.lock);
             background.scheduleWithFixedDelay(repairer, 1, REPAIR_PERIOD_SECONDS, TimeUnit.SECONDS);
+            background.scheduleWithFixedDelay(new SurplusCopies(chunkTasks, clock, config.releaseGrace(),
+                    releasesQueued), 1, SURPLUS_PERIOD_SECONDS, TimeUnit.SECONDS);
             // Swept four times per stale period (at most once a second), so a state is at
             // most a quarter late.
             long sweepMillis = Math.max(100, Math.min(1000, config.staleAfter().toMillis() / 4));
@@ -133,6 +140,12 @@ public final class MetadataServer implements AutoCloseable {
     public void close() {
         endpoint.close();
         background.shutdownNow();
+        try {
+            // A background task half-way through its queue finishes with the database open.
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         database.close();
     }
 }

@@ -32,6 +32,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
     private final RestoreService restores;
     private final ForgetService forgets;
     private final BadCopyService badCopies;
+    private final InventoryService inventories;
     private static final int STRIPES = 64;
 
     private final RateLimitedLog badInput = new RateLimitedLog(LOG, 10, 10_000);
@@ -41,7 +42,8 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
 
     RequestDispatcher(Liveness liveness, HealthService health, RegistryService registry,
                       DecommissionService departures, BackupService backups, SubstituteService substitutes,
-                      RestoreService restores, ForgetService forgets, BadCopyService badCopies) {
+                      RestoreService restores, ForgetService forgets, BadCopyService badCopies,
+                      InventoryService inventories) {
         this.liveness = liveness;
         this.health = health;
         this.registry = registry;
@@ -51,6 +53,7 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
         this.restores = restores;
         this.forgets = forgets;
         this.badCopies = badCopies;
+        this.inventories = inventories;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -147,6 +150,8 @@ final class RequestDispatcher implements UdpEndpoint.Handler {
             return restores.files(r, request);
         } else if (decoded instanceof Request.Forget r) {
             return forgets.forget(r, request, sender);
+        } else if (decoded instanceof Request.Inventory r) {
+            return inventories.inventory(r, request, sender);
         }
         throw new IllegalStateException("no service for " + decoded.getClass().getSimpleName());
     }

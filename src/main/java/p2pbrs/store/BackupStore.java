@@ -119,4 +119,11 @@ public final class BackupStore {
         });
     }
 
+    /**
+     * Drops inventory scans begun before the cutoff that never completed (a peer that
+     * stopped half-way through its report); returns how many.
+     */
+    public int pruneInventoryScans(OffsetDateTime cutoff) {
+        return transaction(tx -> tx.inventory().prune(cutoff));
+    }
 }

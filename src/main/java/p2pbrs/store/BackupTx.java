@@ -253,6 +253,36 @@ public final class BackupTx {
         return reference != null && state == ReplicaState.STORED && reference.equals(checksum);
     }
 
+    /**
+     * A copy its storage peer released (a surplus one): the row goes, the version's counters
+     * kept in step. Returns whether there was a row.
+     */
+    public boolean dropReplica(VersionRow version, int idx, long peerId) {
+        lockVersion(version.id());
+        boolean wasGood = isGoodCopy(version.id(), idx, peerId);
+        int deleted = dsl.deleteFrom(REPLICA)
+                .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
+                .execute();
+        if (wasGood) {
+            countGoodCopy(version, idx, -1);
+        }
+        return deleted > 0;
+    }
+
+    /** Whether the peer's copy of the chunk is STORED with the owner's checksum. */
+    private boolean isGoodCopy(long versionId, int idx, long peerId) {
+        return dsl.fetchExists(dsl.selectOne().from(REPLICA).join(CHUNK)
+                .on(CHUNK.FILE_VERSION_ID.eq(REPLICA.FILE_VERSION_ID), CHUNK.IDX.eq(REPLICA.CHUNK_IDX),
+                        CHUNK.CHECKSUM.eq(REPLICA.CHECKSUM))
+                .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId),
+                        REPLICA.STATE.eq(ReplicaState.STORED)));
+    }
+
+    /** What storage peers reported they hold (INVENTORY), in this same transaction. */
+    public InventoryTx inventory() {
+        return new InventoryTx(dsl, this);
+    }
+
     // Checksums (CHUNK_SUMS) and copies (STORE_ACK) of one version arrive concurrently; each
     // counts what the other recorded, so they take the version's row lock in turn.
     private void lockVersion(long versionId) {

@@ -7,6 +7,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.jooq.impl.DSL;
 import p2pbrs.db.peer.tables.records.ChunkRecord;
 
@@ -69,6 +71,40 @@ public final class ChunkIndex {
             dsl.deleteFrom(CHUNK).execute();
             return rows;
         });
+    }
+
+    /** Forgets one owner's chunk of one version; returns the row it was, if there was one. */
+    public Optional<IndexedChunk> remove(String owner, String fileName, int version, int idx) {
+        return database.transaction(dsl -> {
+            Optional<IndexedChunk> row = dsl.selectFrom(CHUNK)
+                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
+                            CHUNK.CHUNK_IDX.eq(idx))
+                    .fetchOptional(ChunkIndex::toChunk);
+            row.ifPresent(r -> dsl.deleteFrom(CHUNK)
+                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
+                            CHUNK.CHUNK_IDX.eq(idx))
+                    .execute());
+            return row;
+        });
+    }
+
+    /**
+     * Forgets the rows of a checksum stored before a time (every row, with null): those a
+     * release of a chunk nobody needs is about, never one stored since. Returns how many.
+     */
+    public int removeChecksum(String checksum, OffsetDateTime storedBefore) {
+        var rows = CHUNK.CHECKSUM.eq(checksum);
+        return database.dsl().deleteFrom(CHUNK)
+                .where(storedBefore == null ? rows : rows.and(CHUNK.STORED_AT.lt(storedBefore)))
+                .execute();
+    }
+
+    /** Every checksum the index holds, each once, with its size, in checksum order. */
+    public SortedMap<String, Long> checksums() {
+        SortedMap<String, Long> sizes = new TreeMap<>();
+        database.dsl().selectDistinct(CHUNK.CHECKSUM, CHUNK.SIZE).from(CHUNK)
+                .forEach(r -> sizes.put(r.value1(), r.value2()));
+        return sizes;
     }
 
     /** How many chunks this peer holds for owners (rows, a shared file counted per row). */

@@ -1,7 +1,9 @@
 package p2pbrs.store;
 
+import static p2pbrs.db.server.Tables.CHUNK_TASK;
 import static p2pbrs.db.server.Tables.CLUSTER;
 import static p2pbrs.db.server.Tables.FILE;
+import static p2pbrs.db.server.Tables.INVENTORY_SCAN;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PEER_SECRET;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
@@ -13,6 +15,7 @@ import static p2pbrs.db.server.Tables.RESTORE_REPORT;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.function.Function;
+import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.records.PeerRecord;
 
 /**
@@ -37,8 +40,9 @@ public final class RegistryStore {
 
     /**
      * Deletes the rows of peers that de-registered before the cutoff and left nothing that
-     * points at them (no files, plans, copies, restores or releases): a peer that registered
-     * and left without backing anything up leaves nothing behind for ever. Returns how many.
+     * points at them (no files, plans, copies, restores, releases or inventories): a peer
+     * that registered and left without backing anything up leaves nothing behind for ever.
+     * Returns how many.
      */
     public int pruneGonePeers(OffsetDateTime cutoff, int limit) {
         return database.transaction(dsl -> {
@@ -49,6 +53,8 @@ public final class RegistryStore {
                     .andNotExists(dsl.selectOne().from(REPLICA).where(REPLICA.PEER_ID.eq(PEER.ID)))
                     .andNotExists(dsl.selectOne().from(RESTORE_REPORT).where(RESTORE_REPORT.OWNER_PEER_ID.eq(PEER.ID)))
                     .andNotExists(dsl.selectOne().from(RELEASE_TASK).where(RELEASE_TASK.PEER_ID.eq(PEER.ID)))
+                    .andNotExists(dsl.selectOne().from(CHUNK_TASK).where(CHUNK_TASK.PEER_ID.eq(PEER.ID)))
+                    .andNotExists(dsl.selectOne().from(INVENTORY_SCAN).where(INVENTORY_SCAN.PEER_ID.eq(PEER.ID)))
                     .limit(limit)
                     .fetch(PEER.ID);
             if (!ids.isEmpty()) {
@@ -83,11 +89,14 @@ public final class RegistryStore {
 
     /**
      * The peer was heard from: ALIVE again, or DECOMMISSIONING again if it was leaving when
-     * it went silent. A GONE peer is never brought back by a late heartbeat.
+     * it went silent. A GONE peer is never brought back by a late heartbeat. A DEAD peer made
+     * ALIVE again is noted as returned (its surplus copies are the first released).
      */
     public void revive(long peerId, OffsetDateTime now) {
         database.transaction(dsl -> {
             dsl.update(PEER).set(PEER.STATE, PeerState.ALIVE).set(PEER.UPDATED_AT, now)
+                    .set(PEER.RETURNED_AT, DSL.when(PEER.STATE.eq(PeerState.DEAD), DSL.val(now))
+                            .otherwise(PEER.RETURNED_AT))
                     .where(PEER.ID.eq(peerId), PEER.STATE.ne(PeerState.GONE), PEER.DECOMMISSION_STARTED_AT.isNull())
                     .execute();
             return dsl.update(PEER).set(PEER.STATE, PeerState.DECOMMISSIONING).set(PEER.UPDATED_AT, now)

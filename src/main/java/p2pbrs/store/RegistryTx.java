@@ -117,6 +117,9 @@ public final class RegistryTx {
         PeerRecord row = dsl.fetchSingle(PEER, PEER.ID.eq(peerId));
         copy(info, row);
         row.setNameKey(PeerNames.key(info.name()));
+        if (row.getState() == PeerState.DEAD) {
+            row.setReturnedAt(now);
+        }
         row.setState(PeerState.ALIVE);
         // A peer that registers again stays: whatever leaving it had begun is called off.
         row.setDecommissionStartedAt(null);

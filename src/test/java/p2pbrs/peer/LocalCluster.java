@@ -473,6 +473,24 @@ final class LocalCluster implements AutoCloseable {
                 .withOption("ticket", p2pbrs.protocol.PlanPeer.parse(peers.get(slot), plan.rq()).ticket()));
     }
 
+    /**
+     * Sends one datagram from this socket and returns the reply's text: how a test plays
+     * the server (or a stranger) towards a peer.
+     */
+    static String ask(DatagramSocket socket, InetSocketAddress to, Message request) throws IOException {
+        byte[] bytes = Codec.encode(request);
+        socket.send(new DatagramPacket(bytes, bytes.length, to));
+        byte[] buf = new byte[2048];
+        DatagramPacket reply = new DatagramPacket(buf, buf.length);
+        socket.setSoTimeout(5_000);
+        try {
+            socket.receive(reply);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no reply to " + Codec.format(request));
+        }
+        return new String(buf, 0, reply.getLength(), StandardCharsets.UTF_8);
+    }
+
     static Message parse(String text) {
         try {
             return Codec.parse(text);

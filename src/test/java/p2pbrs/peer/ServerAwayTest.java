@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static p2pbrs.peer.LocalCluster.CHUNK;
 import static p2pbrs.peer.LocalCluster.GIB;
+import static p2pbrs.peer.LocalCluster.ask;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,16 +93,5 @@ class ServerAwayTest {
                 assertEquals(0, c.bytesOnDisk("Box"));
             }
         }
-    }
-
-    private static String ask(java.net.DatagramSocket socket, java.net.InetSocketAddress to, Message request)
-            throws Exception {
-        byte[] bytes = Codec.encode(request);
-        socket.send(new java.net.DatagramPacket(bytes, bytes.length, to));
-        byte[] buf = new byte[2048];
-        java.net.DatagramPacket reply = new java.net.DatagramPacket(buf, buf.length);
-        socket.setSoTimeout(5_000);
-        socket.receive(reply);
-        return new String(buf, 0, reply.getLength(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static p2pbrs.peer.LocalCluster.CHUNK;
 import static p2pbrs.peer.LocalCluster.GIB;
+import static p2pbrs.peer.LocalCluster.ask;
 
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,20 +168,6 @@ class SpaceTest {
             assertEquals(2 * CHUNK, c.bytesOnDisk("Box"));
             assertArrayEquals(data, Files.readAllBytes(owner.restore("keep.bin", null).path()));
         }
-    }
-
-    private static String ask(DatagramSocket socket, InetSocketAddress to, Message request) throws Exception {
-        byte[] bytes = Codec.encode(request);
-        socket.send(new DatagramPacket(bytes, bytes.length, to));
-        byte[] buf = new byte[2048];
-        DatagramPacket reply = new DatagramPacket(buf, buf.length);
-        socket.setSoTimeout(5_000);
-        try {
-            socket.receive(reply);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no reply to " + Codec.format(request));
-        }
-        return new String(buf, 0, reply.getLength(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -74,6 +74,15 @@ class RequestsTest {
         assertEquals(new Request.Files(null, 0, null), decode("FILES 5"));
     }
 
+    @Test
+    void anInventoryPageHoldsItsChecksumsLooseOrNotAndItsPlaceInTheScan() throws Exception {
+        Request.Inventory r = (Request.Inventory) decode("INVENTORY 6 Box [" + SUM + "," + SUM.replace('a', 'c')
+                + ":l] scan=0123abcd page=1 pages=3 at=1700000000000 token=" + TOKEN);
+        assertEquals(List.of(new InventoryItem(SUM, false), new InventoryItem(SUM.replace('a', 'c'), true)), r.items());
+        assertEquals(new Request.Inventory("Box", r.items(), "0123abcd", 1, 3, 1_700_000_000_000L, TOKEN), r);
+        assertEquals(SUM + ":l", new InventoryItem(SUM, true).encode());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "REGISTER 9 -x BOTH nothost 0 0 1MB|Bad-name",
@@ -108,6 +117,14 @@ class RequestsTest {
         "CHUNK_BAD 9 f 0 version=1 holder=-Box|Bad-name",
         "FORGET 9 f version=1 all=1|Bad-option",
         "RELEASE 9 f|Not-served",
+        "ADOPT 9 f 0|Not-served",
+        "INVENTORY 9 -x [] scan=0a0a0a0a page=0 pages=1 at=1|Bad-name",
+        "INVENTORY 9 x [0a] scan=0a0a0a0a page=0 pages=1 at=1|Bad-checksum",
+        "INVENTORY 9 x [] scan=0a page=0 pages=1 at=1|Bad-option",
+        "INVENTORY 9 x [] page=0 pages=1 at=1|Bad-option",
+        "INVENTORY 9 x [] scan=0a0a0a0a page=1 pages=1 at=1|Bad-number",
+        "INVENTORY 9 x [] scan=0a0a0a0a page=0 pages=0 at=1|Bad-number",
+        "INVENTORY 9 x [] scan=0a0a0a0a page=0 pages=1 at=999999999999999999|Bad-number",
     })
     void theFirstBadFieldGivesTheReason(String text, String reason) {
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> decode(text));
