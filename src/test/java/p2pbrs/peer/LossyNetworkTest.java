@@ -14,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.PeerEntry;
 import p2pbrs.protocol.Role;
 
-/** With a tenth of all datagrams lost, registration, heartbeats, backups, restores and releases still converge. */
+/**
+ * With a tenth of all datagrams lost, registration, heartbeats, backups, restores, releases
+ * and repairs still converge.
+ */
 class LossyNetworkTest {
     private static final String LOSS = "p2pbrs.test.datagram-loss";
 
@@ -45,6 +48,38 @@ class LossyNetworkTest {
             for (PeerEntry p : owner.list()) {
                 assertEquals("ALIVE", p.state(), p.name() + " kept alive by its heartbeats");
             }
+        } finally {
+            if (before == null) {
+                System.clearProperty(LOSS);
+            } else {
+                System.setProperty(LOSS, before);
+            }
+        }
+    }
+
+    @Test
+    void aDeadPeersChunksAreRepairedWhenDatagramsAreLost() throws Exception {
+        String before = System.getProperty(LOSS);
+        System.setProperty(LOSS, "0.1");
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withLiveness(Duration.ofSeconds(1),
+                Duration.ofSeconds(2)))) {
+            Duration beat = Duration.ofMillis(100);
+            Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            c.start("S3", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            byte[] data = LocalCluster.random(12 * CHUNK, 27);
+            assertEquals(0, owner.backup(c.source("healed.bin", data)).underReplicated());
+
+            // S1 dies: the copies it held are made again on the other two, which then hold all twelve.
+            s1.close();
+            Object repaired = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(60), () ->
+                    c.bytesOnDisk("S2") == 12L * CHUNK && c.bytesOnDisk("S3") == 12L * CHUNK ? Boolean.TRUE : null);
+            assertEquals(Boolean.TRUE, repaired, "S2 holds " + c.bytesOnDisk("S2") + ", S3 " + c.bytesOnDisk("S3"));
+            // And the server knows it: every chunk healthy again, none missing or short.
+            assertEquals(new Fsck(12, 0, 0, 0), Fsck.await(dir.resolve("server"), new Fsck(12, 0, 0, 0)));
+            c.peer("S2").close();
+            assertArrayEquals(data, Files.readAllBytes(owner.restore("healed.bin", null).path()));
         } finally {
             if (before == null) {
                 System.clearProperty(LOSS);
