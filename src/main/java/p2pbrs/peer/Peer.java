@@ -138,7 +138,7 @@ public final class Peer implements AutoCloseable {
                     registration::ticketKey, acks, config.maxConnections(),
                     TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()));
             if (config.role().stores()) {
-                inbound.serve(serverOrders(config, registration, index, chunkStore, census.loose(), unused));
+                inbound.serve(serverOrders(config, registration, index, chunkStore, census.loose(), unused, scrubber));
                 inventory = new InventoryReporter(registration, index, census.loose(), config.name());
             }
             endpoint.start();
@@ -211,12 +211,13 @@ public final class Peer implements AutoCloseable {
     /** The requests a storage peer serves from its server, each checked by {@link ServerOrders}. */
     private static Map<Command, ServerOrders.Handler> serverOrders(PeerConfig config, Registration registration,
                                                                    ChunkIndex index, ChunkStore store,
-                                                                   LooseChunks loose, UnusedChunks unused) {
+                                                                   LooseChunks loose, UnusedChunks unused,
+                                                                   Scrubber scrubber) {
         ServerOrders orders = new ServerOrders(config.server(), registration::ticketKey, registration::clusterId);
         return Map.of(
                 Command.RELEASE, new ReleaseHandler(orders, index, unused),
                 Command.REPLICATE_REQ, new ReplicateHandler(config.name(), orders, index, store,
-                        TransferLimits.forIdleTimeout(config.tcpTimeoutMillis())),
+                        TransferLimits.forIdleTimeout(config.tcpTimeoutMillis()), scrubber::suspect),
                 Command.ADOPT, new AdoptHandler(orders, index, store, loose),
                 Command.RELEASE_COPY, new CopyReleaseHandler(orders, index, unused),
                 Command.RELEASE_ORPHAN, new OrphanReleaseHandler(orders, index, store, unused));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
@@ -33,9 +34,14 @@ final class ReplicateHandler implements ServerOrders.Handler {
     private final ChunkIndex index;
     private final ChunkStore store;
     private final TransferLimits limits;
+    // Told of a chunk file found rotten or unreadable here: the scrub checks it at once,
+    // discards it and reports it, so that the server stops counting (and choosing) this copy.
+    private final BiConsumer<String, Long> suspect;
 
-    ReplicateHandler(String peerName, ServerOrders orders, ChunkIndex index, ChunkStore store, TransferLimits limits) {
+    ReplicateHandler(String peerName, ServerOrders orders, ChunkIndex index, ChunkStore store, TransferLimits limits,
+                     BiConsumer<String, Long> suspect) {
         this.peerName = peerName;
+        this.suspect = suspect;
         this.orders = orders;
         this.index = index;
         this.store = store;
@@ -61,10 +67,12 @@ final class ReplicateHandler implements ServerOrders.Handler {
         try {
             bytes = Files.readAllBytes(store.pathOf(req.checksum()));
         } catch (IOException e) {
+            suspect.accept(req.checksum(), req.size());
             return Message.of(Command.REPLICATE_DENIED, rq, Reason.NOT_FOUND);
         }
         if (bytes.length != req.size() || !Sha256.hex(bytes).equals(req.checksum())) {
             LOG.warn("chunk {} of {} is rotten here; not copying it", req.chunk(), req.file().name());
+            suspect.accept(req.checksum(), req.size());
             return Message.of(Command.REPLICATE_DENIED, rq, Reason.CHECKSUM_MISMATCH);
         }
         Message send = RepairHeader.of(rq, req.file().wire(), req.chunk(), req.size(), req.checksum(), req.owner(),

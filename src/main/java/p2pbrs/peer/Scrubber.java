@@ -75,6 +75,27 @@ final class Scrubber implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::scheduled, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Checks one chunk file soon, between scrubs, because something that read it found it
+     * bad (a repair about to copy it): a bad file is discarded and reported as a scrub
+     * would, so that the server marks the copy LOST and takes the chunk from elsewhere.
+     */
+    void suspect(String checksum, long size) {
+        thread.execute(() -> {
+            ChunkIndex.StoredFile file = new ChunkIndex.StoredFile(checksum, size);
+            try {
+                Finding finding = check(file, new Throttle(bytesPerSecond, time));
+                if (finding.verdict() != Verdict.GOOD) {
+                    discard(file, finding);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("checking chunk file {} failed: {}", checksum, e.toString());
+            }
+        });
+    }
+
     /** The last scrub that ran to its end, or null before the first. */
     ScrubReport last() {
         return last;

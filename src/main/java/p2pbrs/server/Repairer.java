@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.Message;
+import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Tickets;
 import p2pbrs.store.RepairJob;
 import p2pbrs.store.RepairStore;
@@ -81,22 +82,31 @@ final class Repairer implements Runnable {
 
     private void plan() {
         for (RepairStore.Need need : store.needs(BATCH)) {
-            List<Long> sources = store.sources(need);
-            if (sources.isEmpty()) {
-                // No live copy left (missing): looked at again later, in case a holder returns.
-                continue;
+            try {
+                plan(need);
+            } catch (RuntimeException e) {
+                // One chunk that cannot be planned must not hold up the others.
+                LOG.warn("cannot plan a copy of chunk {} of version {}; will try again", need.idx(), need.versionId(), e);
             }
-            synchronized (placing) {
-                Optional<Long> target = store.target(need);
-                if (target.isEmpty()) {
-                    // Nowhere to put one yet: looked at again later.
-                    continue;
-                }
-                store.queue(need, sources.get(0), target.get(), OffsetDateTime.now(clock));
-            }
-            LOG.info("repairing chunk {} of version {}: {} of {} copies live", need.idx(), need.versionId(),
-                    need.live(), need.wanted());
         }
+    }
+
+    private void plan(RepairStore.Need need) {
+        List<Long> sources = store.sources(need);
+        if (sources.isEmpty()) {
+            // No live copy left (missing): looked at again later, in case a holder returns.
+            return;
+        }
+        synchronized (placing) {
+            Optional<Long> target = store.target(need);
+            if (target.isEmpty()) {
+                // Nowhere to put one yet: looked at again later.
+                return;
+            }
+            store.queue(need, sources.get(0), target.get(), OffsetDateTime.now(clock));
+        }
+        LOG.info("repairing chunk {} of version {}: {} of {} copies live", need.idx(), need.versionId(),
+                need.live(), need.wanted());
     }
 
     private void ask(RepairJob job) {
@@ -118,6 +128,13 @@ final class Repairer implements Runnable {
                 .withOption("cluster", peers.clusterId());
         peers.call("repair " + job.taskId(), job.sourceIp(), job.sourceUdpPort(), job.sourceSealedKey(), unsigned,
                 (reply, error) -> {
+                    if (error == null && reply.command() == Command.REPLICATE_DENIED
+                            && Reason.NOT_FOUND.equals(reply.field(reply.fields().size() - 1))) {
+                        // The holder says it has no such copy: trusted about its own copies.
+                        LOG.warn("{} lacks chunk {} of {}: its copy is lost", job.sourceIp(), job.idx(), job.fileName());
+                        store.sourceLost(job, OffsetDateTime.now(clock));
+                        return;
+                    }
                     boolean copied = error == null && reply.command() == Command.REPLICATED;
                     if (!copied && error == null) {
                         LOG.warn("a holder did not copy chunk {} of {}: {}", job.idx(), job.fileName(), reply);

@@ -244,6 +244,9 @@ public final class BackupTx {
             if (good(reference, ReplicaState.STORED, previous.get(REPLICA.CHECKSUM))) {
                 countGoodCopy(version, idx, -1);
             }
+            // A repair copying from this copy cannot: it is planned afresh from a good one.
+            RepairStore.dropTasks(dsl, REPAIR_TASK.FILE_VERSION_ID.eq(version.id()).and(REPAIR_TASK.CHUNK_IDX.eq(idx))
+                    .and(REPAIR_TASK.SOURCE_PEER_ID.eq(peerId)));
         }
         return Optional.of(previous.get(REPLICA.STATE));
     }

@@ -5,6 +5,7 @@ import static p2pbrs.db.server.Tables.PEER_SECRET;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
 import static p2pbrs.db.server.Tables.REPLICA;
 
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.Optional;
 import org.jooq.DSLContext;
@@ -60,6 +61,14 @@ final class ExtraCopies {
                         PLAN_PEER.RELEASED_AT.isNull())
                 .execute();
         if (added == 0) {
+            // A row released before (the peer left, and has come back): counted afresh in it,
+            // since a version has one row per peer.
+            added = dsl.update(PLAN_PEER).set(PLAN_PEER.RESERVED_BYTES, bytes)
+                    .set(PLAN_PEER.RELEASED_AT, (OffsetDateTime) null)
+                    .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId), PLAN_PEER.PEER_ID.eq(peerId))
+                    .execute();
+        }
+        if (added == 0) {
             // Not one of the plan's peers: a row of its own, outside the placement rule's
             // slots (negative, unique per peer), for accounting and release only.
             dsl.insertInto(PLAN_PEER, PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.SLOT, PLAN_PEER.PEER_ID,
@@ -69,5 +78,25 @@ final class ExtraCopies {
         }
         dsl.update(PEER).set(PEER.COMMITTED_BYTES, PEER.COMMITTED_BYTES.plus(bytes))
                 .where(PEER.ID.eq(peerId)).execute();
+    }
+
+    /**
+     * Stops counting the bytes reserved for a copy of chunk idx that will not be made (its
+     * repair was given up) on a peer that holds no copy of it on record; a peer that does
+     * keeps them, counted with that copy.
+     */
+    static void unreserve(DSLContext dsl, long versionId, int idx, long peerId, long bytes) {
+        if (dsl.fetchExists(REPLICA, REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx),
+                REPLICA.PEER_ID.eq(peerId))) {
+            return;
+        }
+        int freed = dsl.update(PLAN_PEER).set(PLAN_PEER.RESERVED_BYTES, PLAN_PEER.RESERVED_BYTES.minus(bytes))
+                .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId), PLAN_PEER.PEER_ID.eq(peerId),
+                        PLAN_PEER.RELEASED_AT.isNull(), PLAN_PEER.RESERVED_BYTES.ge(bytes))
+                .execute();
+        if (freed > 0) {
+            dsl.update(PEER).set(PEER.COMMITTED_BYTES, DSL.greatest(PEER.COMMITTED_BYTES.minus(bytes), DSL.inline(0L)))
+                    .where(PEER.ID.eq(peerId)).execute();
+        }
     }
 }

@@ -99,8 +99,8 @@ public final class RepairStore {
     }
 
     /**
-     * The ALIVE storage peer with the most free space that holds no copy of the chunk (in
-     * any state), is not its owner and has room for it.
+     * The ALIVE storage peer with the most free space that holds no good copy of the chunk
+     * (one whose copy was found bad last), is not its owner and has room for it.
      */
     public Optional<Long> target(Need need) {
         return ExtraCopies.target(database.dsl(), need.versionId(), need.idx(), need.size(), need.ownerPeerId(),
@@ -132,7 +132,7 @@ public final class RepairStore {
         List<RepairJob> jobs = new ArrayList<>();
         database.dsl().select(REPAIR_TASK.ID, REPAIR_TASK.FILE_VERSION_ID, REPAIR_TASK.CHUNK_IDX, CHUNK.SIZE,
                         CHUNK.CHECKSUM, FILE.NAME, FILE_VERSION.VERSION, FILE_VERSION.SIZE, FILE_VERSION.CHUNK_SIZE,
-                        owner.PUBLIC_ID, source.IP, source.UDP_PORT, sourceKey.SEALED_TICKET_KEY, target.NAME,
+                        owner.PUBLIC_ID, source.ID, source.IP, source.UDP_PORT, sourceKey.SEALED_TICKET_KEY, target.NAME,
                         target.IP, target.TCP_PORT, targetKey.SEALED_TICKET_KEY, REPAIR_TASK.ATTEMPTS)
                 .from(REPAIR_TASK)
                 .join(CHUNK).on(CHUNK.FILE_VERSION_ID.eq(REPAIR_TASK.FILE_VERSION_ID),
@@ -150,7 +150,7 @@ public final class RepairStore {
                 .limit(limit)
                 .forEach(r -> jobs.add(new RepairJob(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(),
                         r.value6(), r.value7(), r.value8(), r.value9(), r.value10(), r.value11(), r.value12(),
-                        r.value13(), r.value14(), r.value15(), r.value16(), r.value17(), r.value18())));
+                        r.value13(), r.value14(), r.value15(), r.value16(), r.value17(), r.value18(), r.value19())));
         return jobs;
     }
 
@@ -162,13 +162,41 @@ public final class RepairStore {
 
     /**
      * Gives a copy up (its source or target failed too often): the chunk is planned afresh,
-     * perhaps from another source to another target. What was counted against the target
-     * stays counted until the version is released: never less than the disk may hold.
+     * perhaps from another source to another target. The bytes counted against the target
+     * are freed unless it holds a copy of the chunk on record, so that planning the chunk
+     * again does not count them twice.
      */
     public void abandon(long taskId) {
-        database.dsl().deleteFrom(REPAIR_TASK).where(REPAIR_TASK.ID.eq(taskId)).execute();
+        database.transaction(dsl -> {
+            dropTasks(dsl, REPAIR_TASK.ID.eq(taskId));
+            return null;
+        });
     }
 
+    /** The source of this copy lacks the chunk after all (its own word): its copy is LOST, and the copy planned afresh. */
+    public void sourceLost(RepairJob job, OffsetDateTime now) {
+        database.transaction(dsl -> {
+            BackupTx tx = new BackupTx(dsl);
+            tx.version(job.versionId()).ifPresent(v -> tx.loseReplica(v, job.idx(), job.sourcePeerId(), now));
+            dropTasks(dsl, REPAIR_TASK.ID.eq(job.taskId()));
+            return null;
+        });
+    }
+
+    /** Deletes these repair tasks, freeing what each counted against its target (see abandon). */
+    static void dropTasks(DSLContext dsl, Condition which) {
+        dsl.select(REPAIR_TASK.ID, REPAIR_TASK.FILE_VERSION_ID, REPAIR_TASK.CHUNK_IDX, REPAIR_TASK.TARGET_PEER_ID,
+                        CHUNK.SIZE)
+                .from(REPAIR_TASK).join(CHUNK).on(CHUNK.FILE_VERSION_ID.eq(REPAIR_TASK.FILE_VERSION_ID),
+                        CHUNK.IDX.eq(REPAIR_TASK.CHUNK_IDX))
+                .where(which)
+                .forUpdate()
+                .fetch()
+                .forEach(t -> {
+                    dsl.deleteFrom(REPAIR_TASK).where(REPAIR_TASK.ID.eq(t.value1())).execute();
+                    ExtraCopies.unreserve(dsl, t.value2(), t.value3(), t.value4(), t.value5());
+                });
+    }
 
     /** A version at risk: some chunk of it is missing, or short of copies. */
     public record AtRisk(String owner, String file, int version, boolean missing) {

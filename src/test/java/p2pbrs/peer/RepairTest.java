@@ -8,6 +8,7 @@ import static p2pbrs.peer.LocalCluster.GIB;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Role;
@@ -83,6 +84,77 @@ class RepairTest {
             assertEquals(6, health.health().healthy());
             assertEquals(0, health.health().repairing());
             assertArrayEquals(before, new long[] {c.bytesOnDisk("S1"), c.bytesOnDisk("S2"), c.bytesOnDisk("S3")});
+        }
+    }
+
+    @Test
+    void aRottenSourceIsFoundOutAndTheChunkIsTakenFromAGoodCopy() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(3).withLiveness(Duration.ofMillis(600),
+                Duration.ofMillis(1200)))) {
+            Duration beat = Duration.ofMillis(100);
+            List<String> names = List.of("S1", "S2", "S3", "S4");
+            for (String name : names) {
+                c.start(name, Role.STORAGE, GIB, 5_000, null, 16, beat);
+            }
+            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            byte[] data = LocalCluster.random(4 * CHUNK, 28);
+            assertEquals(0, owner.backup(c.source("rot.bin", data)).underReplicated());
+
+            // A chunk S1 holds; of its other holders, the first by name is the one repair asks
+            // first once S1 is dead. That copy has rotted, unknown to anyone.
+            int chunk = -1;
+            String rotten = null;
+            for (int i = 0; i < 4 && rotten == null; i++) {
+                if (Files.exists(c.chunkFile("S1", data, i))) {
+                    chunk = i;
+                    for (String name : names.subList(1, 4)) {
+                        if (rotten == null && Files.exists(c.chunkFile(name, data, i))) {
+                            rotten = name;
+                        }
+                    }
+                }
+            }
+            LocalCluster.flipABit(c.chunkFile(rotten, data, chunk));
+            c.peer("S1").close();
+            assertEquals(Boolean.TRUE, LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),
+                    () -> owner.list().stream().anyMatch(p -> p.name().equals("S1") && p.state().equals("DEAD"))
+                            ? Boolean.TRUE : null));
+
+            // The rotten holder refuses to spread its copy, finds it bad and reports it; the
+            // chunk is copied from the good one, and the three live peers end with all of it.
+            assertEquals(new Fsck(4, 0, 0, 0), Fsck.await(dir.resolve("server"), new Fsck(4, 0, 0, 0)));
+            for (String name : names.subList(1, 4)) {
+                for (int i = 0; i < 4; i++) {
+                    assertArrayEquals(LocalCluster.chunkOf(data, i), Files.readAllBytes(c.chunkFile(name, data, i)),
+                            "chunk " + i + " on " + name);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPeerThatLeftAndCameBackCanTakeRepairedCopiesAgain() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
+                Duration.ofMillis(1200)))) {
+            Duration beat = Duration.ofMillis(100);
+            Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            byte[] data = LocalCluster.random(2 * CHUNK, 29);
+            assertEquals(0, owner.backup(c.source("back.bin", data)).underReplicated());
+            c.start("S3", Role.STORAGE, GIB, 5_000, null, 16, beat);
+
+            // S1 leaves once S3 holds its copies; its rows in the version's plan are released.
+            s1.deRegister();
+            s1.close();
+            // It comes back (same identity), and S2 dies: S1 is where S2's copies can go.
+            c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            c.peer("S2").close();
+            assertEquals(new Fsck(2, 0, 0, 0), Fsck.await(dir.resolve("server"), new Fsck(2, 0, 0, 0)));
+            assertEquals(Boolean.TRUE, LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),
+                    () -> c.bytesOnDisk("S1") == 2L * CHUNK ? Boolean.TRUE : null));
+            c.peer("S3").close();
+            assertArrayEquals(data, restoreOnceRecorded(owner, "back.bin"));
         }
     }
 
