@@ -32,7 +32,8 @@ public final class DecommissionTx {
     /**
      * What keeps a peer from leaving: copies still to be made elsewhere of the chunks it holds
      * good copies of (for each such chunk of a complete version, the copies it wants minus
-     * those on other peers that count), and backups under way whose plans place chunks on it
+     * those on other ALIVE peers: a STALE one may be dead already, and the leaving peer's
+     * copies are deleted for good), and backups under way whose plans place chunks on it
      * (they complete, and are then counted like any other, or expire and are released).
      */
     public record Progress(long copiesLeft, int pendingBackups) {
@@ -45,7 +46,7 @@ public final class DecommissionTx {
     public Progress progress(long peerId) {
         Replica mine = REPLICA.as("mine");
         Field<Integer> elsewhere = DSL.field(dsl.selectCount().from(REPLICA)
-                .where(RepairStore.liveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM)
+                .where(RepairStore.aliveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM)
                         .and(REPLICA.PEER_ID.ne(peerId))));
         BigDecimal left = dsl.select(DSL.sum(DSL.greatest(DSL.inline(0), FILE_VERSION.REPLICAS.minus(elsewhere))))
                 .from(mine)

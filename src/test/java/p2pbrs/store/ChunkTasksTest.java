@@ -116,6 +116,26 @@ class ChunkTasksTest {
     }
 
     @Test
+    void noCopyIsReleasedWhileAnotherHolderIsOnlyStale() {
+        // S3 has been silent a while: it may be dead already, so S1's and S2's copies may be
+        // the only two there are.
+        registry.setState(s3, PeerState.ALIVE, PeerState.STALE, T0.plusSeconds(20));
+        assertEquals(0, tasks.queueSurplus(T0, T0, 64));
+        registry.revive(s3, T0.plusSeconds(25));
+        assertEquals(1, tasks.queueSurplus(T0, T0, 64), "all three ALIVE: one is surplus");
+    }
+
+    @Test
+    void aReleaseIsDroppedWhenAnotherHolderTurnsStaleBeforeItsTurn() {
+        assertEquals(1, tasks.queueSurplus(T0, T0.plus(GRACE), 64));
+        ChunkTask release = tasks.due(T0.plus(GRACE), 64).get(0);
+        long other = release.peerId() == s1 ? s2 : s1;
+        registry.setState(other, PeerState.ALIVE, PeerState.STALE, T0.plusMinutes(3));
+        assertFalse(tasks.wanted(release), "the released copy may be one of only two ALIVE ones");
+        assertEquals(List.of(), tasks.due(T0.plus(GRACE), 64), "dropped");
+    }
+
+    @Test
     void anOrphanReleaseIsDroppedOnceAPlacementNeedsItsChecksum() {
         new ChunkTaskQueue(db.dsl()).releaseOrphan(s1, SUM, T0, T0, T0);
         new ChunkTaskQueue(db.dsl()).releaseOrphan(s1, "d".repeat(64), T0, T0, T0);
