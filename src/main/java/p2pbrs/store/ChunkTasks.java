@@ -34,8 +34,17 @@ public final class ChunkTasks {
         this.database = database;
     }
 
-    /** Tasks whose time to try has come, oldest first, with all it takes to send them. */
+    /**
+     * Tasks whose time to try has come, oldest first, with all it takes to send them. Those
+     * of a peer that is gone are dropped instead: it answers nothing any more and deletes
+     * what it held, and a task left behind would be retried for ever and keep its row from
+     * being pruned.
+     */
     public List<ChunkTask> due(OffsetDateTime now, int limit) {
+        database.dsl().deleteFrom(CHUNK_TASK)
+                .where(CHUNK_TASK.NEXT_ATTEMPT_AT.le(now), CHUNK_TASK.PEER_ID.in(DSL.select(PEER.ID).from(PEER)
+                        .where(PEER.STATE.eq(PeerState.GONE))))
+                .execute();
         Peer storage = PEER.as("storage");
         Peer owner = PEER.as("owner");
         return database.dsl()
@@ -52,7 +61,8 @@ public final class ChunkTasks {
                 .leftJoin(owner).on(owner.ID.eq(FILE.OWNER_PEER_ID))
                 .leftJoin(CHUNK).on(CHUNK.FILE_VERSION_ID.eq(CHUNK_TASK.FILE_VERSION_ID),
                         CHUNK.IDX.eq(CHUNK_TASK.CHUNK_IDX))
-                .where(CHUNK_TASK.NEXT_ATTEMPT_AT.le(now), PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
+                .where(CHUNK_TASK.NEXT_ATTEMPT_AT.le(now), PEER_SECRET.SEALED_TICKET_KEY.isNotNull(),
+                        storage.STATE.ne(PeerState.GONE))
                 .orderBy(CHUNK_TASK.NEXT_ATTEMPT_AT, CHUNK_TASK.ID)
                 .limit(limit)
                 .fetch(r -> new ChunkTask(r.get(CHUNK_TASK.ID), r.get(CHUNK_TASK.KIND), r.get(CHUNK_TASK.PEER_ID),

@@ -1,6 +1,7 @@
 package p2pbrs.store;
 
 import static p2pbrs.db.server.Tables.CHUNK;
+import static p2pbrs.db.server.Tables.CHUNK_TASK;
 import static p2pbrs.db.server.Tables.FILE_VERSION;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
@@ -82,8 +83,9 @@ public final class DecommissionTx {
     /**
      * Releases everything the peer held, as a confirmed RELEASE of each version would: its
      * copies stop counting (the counters of their versions kept in step), every plan's
-     * reservation on it is freed, and nothing is to be released from it or copied from or
-     * to it any more. It is about to delete every chunk it holds.
+     * reservation on it is freed, and nothing is to be released from it, asked of it about
+     * a single chunk, or copied from or to it any more. It is about to delete every chunk it
+     * holds.
      */
     public void releaseAll(long peerId, OffsetDateTime now) {
         List<Long> versions = dsl.selectDistinct(REPLICA.FILE_VERSION_ID).from(REPLICA)
@@ -109,6 +111,7 @@ public final class DecommissionTx {
                     .where(PEER.ID.eq(peerId)).execute();
         }
         dsl.deleteFrom(RELEASE_TASK).where(RELEASE_TASK.PEER_ID.eq(peerId)).execute();
+        dsl.deleteFrom(CHUNK_TASK).where(CHUNK_TASK.PEER_ID.eq(peerId)).execute();
         dsl.deleteFrom(REPAIR_TASK)
                 .where(REPAIR_TASK.SOURCE_PEER_ID.eq(peerId).or(REPAIR_TASK.TARGET_PEER_ID.eq(peerId))).execute();
     }

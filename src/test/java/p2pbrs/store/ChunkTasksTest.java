@@ -3,6 +3,7 @@ package p2pbrs.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static p2pbrs.db.server.Tables.CHUNK_TASK;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
 import static p2pbrs.db.server.Tables.REPLICA;
@@ -133,6 +134,20 @@ class ChunkTasksTest {
         registry.setState(other, PeerState.ALIVE, PeerState.STALE, T0.plusMinutes(3));
         assertFalse(tasks.wanted(release), "the released copy may be one of only two ALIVE ones");
         assertEquals(List.of(), tasks.due(T0.plus(GRACE), 64), "dropped");
+    }
+
+    @Test
+    void theRequestsOfAPeerThatIsGoneAreDroppedNotSent() {
+        assertEquals(1, tasks.queueSurplus(T0, T0, 64));
+        long holder = tasks.due(T0, 64).get(0).peerId();
+        new ChunkTaskQueue(db.dsl()).releaseOrphan(holder, "d".repeat(64), T0, T0, T0);
+        // It left with these requests queued (queued while it was leaving, or by an older server).
+        registry.transaction(tx -> {
+            tx.markGone(holder, true, T0.plusMinutes(1));
+            return null;
+        });
+        assertEquals(List.of(), tasks.due(T0.plusMinutes(2), 64));
+        assertFalse(db.dsl().fetchExists(CHUNK_TASK, CHUNK_TASK.PEER_ID.eq(holder)), "dropped, not retried");
     }
 
     @Test

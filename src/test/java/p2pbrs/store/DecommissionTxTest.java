@@ -3,6 +3,7 @@ package p2pbrs.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static p2pbrs.db.server.Tables.CHUNK_TASK;
 
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -74,6 +75,22 @@ class DecommissionTxTest {
 
         registry.revive(b, T0.plusSeconds(70));
         assertTrue(departures.transaction(tx -> tx.progress(d)).done(), "B is ALIVE: its copy is there");
+    }
+
+    @Test
+    void aPeerThatLeavesTakesItsChunkRequestsWithItAndIsThenPruned() {
+        // A peer that held only a loose file nobody claimed: an orphan release is queued for it.
+        long loose = peer("Loose", Role.STORAGE);
+        new ChunkTaskQueue(db.dsl()).releaseOrphan(loose, "d".repeat(64), T0, T0, T0.plusMinutes(10));
+
+        departures.transaction(tx -> {
+            assertTrue(tx.progress(loose).done(), "it holds nothing anybody needs");
+            tx.releaseAll(loose, T0.plusMinutes(1));
+            tx.registry().markGone(loose, tx.registry().ownsOrHolds(loose), T0.plusMinutes(1));
+            return null;
+        });
+        assertFalse(db.dsl().fetchExists(CHUNK_TASK, CHUNK_TASK.PEER_ID.eq(loose)), "nothing is asked of it any more");
+        assertEquals(1, registry.pruneGonePeers(T0.plusMinutes(2), 10), "and nothing keeps its row");
     }
 
     private long peer(String name, Role role) {
