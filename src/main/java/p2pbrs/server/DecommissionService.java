@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
+import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.protocol.Tokens;
@@ -19,6 +20,7 @@ import p2pbrs.store.DecommissionStore;
 import p2pbrs.store.DecommissionTx;
 import p2pbrs.store.PeerState;
 import p2pbrs.store.RegisteredPeer;
+import p2pbrs.store.RegistryTx;
 
 /**
  * DE-REGISTER. A peer that holds nothing others still need leaves at once (GONE). A storage
@@ -27,7 +29,8 @@ import p2pbrs.store.RegisteredPeer;
  * is placed on it and its copies no longer count, so that repair makes them again on other
  * peers; it asks again and again, and is told how many copies are still to be made, until
  * none is. Then its copies are released, it is GONE and told DE-REGISTERED, and it deletes
- * what it held. docs/protocol.md, "Decommissioning".
+ * what it held; asking again after that (the answer was lost) it is told DE-REGISTERED
+ * again. docs/protocol.md, "Decommissioning".
  */
 final class DecommissionService {
     private static final Logger LOG = LoggerFactory.getLogger(DecommissionService.class);
@@ -55,8 +58,15 @@ final class DecommissionService {
             if (logged.isPresent()) {
                 return logged.get();
             }
-            Optional<RegisteredPeer> peer = tx.registry().boundToName(req.name()).filter(p -> !p.gone());
+            Optional<RegisteredPeer> bound = tx.registry().boundToName(req.name());
+            Optional<RegisteredPeer> peer = bound.filter(p -> !p.gone());
             if (peer.isEmpty()) {
+                if (goneAlready(tx.registry(), bound, req)) {
+                    // Its DE-REGISTERED was lost, and it asks again to know it may delete
+                    // what it held: told again, and nothing else changes.
+                    return RequestLog.record(tx.registry(), sender, request, Message.of(Command.DE_REGISTERED, rq),
+                            now());
+                }
                 return Message.of(Command.DE_REGISTER_DENIED, rq, Reason.UNKNOWN_NAME);
             }
             if (token == null) {
@@ -98,6 +108,24 @@ final class DecommissionService {
                     .withOption("pending_backups", Integer.toString(progress.pendingBackups()));
             return RequestLog.record(tx.registry(), sender, request, reply, now);
         });
+    }
+
+    /**
+     * Whether the request comes from an identity that is gone already, under its own name,
+     * with its token, while that name is bound to no other identity (free, or still its
+     * own): only then is it told again that it is gone. Once another identity holds the
+     * name, a DE-REGISTER under it is about that identity alone.
+     */
+    private static boolean goneAlready(RegistryTx registry, Optional<RegisteredPeer> bound, Request.DeRegister req) {
+        String token = req.token();
+        if (token == null || !Tokens.wellFormed(token)) {
+            return false;
+        }
+        return registry.byTokenHash(Tokens.hash(token))
+                .filter(RegisteredPeer::gone)
+                .filter(p -> PeerNames.key(p.info().name()).equals(PeerNames.key(req.name())))
+                .filter(p -> bound.isEmpty() || bound.get().id() == p.id())
+                .isPresent();
     }
 
     private OffsetDateTime now() {

@@ -24,8 +24,8 @@ import p2pbrs.db.server.tables.Peer;
  * The queue of requests about single chunks the server has storage peers carry out (ADOPT,
  * RELEASE_COPY, RELEASE_ORPHAN), and what each answer records: a copy adopted is counted,
  * a copy released stops counting against its peer, in the transaction that ends the task.
- * Also finds the chunks that have more live copies than they want, and queues the release
- * of one of them. docs/protocol.md, "Inventory and reconciliation".
+ * Also finds the chunks that have more copies on ALIVE peers than they want, and queues
+ * the release of one of them. docs/protocol.md, "Inventory and reconciliation".
  */
 public final class ChunkTasks {
     private final Database database;
@@ -34,8 +34,17 @@ public final class ChunkTasks {
         this.database = database;
     }
 
-    /** Tasks whose time to try has come, oldest first, with all it takes to send them. */
+    /**
+     * Tasks whose time to try has come, oldest first, with all it takes to send them. Those
+     * of a peer that is gone are dropped instead: it answers nothing any more and deletes
+     * what it held, and a task left behind would be retried for ever and keep its row from
+     * being pruned.
+     */
     public List<ChunkTask> due(OffsetDateTime now, int limit) {
+        database.dsl().deleteFrom(CHUNK_TASK)
+                .where(CHUNK_TASK.NEXT_ATTEMPT_AT.le(now), CHUNK_TASK.PEER_ID.in(DSL.select(PEER.ID).from(PEER)
+                        .where(PEER.STATE.eq(PeerState.GONE))))
+                .execute();
         Peer storage = PEER.as("storage");
         Peer owner = PEER.as("owner");
         return database.dsl()
@@ -52,7 +61,8 @@ public final class ChunkTasks {
                 .leftJoin(owner).on(owner.ID.eq(FILE.OWNER_PEER_ID))
                 .leftJoin(CHUNK).on(CHUNK.FILE_VERSION_ID.eq(CHUNK_TASK.FILE_VERSION_ID),
                         CHUNK.IDX.eq(CHUNK_TASK.CHUNK_IDX))
-                .where(CHUNK_TASK.NEXT_ATTEMPT_AT.le(now), PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
+                .where(CHUNK_TASK.NEXT_ATTEMPT_AT.le(now), PEER_SECRET.SEALED_TICKET_KEY.isNotNull(),
+                        storage.STATE.ne(PeerState.GONE))
                 .orderBy(CHUNK_TASK.NEXT_ATTEMPT_AT, CHUNK_TASK.ID)
                 .limit(limit)
                 .fetch(r -> new ChunkTask(r.get(CHUNK_TASK.ID), r.get(CHUNK_TASK.KIND), r.get(CHUNK_TASK.PEER_ID),
@@ -95,18 +105,19 @@ public final class ChunkTasks {
                         CHUNK.CHECKSUM.eq(task.checksum()), FILE_VERSION.STATE.in(states)));
     }
 
-    // The peer is ALIVE, holds a good copy, and the chunk has more live good copies than it wants.
+    // The peer is ALIVE, holds a good copy, and the chunk has at least the copies it wants on
+    // other ALIVE peers: the copy released is gone for good, and a STALE peer's may be too.
     private static boolean surplusHolder(DSLContext dsl, ChunkTask task) {
         ChunkTask.Copy c = task.copy();
         boolean holds = dsl.fetchExists(dsl.selectOne().from(REPLICA).join(PEER).on(PEER.ID.eq(REPLICA.PEER_ID))
                 .where(REPLICA.FILE_VERSION_ID.eq(c.versionId()), REPLICA.CHUNK_IDX.eq(c.idx()),
                         REPLICA.PEER_ID.eq(task.peerId()), REPLICA.STATE.eq(ReplicaState.STORED),
                         REPLICA.CHECKSUM.eq(task.checksum()), PEER.STATE.eq(PeerState.ALIVE)));
-        int live = dsl.fetchCount(REPLICA, RepairStore.liveGoodCopyOf(DSL.val(c.versionId()), DSL.val(c.idx()),
-                DSL.val(task.checksum())));
+        int others = dsl.fetchCount(REPLICA, RepairStore.aliveGoodCopyOf(DSL.val(c.versionId()), DSL.val(c.idx()),
+                DSL.val(task.checksum())).and(REPLICA.PEER_ID.ne(task.peerId())));
         int wanted = dsl.select(FILE_VERSION.REPLICAS).from(FILE_VERSION).where(FILE_VERSION.ID.eq(c.versionId()))
                 .fetchSingle(FILE_VERSION.REPLICAS);
-        return holds && live > wanted;
+        return holds && others >= wanted;
     }
 
     /** The peer did not answer, or refused for now: try again at this time. */
@@ -187,19 +198,21 @@ public final class ChunkTasks {
     }
 
     /**
-     * Queues, for chunks of complete versions with more live good copies than they want, the
-     * release of one copy each (at releaseAt), at most limit of them; returns how many. Of
-     * the ALIVE holders, the copy released is the one on the peer that came back from DEAD
-     * most recently (the chunk had been copied again without it), then on the one with the
-     * least free room. Cheap: only chunks whose count of good copies, live or not, is over
-     * what their version wants are looked at, and one release per chunk is under way at a
-     * time.
+     * Queues, for chunks of complete versions with more good copies on ALIVE peers than they
+     * want, the release of one copy each (at releaseAt), at most limit of them; returns how
+     * many. A STALE holder's copy is not counted (it may be dead already, and the copy
+     * released is gone for good): the chunk waits until it is heard from again. Of the ALIVE
+     * holders, the copy released is the one on the peer that came back from DEAD most
+     * recently (the chunk had been copied again without it), then on the one with the least
+     * free room. Cheap: only chunks whose count of good copies, live or not, is over what
+     * their version wants are looked at, and one release per chunk is under way at a time.
      */
     public int queueSurplus(OffsetDateTime now, OffsetDateTime releaseAt, int limit) {
         return database.transaction(dsl -> {
-            Field<Integer> live = DSL.field(dsl.selectCount().from(REPLICA)
-                    .where(RepairStore.liveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM))).as("live");
-            var candidates = dsl.select(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM, FILE_VERSION.REPLICAS, live)
+            Field<Integer> alive = DSL.field(dsl.selectCount().from(REPLICA)
+                    .where(RepairStore.aliveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM)))
+                    .as("alive");
+            var candidates = dsl.select(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM, FILE_VERSION.REPLICAS, alive)
                     .from(CHUNK).join(FILE_VERSION).on(FILE_VERSION.ID.eq(CHUNK.FILE_VERSION_ID))
                     .where(FILE_VERSION.STATE.eq(VersionState.COMPLETE), CHUNK.GOOD_COPIES.gt(FILE_VERSION.REPLICAS))
                     .andNotExists(dsl.selectOne().from(CHUNK_TASK).where(CHUNK_TASK.KIND.eq(ChunkTaskKind.RELEASE_COPY),
@@ -207,11 +220,11 @@ public final class ChunkTasks {
                     .andNotExists(dsl.selectOne().from(REPAIR_TASK).where(
                             REPAIR_TASK.FILE_VERSION_ID.eq(CHUNK.FILE_VERSION_ID), REPAIR_TASK.CHUNK_IDX.eq(CHUNK.IDX)))
                     .asTable("s");
-            Field<Integer> liveField = candidates.field("live", Integer.class);
+            Field<Integer> aliveField = candidates.field("alive", Integer.class);
             ChunkTaskQueue queue = new ChunkTaskQueue(dsl);
             int queued = 0;
             for (Record r : dsl.selectFrom(candidates)
-                    .where(liveField.gt(candidates.field(FILE_VERSION.REPLICAS)))
+                    .where(aliveField.gt(candidates.field(FILE_VERSION.REPLICAS)))
                     .limit(limit)
                     .fetch()) {
                 long versionId = r.get(candidates.field(CHUNK.FILE_VERSION_ID));

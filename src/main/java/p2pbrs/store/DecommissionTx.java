@@ -1,6 +1,7 @@
 package p2pbrs.store;
 
 import static p2pbrs.db.server.Tables.CHUNK;
+import static p2pbrs.db.server.Tables.CHUNK_TASK;
 import static p2pbrs.db.server.Tables.FILE_VERSION;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
@@ -32,7 +33,8 @@ public final class DecommissionTx {
     /**
      * What keeps a peer from leaving: copies still to be made elsewhere of the chunks it holds
      * good copies of (for each such chunk of a complete version, the copies it wants minus
-     * those on other peers that count), and backups under way whose plans place chunks on it
+     * those on other ALIVE peers: a STALE one may be dead already, and the leaving peer's
+     * copies are deleted for good), and backups under way whose plans place chunks on it
      * (they complete, and are then counted like any other, or expire and are released).
      */
     public record Progress(long copiesLeft, int pendingBackups) {
@@ -45,7 +47,7 @@ public final class DecommissionTx {
     public Progress progress(long peerId) {
         Replica mine = REPLICA.as("mine");
         Field<Integer> elsewhere = DSL.field(dsl.selectCount().from(REPLICA)
-                .where(RepairStore.liveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM)
+                .where(RepairStore.aliveGoodCopyOf(CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.CHECKSUM)
                         .and(REPLICA.PEER_ID.ne(peerId))));
         BigDecimal left = dsl.select(DSL.sum(DSL.greatest(DSL.inline(0), FILE_VERSION.REPLICAS.minus(elsewhere))))
                 .from(mine)
@@ -81,8 +83,9 @@ public final class DecommissionTx {
     /**
      * Releases everything the peer held, as a confirmed RELEASE of each version would: its
      * copies stop counting (the counters of their versions kept in step), every plan's
-     * reservation on it is freed, and nothing is to be released from it or copied from or
-     * to it any more. It is about to delete every chunk it holds.
+     * reservation on it is freed, and nothing is to be released from it, asked of it about
+     * a single chunk, or copied from or to it any more. It is about to delete every chunk it
+     * holds.
      */
     public void releaseAll(long peerId, OffsetDateTime now) {
         List<Long> versions = dsl.selectDistinct(REPLICA.FILE_VERSION_ID).from(REPLICA)
@@ -108,6 +111,7 @@ public final class DecommissionTx {
                     .where(PEER.ID.eq(peerId)).execute();
         }
         dsl.deleteFrom(RELEASE_TASK).where(RELEASE_TASK.PEER_ID.eq(peerId)).execute();
+        dsl.deleteFrom(CHUNK_TASK).where(CHUNK_TASK.PEER_ID.eq(peerId)).execute();
         dsl.deleteFrom(REPAIR_TASK)
                 .where(REPAIR_TASK.SOURCE_PEER_ID.eq(peerId).or(REPAIR_TASK.TARGET_PEER_ID.eq(peerId))).execute();
     }

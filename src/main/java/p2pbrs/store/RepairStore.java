@@ -57,6 +57,15 @@ public final class RepairStore {
     }
 
     /**
+     * A good copy whose holder is ALIVE: one known to be there now. What deletes a copy for
+     * good (a peer let go, a surplus copy released) relies on these alone, since a STALE
+     * holder may already be dead; repair and fsck count live copies.
+     */
+    static Condition aliveGoodCopyOf(Field<Long> versionId, Field<Integer> idx, Field<String> sum) {
+        return goodCopyOf(versionId, idx, sum, List.of(PeerState.ALIVE));
+    }
+
+    /**
      * Chunks of complete versions with fewer live good copies than wanted and no copy under
      * way, the fewest copies first; at most limit.
      */

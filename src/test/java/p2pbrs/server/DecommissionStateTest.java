@@ -2,6 +2,7 @@ package p2pbrs.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static p2pbrs.server.UdpTestClient.nextRq;
 
 import java.nio.charset.StandardCharsets;
@@ -94,8 +95,8 @@ class DecommissionStateTest {
             clock.advance(Duration.ofSeconds(2));
             assertEquals("DE-REGISTERED RQ", words(deRegisterNew(client)), "nothing it holds is needed any more");
             assertFalse(client.listNames(olga).contains("Sam"));
-            assertEquals("DE-REGISTER-DENIED RQ Unknown-name", words(deRegisterNew(client)),
-                    "its name is free: it owns nothing and holds nothing");
+            assertEquals("REGISTERED", client.call("REGISTER " + nextRq() + " sam STORAGE 127.0.0.1 5004 6004 1GB")
+                    .command(), "its name is free: it owns nothing and holds nothing");
         }
     }
 
@@ -107,6 +108,40 @@ class DecommissionStateTest {
             sam = client.register("Sam");
             assertEquals("DE-REGISTERED RQ", words(deRegisterNew(client)));
             assertFalse(client.listNames(owner).contains("Sam"));
+        }
+    }
+
+    @Test
+    void aPeerWhoseAnswerWasLostIsToldAgainThatItIsGoneAndNothingMore() throws Exception {
+        try (MetadataServer server = MetadataServer.start(config(), new MovableClock());
+             UdpTestClient client = new UdpTestClient(server.udpPort())) {
+            String owner = client.register("Ola");
+            sam = client.register("Sam");
+            String rq = nextRq();
+            assertEquals("DE-REGISTERED " + rq, deRegister(client, rq));
+            // That answer and every retransmission's were lost: the peer, which deletes its
+            // chunks only once told it is gone, asks again under new RQ#s.
+            assertEquals("DE-REGISTERED RQ", words(deRegisterNew(client)), "told again: it is gone");
+            assertEquals("DE-REGISTERED RQ", words(deRegisterNew(client)));
+            assertFalse(client.listNames(owner).contains("Sam"), "asking again brings nothing back");
+            assertEquals("DE-REGISTER-DENIED RQ Unknown-name", words(client.call("DE-REGISTER " + nextRq()
+                    + " Sam token=" + Tokens.generate())), "only its own token is told so");
+            assertEquals("DE-REGISTER-DENIED RQ Unknown-name", words(client.call("DE-REGISTER " + nextRq()
+                    + " Samuel token=" + sam)), "and only under its own name");
+
+            // Someone else takes the free name: the old identity is told nothing about it.
+            String other = client.register("sam");
+            assertEquals("DE-REGISTER-DENIED RQ Bad-token", words(deRegisterNew(client)));
+            assertTrue(client.listNames(owner).contains("sam"));
+            assertEquals("ACK RQ", words(client.call("HEARTBEAT " + nextRq() + " sam 0 " + System.currentTimeMillis()
+                    + " token=" + other)), "the new sam is untouched");
+
+            // An owner keeps its name when it leaves: asking again, it is told again.
+            assertTrue(client.call("BACKUP_REQ " + nextRq() + " empty.bin 0 - token=" + owner).text()
+                    .startsWith("BACKUP_PLAN"));
+            assertEquals("DE-REGISTERED", client.call("DE-REGISTER " + nextRq() + " Ola token=" + owner).command());
+            assertEquals("DE-REGISTERED", client.call("DE-REGISTER " + nextRq() + " ola token=" + owner).command());
+            assertFalse(client.listNames(other).contains("Ola"), "still gone");
         }
     }
 

@@ -3,6 +3,7 @@ package p2pbrs.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static p2pbrs.db.server.Tables.CHUNK_TASK;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.PLAN_PEER;
 import static p2pbrs.db.server.Tables.REPLICA;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import p2pbrs.protocol.Role;
 import p2pbrs.protocol.Tokens;
 
@@ -104,15 +107,41 @@ class ChunkTasksTest {
         assertEquals(s3, tasks.due(T0, 64).get(0).peerId());
     }
 
-    @Test
-    void aReleaseWhoseReasonHasPassedIsDroppedWhenItsTurnComes() {
+    // Meanwhile another holder died, or went silent and may have: the released copy may be
+    // one of only two there are, no more than wanted.
+    @ParameterizedTest
+    @EnumSource(value = PeerState.class, names = {"DEAD", "STALE"})
+    void aReleaseWhoseReasonHasPassedIsDroppedWhenItsTurnComes(PeerState otherHolder) {
         assertEquals(1, tasks.queueSurplus(T0, T0.plus(GRACE), 64));
-        // Meanwhile another holder died: two live copies are no more than wanted.
         ChunkTask release = tasks.due(T0.plus(GRACE), 64).get(0);
         long other = release.peerId() == s1 ? s2 : s1;
-        registry.setState(other, PeerState.ALIVE, PeerState.DEAD, T0.plusMinutes(3));
+        registry.setState(other, PeerState.ALIVE, otherHolder, T0.plusMinutes(3));
         assertFalse(tasks.wanted(release));
         assertEquals(List.of(), tasks.due(T0.plus(GRACE), 64), "dropped");
+    }
+
+    @Test
+    void noCopyIsReleasedWhileAnotherHolderIsOnlyStale() {
+        // S3 has been silent a while: it may be dead already, so S1's and S2's copies may be
+        // the only two there are.
+        registry.setState(s3, PeerState.ALIVE, PeerState.STALE, T0.plusSeconds(20));
+        assertEquals(0, tasks.queueSurplus(T0, T0, 64));
+        registry.revive(s3, T0.plusSeconds(25));
+        assertEquals(1, tasks.queueSurplus(T0, T0, 64), "all three ALIVE: one is surplus");
+    }
+
+    @Test
+    void theRequestsOfAPeerThatIsGoneAreDroppedNotSent() {
+        assertEquals(1, tasks.queueSurplus(T0, T0, 64));
+        long holder = tasks.due(T0, 64).get(0).peerId();
+        new ChunkTaskQueue(db.dsl()).releaseOrphan(holder, "d".repeat(64), T0, T0, T0);
+        // It left with these requests queued (queued while it was leaving, or by an older server).
+        registry.transaction(tx -> {
+            tx.markGone(holder, true, T0.plusMinutes(1));
+            return null;
+        });
+        assertEquals(List.of(), tasks.due(T0.plusMinutes(2), 64));
+        assertFalse(db.dsl().fetchExists(CHUNK_TASK, CHUNK_TASK.PEER_ID.eq(holder)), "dropped, not retried");
     }
 
     @Test
