@@ -116,9 +116,8 @@ final class InventoryReporter implements AutoCloseable {
                 throw new PeerException("inventory page " + k + " refused: " + Registration.reason(last));
             }
         }
-        LOG.info("reported {} chunk files in {} page(s); the server found {} copies lost, {} files to adopt, {} "
-                        + "orphans", items.size(), pages.size(), last.option("lost"), last.option("adopt"),
-                last.option("orphans"));
+        LOG.info("reported {} chunk files in {} page(s){}", items.size(), pages.size(),
+                "1".equals(last.option("reconciling")) ? "; the server is reconciling them with its records" : "");
     }
 
     /**

@@ -3,6 +3,7 @@ package p2pbrs.peer;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +27,9 @@ import p2pbrs.transport.RequestClient;
  * through a bounded window (a flood would overflow the server's socket and be lost), and
  * one that goes unanswered through all its retransmissions is queued again, a few rounds.
  * After the last round it stays in the database and a slow sweep queues it again, so a
- * server that was away for minutes still gets it without waiting for a restart.
+ * server that was away for minutes still gets it without waiting for a restart. A copy that
+ * leaves the index (released, or found missing or bad) takes its row with it, and a
+ * STORE_ACK whose row is gone goes out no more, even one already queued or in flight.
  */
 final class StoreAckReporter implements ChunkServer.StoredListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreAckReporter.class);
@@ -135,9 +138,14 @@ final class StoreAckReporter implements ChunkServer.StoredListener, AutoCloseabl
             LOG.debug("cannot report chunk {} of {} yet: {}", a.idx(), a.wireName(), e.getMessage());
             return;
         }
-        client.send(request, server).whenComplete((reply, error) -> {
+        // Sent, and sent again, only while the row is there: a copy released or found missing
+        // meanwhile took its row with it, and must not be reported stored.
+        client.send(request, server, () -> pending.owed(a.id())).whenComplete((reply, error) -> {
             window.release();
-            if (error == null && ReportAnswers.settles(reply)) {
+            if (error instanceof CancellationException) {
+                inMemory.remove(a.id());
+                LOG.debug("chunk {} of {} is no longer held: its STORE_ACK is not sent", a.idx(), a.wireName());
+            } else if (error == null && ReportAnswers.settles(reply)) {
                 if (reply.command() != Command.ACK) {
                     LOG.warn("the server refused STORE_ACK for chunk {} of {}: {}", a.idx(), a.wireName(), reply);
                 }

@@ -1,13 +1,11 @@
 package p2pbrs.server;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicLong;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.PeerNames;
@@ -15,42 +13,33 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.InventoryTx;
-import p2pbrs.store.Reconciliation;
 import p2pbrs.store.RegisteredPeer;
 
 /**
  * INVENTORY: a storage peer's report of every chunk it holds, one page at a time. The
- * pages of a scan are kept until all are in; the page that completes it reconciles the
- * scan with the server's records in its own transaction (copies lost, files to adopt,
- * checksums nobody needs) and says what it found in its ACK. docs/protocol.md, "Inventory
- * and reconciliation".
+ * pages of a scan are kept until all are in; the page that completes it is answered at
+ * once ({@code reconciling=1}) and the scan is reconciled with the server's records later,
+ * off the request path ({@link Reconciliations}). docs/protocol.md, "Inventory and
+ * reconciliation".
  */
 final class InventoryService {
-    private static final Logger LOG = LoggerFactory.getLogger(InventoryService.class);
-
     private final BackupStore store;
     private final Clock clock;
-    private final Duration clockAllowance;
-    private final Duration releaseGrace;
-    private final Runnable tasksQueued;
+    private final Reconciliations reconciliations;
 
-    /**
-     * @param clockAllowance how far a peer's clock may be from the server's (the ticket
-     *                       grace): a copy acknowledged that close to the start of a scan is
-     *                       not taken for lost when the scan does not list it
-     */
-    InventoryService(BackupStore store, Clock clock, Duration clockAllowance, Duration releaseGrace,
-                     Runnable tasksQueued) {
+    InventoryService(BackupStore store, Clock clock, Reconciliations reconciliations) {
         this.store = store;
         this.clock = clock;
-        this.clockAllowance = clockAllowance;
-        this.releaseGrace = releaseGrace;
-        this.tasksQueued = tasksQueued;
+        this.reconciliations = reconciliations;
     }
 
     Message inventory(Request.Inventory req, Message request, String sender) {
         String rq = request.rq();
+        // Set when this request completed a scan (a retransmission answered from the log leaves it unset).
+        AtomicLong completedBy = new AtomicLong(-1);
         Message reply = Transactions.once(store, request, req.token(), sender, Command.ACK_DENIED, (tx, caller) -> {
+            // A transaction retried after a conflict decides afresh.
+            completedBy.set(-1);
             RegisteredPeer peer = caller.peer();
             if (!PeerNames.key(peer.info().name()).equals(PeerNames.key(req.name()))) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_NAME);
@@ -58,7 +47,7 @@ final class InventoryService {
             if (!peer.info().role().stores()) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.NOT_STORAGE);
             }
-            OffsetDateTime now = now();
+            OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
             OffsetDateTime takenAt = OffsetDateTime.ofInstant(Instant.ofEpochMilli(req.at()), ZoneOffset.UTC);
             InventoryTx inventory = tx.inventory();
             Optional<Long> scan = inventory.scan(caller.id(), req.scan(), req.pages(), takenAt, now);
@@ -67,25 +56,15 @@ final class InventoryService {
             }
             Message ack = Message.of(Command.ACK, rq);
             if (inventory.addPage(scan.get(), req.page(), req.items()) && inventory.complete(scan.get(), req.pages())) {
-                // A peer's clock ahead of the server's cannot push the scan's start past now.
-                OffsetDateTime began = takenAt.isBefore(now) ? takenAt : now;
-                Reconciliation done = inventory.reconcile(scan.get(), caller.id(), began.minus(clockAllowance), now,
-                        now.plus(releaseGrace));
-                LOG.info("inventory of {}: {} copies lost, {} chunk files to adopt, {} orphans to release",
-                        peer.info().name(), done.lost(), done.adopt(), done.orphans());
-                ack = ack.withOption("lost", Integer.toString(done.lost()))
-                        .withOption("adopt", Integer.toString(done.adopt()))
-                        .withOption("orphans", Integer.toString(done.orphans()));
+                completedBy.set(caller.id());
+                ack = ack.withOption("reconciling", "1");
             }
             return RequestLog.record(tx.registry(), sender, request, ack, now);
         });
-        if (reply.option("orphans") != null) {
-            tasksQueued.run();
+        if (completedBy.get() >= 0) {
+            // Committed: the reconciliation finds the scan whole.
+            reconciliations.queue(completedBy.get());
         }
         return reply;
-    }
-
-    private OffsetDateTime now() {
-        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
 }

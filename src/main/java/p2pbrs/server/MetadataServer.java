@@ -30,15 +30,18 @@ public final class MetadataServer implements AutoCloseable {
     private final Database database;
     private final UdpEndpoint endpoint;
     private final ScheduledExecutorService background;
+    private final Reconciliations reconciliations;
     private final RegistryStore registry;
     private final Liveness liveness;
     private final Repairer repairer;
 
     private MetadataServer(Database database, UdpEndpoint endpoint, ScheduledExecutorService background,
-                           RegistryStore registry, Liveness liveness, Repairer repairer) {
+                           Reconciliations reconciliations, RegistryStore registry, Liveness liveness,
+                           Repairer repairer) {
         this.database = database;
         this.endpoint = endpoint;
         this.background = background;
+        this.reconciliations = reconciliations;
         this.registry = registry;
         this.liveness = liveness;
         this.repairer = repairer;
@@ -61,7 +64,9 @@ public final class MetadataServer implements AutoCloseable {
     /** The same, on a given clock (tests move time on without waiting for it). */
     static MetadataServer start(ServerConfig config, Clock clock) throws IOException {
         ServerKeys keys = ServerKeys.loadOrCreate(config.db());
-        Database database = Database.open(config.db(), Database.Kind.SERVER, config.workers() + 2);
+        // A connection for each worker, the background thread, the reconciling thread, and a spare.
+        Database database = Database.open(config.db(), Database.Kind.SERVER, config.workers() + 3);
+        Reconciliations reconciliations = null;
         try {
             RegistryStore registry = new RegistryStore(database);
             BackupStore backups = new BackupStore(database);
@@ -75,6 +80,8 @@ public final class MetadataServer implements AutoCloseable {
             // Plans and substitutes share one planner, whose lock keeps them from overbooking a peer.
             Planner planner = new Planner(config, keys);
             ChunkTasks chunkTasks = new ChunkTasks(database);
+            reconciliations = new Reconciliations(backups, clock, config.ticketGrace(), config.releaseGrace(),
+                    releasesQueued);
             RequestDispatcher dispatcher = new RequestDispatcher(liveness, new HealthService(repairs, keys),
                     new RegistryService(registry, clock, keys, config),
                     new DecommissionService(new DecommissionStore(database), clock),
@@ -83,7 +90,7 @@ public final class MetadataServer implements AutoCloseable {
                     new RestoreService(backups, config, clock, keys),
                     new ForgetService(backups, clock, releasesQueued, config.releaseGrace()),
                     new BadCopyService(backups, clock),
-                    new InventoryService(backups, clock, config.ticketGrace(), config.releaseGrace(), releasesQueued));
+                    new InventoryService(backups, clock, reconciliations));
             UdpEndpoint endpoint = new UdpEndpoint(new InetSocketAddress(config.bindAddress(), config.udpPort()),
                     "server", config.workers(), config.queueCapacity(), dispatcher);
             RequestClient client = new RequestClient(endpoint, background, RetryPolicy.DEFAULT);
@@ -112,8 +119,13 @@ public final class MetadataServer implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
             ServerAccess.write(config.db(), config.bindAddress(), endpoint.port());
             endpoint.start();
-            return new MetadataServer(database, endpoint, background, registry, liveness, repairer);
+            // Inventories completed before a stop, and not reconciled then, are reconciled now.
+            reconciliations.resume();
+            return new MetadataServer(database, endpoint, background, reconciliations, registry, liveness, repairer);
         } catch (IOException | RuntimeException e) {
+            if (reconciliations != null) {
+                reconciliations.close();
+            }
             database.close();
             throw e;
         }
@@ -139,6 +151,7 @@ public final class MetadataServer implements AutoCloseable {
     @Override
     public void close() {
         endpoint.close();
+        reconciliations.close();
         background.shutdownNow();
         try {
             // A background task half-way through its queue finishes with the database open.

@@ -2,7 +2,6 @@ package p2pbrs.store;
 
 import static p2pbrs.db.peer.Tables.CHUNK;
 import static p2pbrs.db.peer.Tables.PENDING_CHUNK_BAD;
-import static p2pbrs.db.peer.Tables.PENDING_STORE_ACK;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,16 +28,9 @@ public final class BadChunks {
     public List<IndexedChunk> discard(String checksum) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return database.transaction(dsl -> {
-            List<IndexedChunk> rows = dsl.selectFrom(CHUNK).where(CHUNK.CHECKSUM.eq(checksum))
-                    .fetch(r -> new IndexedChunk(r.getOwner(), r.getFileName(), r.getVersion(), r.getChunkIdx(),
-                            r.getSize(), r.getChecksum(), r.getFileSize(), r.getChunkCount(), r.getPath()));
-            dsl.deleteFrom(CHUNK).where(CHUNK.CHECKSUM.eq(checksum)).execute();
+            List<IndexedChunk> rows = ChunkIndex.removeWhere(dsl, CHUNK.CHECKSUM.eq(checksum));
             for (IndexedChunk c : rows) {
                 String wireName = FileNames.encode(c.fileName());
-                dsl.deleteFrom(PENDING_STORE_ACK)
-                        .where(PENDING_STORE_ACK.OWNER.eq(c.owner()), PENDING_STORE_ACK.WIRE_NAME.eq(wireName),
-                                PENDING_STORE_ACK.VERSION.eq(c.version()), PENDING_STORE_ACK.CHUNK_IDX.eq(c.idx()))
-                        .execute();
                 // Found bad again before the server answered: one report is enough.
                 dsl.mergeInto(PENDING_CHUNK_BAD)
                         .using(dsl.selectOne())

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import p2pbrs.db.peer.tables.records.ChunkRecord;
 
@@ -53,39 +55,19 @@ public final class ChunkIndex {
      * checksums (a chunk file may still be used by other rows: see {@link #referenced}).
      */
     public List<IndexedChunk> release(String owner, String fileName, int version) {
-        return database.transaction(dsl -> {
-            List<IndexedChunk> rows = dsl.selectFrom(CHUNK)
-                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version))
-                    .fetch(ChunkIndex::toChunk);
-            dsl.deleteFrom(CHUNK)
-                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version))
-                    .execute();
-            return rows;
-        });
+        return database.transaction(dsl -> removeWhere(dsl,
+                CHUNK.OWNER.eq(owner).and(CHUNK.FILE_NAME.eq(fileName)).and(CHUNK.VERSION.eq(version))));
     }
 
     /** Forgets every chunk this peer holds (it is leaving); returns them, for their files. */
     public List<IndexedChunk> releaseAll() {
-        return database.transaction(dsl -> {
-            List<IndexedChunk> rows = dsl.selectFrom(CHUNK).fetch(ChunkIndex::toChunk);
-            dsl.deleteFrom(CHUNK).execute();
-            return rows;
-        });
+        return database.transaction(dsl -> removeWhere(dsl, DSL.noCondition()));
     }
 
     /** Forgets one owner's chunk of one version; returns the row it was, if there was one. */
     public Optional<IndexedChunk> remove(String owner, String fileName, int version, int idx) {
-        return database.transaction(dsl -> {
-            Optional<IndexedChunk> row = dsl.selectFrom(CHUNK)
-                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
-                            CHUNK.CHUNK_IDX.eq(idx))
-                    .fetchOptional(ChunkIndex::toChunk);
-            row.ifPresent(r -> dsl.deleteFrom(CHUNK)
-                    .where(CHUNK.OWNER.eq(owner), CHUNK.FILE_NAME.eq(fileName), CHUNK.VERSION.eq(version),
-                            CHUNK.CHUNK_IDX.eq(idx))
-                    .execute());
-            return row;
-        });
+        return database.transaction(dsl -> removeWhere(dsl, CHUNK.OWNER.eq(owner).and(CHUNK.FILE_NAME.eq(fileName))
+                .and(CHUNK.VERSION.eq(version)).and(CHUNK.CHUNK_IDX.eq(idx)))).stream().findFirst();
     }
 
     /**
@@ -93,10 +75,25 @@ public final class ChunkIndex {
      * release of a chunk nobody needs is about, never one stored since. Returns how many.
      */
     public int removeChecksum(String checksum, OffsetDateTime storedBefore) {
-        var rows = CHUNK.CHECKSUM.eq(checksum);
-        return database.dsl().deleteFrom(CHUNK)
-                .where(storedBefore == null ? rows : rows.and(CHUNK.STORED_AT.lt(storedBefore)))
-                .execute();
+        Condition rows = CHUNK.CHECKSUM.eq(checksum);
+        Condition which = storedBefore == null ? rows : rows.and(CHUNK.STORED_AT.lt(storedBefore));
+        return database.transaction(dsl -> removeWhere(dsl, which)).size();
+    }
+
+    /**
+     * Deletes the rows that match, in the caller's transaction, with the STORE_ACKs still
+     * owed for them: the peer no longer holds those copies, and a STORE_ACK arriving after
+     * the row went would make the server count a copy that is not there. Returns the rows.
+     */
+    static List<IndexedChunk> removeWhere(DSLContext dsl, Condition which) {
+        List<ChunkRecord> rows = dsl.selectFrom(CHUNK).where(which).forUpdate().fetch();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        dsl.deleteFrom(CHUNK).where(CHUNK.ID.in(rows.stream().map(ChunkRecord::getId).toList())).execute();
+        List<IndexedChunk> removed = rows.stream().map(ChunkIndex::toChunk).toList();
+        removed.forEach(c -> PendingStoreAcks.dropOwed(dsl, c));
+        return removed;
     }
 
     /** Every checksum the index holds, each once, with its size, in checksum order. */

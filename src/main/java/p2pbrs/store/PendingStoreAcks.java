@@ -5,6 +5,8 @@ import static p2pbrs.db.peer.Tables.PENDING_STORE_ACK;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.jooq.DSLContext;
+import p2pbrs.protocol.FileNames;
 
 /**
  * The STORE_ACKs a storage peer has not had answered yet (its own H2 database), so that
@@ -46,6 +48,25 @@ public final class PendingStoreAcks {
     /** The server answered this one: it is owed no more. Deleting a row already gone does nothing. */
     public void delete(long id) {
         database.dsl().deleteFrom(PENDING_STORE_ACK).where(PENDING_STORE_ACK.ID.eq(id)).execute();
+    }
+
+    /**
+     * In the caller's transaction, drops the STORE_ACK owed for this copy, if one is: the
+     * copy is leaving the index. Only a row for these bytes goes; one for other bytes stored
+     * under the same chunk since is owed still.
+     */
+    static void dropOwed(DSLContext dsl, IndexedChunk c) {
+        dsl.deleteFrom(PENDING_STORE_ACK)
+                .where(PENDING_STORE_ACK.OWNER.eq(c.owner()),
+                        PENDING_STORE_ACK.WIRE_NAME.eq(FileNames.encode(c.fileName())),
+                        PENDING_STORE_ACK.VERSION.eq(c.version()), PENDING_STORE_ACK.CHUNK_IDX.eq(c.idx()),
+                        PENDING_STORE_ACK.CHECKSUM.eq(c.checksum()))
+                .execute();
+    }
+
+    /** Whether this STORE_ACK is owed still: not answered, and its copy not dropped since. */
+    public boolean owed(long id) {
+        return database.dsl().fetchExists(PENDING_STORE_ACK, PENDING_STORE_ACK.ID.eq(id));
     }
 
     /** Forgets every one: the peer left, and the server takes no STORE_ACK from it any more. */

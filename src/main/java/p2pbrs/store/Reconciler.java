@@ -16,7 +16,7 @@ import org.jooq.impl.DSL;
 
 /**
  * Reconciles one complete inventory with the server's records of what the peer holds, in
- * the transaction of the page that completed it. The checksums are taken a batch at a
+ * one transaction of the server's reconciling thread. The checksums are taken a batch at a
  * time, so that a peer holding very many chunks costs memory in proportion to a batch.
  */
 final class Reconciler {

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Message;
 
@@ -45,12 +46,21 @@ public final class RequestClient {
 
     /** Sends the request and completes with its reply, or with {@link NoReplyException}. */
     public CompletableFuture<Message> send(Message request, InetSocketAddress to) {
+        return send(request, to, () -> true);
+    }
+
+    /**
+     * The same, for a request that may stop being true while it is retransmitted: each copy
+     * goes out only while wanted says so, and once it says no the request is cancelled (the
+     * future completes with a {@link java.util.concurrent.CancellationException}).
+     */
+    public CompletableFuture<Message> send(Message request, InetSocketAddress to, BooleanSupplier wanted) {
         CompletableFuture<Message> future = new CompletableFuture<>();
         if (pending.putIfAbsent(request.rq(), new Pending(future, to)) != null) {
             throw new IllegalStateException("RQ# " + request.rq() + " is already in flight");
         }
         future.whenComplete((reply, error) -> pending.remove(request.rq()));
-        transmit(Codec.encode(request), request, to, future, 1);
+        transmit(Codec.encode(request), request, to, future, wanted, 1);
         return future;
     }
 
@@ -81,8 +91,18 @@ public final class RequestClient {
     }
 
     private void transmit(byte[] datagram, Message request, InetSocketAddress to,
-                          CompletableFuture<Message> future, int tryNumber) {
+                          CompletableFuture<Message> future, BooleanSupplier wanted, int tryNumber) {
         if (future.isDone()) {
+            return;
+        }
+        try {
+            if (!wanted.getAsBoolean()) {
+                future.cancel(false);
+                return;
+            }
+        } catch (RuntimeException e) {
+            // Whether it is still wanted cannot be told: the caller decides what that means.
+            future.completeExceptionally(e);
             return;
         }
         if (tryNumber > policy.maxTries()) {
@@ -91,7 +111,7 @@ public final class RequestClient {
         }
         endpoint.send(datagram, to);
         try {
-            timer.schedule(() -> transmit(datagram, request, to, future, tryNumber + 1),
+            timer.schedule(() -> transmit(datagram, request, to, future, wanted, tryNumber + 1),
                     policy.timeoutForTry(tryNumber), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // The timer is shut down: the peer is closing, and no retransmission will come.

@@ -9,9 +9,11 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Role;
@@ -25,6 +27,9 @@ import p2pbrs.store.Database;
  * registered with, in time. Anything else is refused and changes nothing.
  */
 class ChunkOrdersTest {
+    // An owner's public id: the peer checks its form only.
+    private static final String OWNER = "0a".repeat(16);
+
     @TempDir
     Path dir;
 
@@ -121,6 +126,75 @@ class ChunkOrdersTest {
             }
             assertEquals(1, indexRows(c, "Box"));
             assertEquals(CHUNK, c.bytesOnDisk("Box"));
+        }
+    }
+
+    @Test
+    void anOrphanReleasedWhileItsStoreAckIsOwedIsNeverReportedStored() throws Exception {
+        owedThenReleased((sum, cluster) -> Message.of(Command.RELEASE_ORPHAN, "9", sum)
+                        .withOption("before", Long.toString(System.currentTimeMillis() + 60_000))
+                        .withOption("expires", Long.toString(System.currentTimeMillis() / 1000 + 60))
+                        .withOption("cluster", cluster),
+                "ORPHAN_RELEASED 9 %s rows=1");
+    }
+
+    @Test
+    void aCopyReleasedWhileItsStoreAckIsOwedIsNeverReportedStored() throws Exception {
+        owedThenReleased((sum, cluster) -> Message.of(Command.RELEASE_COPY, "8", "owed.bin", "0")
+                        .withOption("owner", OWNER).withOption("version", "1")
+                        .withOption("expires", Long.toString(System.currentTimeMillis() / 1000 + 60))
+                        .withOption("cluster", cluster),
+                "COPY_RELEASED 8 owed.bin 0");
+    }
+
+    private interface Order {
+        Message of(String checksum, String cluster);
+    }
+
+    /**
+     * A storage peer stores a chunk and owes its STORE_ACK (the server does not answer), then
+     * is told to drop it: after that, the STORE_ACK never reaches the server, or the server
+     * would count a copy that is not there. Another chunk stored after the order, whose
+     * STORE_ACK goes out and out again for longer than the first's retransmissions are
+     * apart, shows the peer still reporting what it does hold.
+     */
+    private void owedThenReleased(Order order, String expectedReply) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1))) {
+            Peer box = c.start("Box", Role.STORAGE, GIB);
+            String cluster = c.server.registry().clusterId();
+            String key = Tickets.keyFor(c.token("Box"));
+            int port = c.server.udpPort();
+            c.server.close();
+            InetSocketAddress peer = new InetSocketAddress("127.0.0.1", box.udpPort());
+            try (ServerStandIn server = new ServerStandIn(port)) {
+                byte[] owed = LocalCluster.random(CHUNK, 40);
+                String sum = LocalCluster.sha256(owed);
+                storeRepairCopy(c, box, key, "owed.bin", owed);
+                LocalCluster.poll(Duration.ofMillis(20), Duration.ofSeconds(10),
+                        () -> server.storeAcksSince(0, "owed.bin") > 0 ? Boolean.TRUE : null);
+
+                Message reply = server.ask(peer, Signatures.sign(HexFormat.of().parseHex(key), order.of(sum, cluster)));
+                assertEquals(String.format(expectedReply, sum), Codec.format(reply));
+                assertEquals(0, indexRows(c, "Box"));
+                int released = server.mark();
+
+                storeRepairCopy(c, box, key, "kept.bin", LocalCluster.random(CHUNK, 41));
+                LocalCluster.poll(Duration.ofMillis(20), Duration.ofSeconds(20),
+                        () -> server.storeAcksSince(released, "kept.bin") >= 6 ? Boolean.TRUE : null);
+                assertEquals(0, server.storeAcksSince(released, "owed.bin"));
+            }
+        }
+    }
+
+    /** Sends a storage peer a chunk as a repair would (the test plays the holder), and checks it is taken. */
+    private static void storeRepairCopy(LocalCluster c, Peer box, String key, String file, byte[] chunk)
+            throws Exception {
+        String sum = LocalCluster.sha256(chunk);
+        long expires = System.currentTimeMillis() / 1000 + 60;
+        Message header = RepairHeader.of("5", file, 0, chunk.length, sum, OWNER, 1, chunk.length, CHUNK, expires,
+                Tickets.repair(key, OWNER, file, 1, 0, chunk.length, sum, chunk.length, CHUNK, expires));
+        try (LocalCluster.RawTcp tcp = c.tcp(box)) {
+            assertEquals(Command.CHUNK_OK, tcp.exchange(Codec.format(header), chunk).command());
         }
     }
 

@@ -1,19 +1,31 @@
 package p2pbrs.peer;
 
 import static p2pbrs.db.server.Tables.CHUNK;
+import static p2pbrs.db.server.Tables.CHUNK_TASK;
+import static p2pbrs.db.server.Tables.FILE;
 import static p2pbrs.db.server.Tables.FILE_VERSION;
+import static p2pbrs.db.server.Tables.INVENTORY_SCAN;
 import static p2pbrs.db.server.Tables.PEER;
 import static p2pbrs.db.server.Tables.REPLICA;
 
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import p2pbrs.protocol.InventoryItem;
+import p2pbrs.store.BackupStore;
+import p2pbrs.store.ChunkTaskKind;
 import p2pbrs.store.Database;
+import p2pbrs.store.InventoryTx;
 import p2pbrs.store.PeerState;
 import p2pbrs.store.ReplicaState;
 import p2pbrs.store.VersionState;
@@ -55,6 +67,65 @@ final class ServerRecords implements AutoCloseable {
     long committed(String peer) {
         return dsl().select(PEER.COMMITTED_BYTES).from(PEER).where(PEER.NAME.eq(peer))
                 .fetchSingle(PEER.COMMITTED_BYTES);
+    }
+
+    /** The checksums of the requests of one kind queued for a peer, sorted, each as often as it is queued. */
+    List<String> tasksFor(String peer, ChunkTaskKind kind) {
+        return dsl().select(CHUNK_TASK.CHECKSUM).from(CHUNK_TASK).join(PEER).on(PEER.ID.eq(CHUNK_TASK.PEER_ID))
+                .where(PEER.NAME.eq(peer), CHUNK_TASK.KIND.eq(kind))
+                .orderBy(CHUNK_TASK.CHECKSUM)
+                .fetch(CHUNK_TASK.CHECKSUM);
+    }
+
+    /** How many inventories of a peer the server holds: being received, or whole and not reconciled yet. */
+    int inventoriesOf(String peer) {
+        return dsl().fetchCount(dsl().selectOne().from(INVENTORY_SCAN).join(PEER).on(PEER.ID.eq(INVENTORY_SCAN.PEER_ID))
+                .where(PEER.NAME.eq(peer)));
+    }
+
+    /**
+     * Records a whole inventory of a peer listing these checksums, not reconciled: what a
+     * server stopped right after the page that completed it leaves.
+     */
+    void leaveWholeInventory(String peer, String scanId, String... checksums) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        long peerId = dsl().select(PEER.ID).from(PEER).where(PEER.NAME.eq(peer)).fetchSingle(PEER.ID);
+        new BackupStore(database).transaction(tx -> {
+            InventoryTx inventory = tx.inventory();
+            long scan = inventory.scan(peerId, scanId, 1, now, now).orElseThrow();
+            return inventory.addPage(scan, 0, Stream.of(checksums).map(c -> new InventoryItem(c, false)).toList());
+        });
+    }
+
+    /**
+     * Takes the lock of every version of a file, as a request changing one does, and holds it
+     * in a transaction of its own until the returned handle is closed: what makes the
+     * server's own work on those versions wait.
+     */
+    AutoCloseable holdVersionsOf(String file) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread holder = new Thread(() -> database.transaction(tx -> {
+            tx.select(FILE_VERSION.ID).from(FILE_VERSION)
+                    .where(FILE_VERSION.FILE_ID.in(DSL.select(FILE.ID).from(FILE).where(FILE.NAME.eq(file))))
+                    .forUpdate().fetch();
+            held.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }), "test-version-lock");
+        holder.setDaemon(true);
+        holder.start();
+        if (!held.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("the versions of " + file + " could not be locked");
+        }
+        return () -> {
+            done.countDown();
+            holder.join();
+        };
     }
 
     /**

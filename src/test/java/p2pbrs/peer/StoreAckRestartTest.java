@@ -2,6 +2,7 @@ package p2pbrs.peer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +31,9 @@ import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Role;
 import p2pbrs.store.Database;
+import p2pbrs.store.PendingStoreAck;
 import p2pbrs.store.PendingStoreAcks;
+import p2pbrs.store.ReplicaState;
 
 /**
  * A storage peer stopped after its CHUNK_OKs but before the server answered its STORE_ACKs
@@ -74,6 +79,55 @@ class StoreAckRestartTest {
                 PendingStoreAcks pending = new PendingStoreAcks(db);
                 LocalCluster.poll(Duration.ofMillis(20), Duration.ofSeconds(10),
                         () -> pending.all().isEmpty() ? Boolean.TRUE : null);
+            }
+        } finally {
+            if (restarted != null) {
+                restarted.close();
+            }
+            background.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStoreAckOwedForAChunkFoundMissingAtTheRestartIsNeverSent() throws Exception {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        Peer restarted = null;
+        try (TestCluster cluster = new TestCluster(dir, c -> c.withReplicas(1));
+             AckDroppingRelay relay = new AckDroppingRelay(cluster.server.udpPort())) {
+            Peer owner = cluster.peer("Olga", Role.OWNER, 0);
+            PeerConfig direct = cluster.config("S1", Role.STORAGE, 1L << 30, 5_000);
+            Peer first = Peer.start(viaServer(direct, relay.address()), quiet);
+            byte[] data = new byte[(int) (TestCluster.CHUNK + 321)];
+            new Random(8).nextBytes(data);
+            Path file = Files.createDirectories(dir.resolve("src")).resolve("two.bin");
+            Files.write(file, data);
+            background.submit(() -> owner.backup(file));
+            LocalCluster.poll(Duration.ofMillis(20), Duration.ofSeconds(20),
+                    () -> relay.dropped().size() == 2 ? Boolean.TRUE : null);
+            first.close();
+
+            // Stopped, S1 loses the file of the chunk whose STORE_ACK it would send first.
+            String lost;
+            String kept;
+            try (Database db = Database.open(direct.db(), Database.Kind.PEER, 2)) {
+                List<PendingStoreAck> owed = new PendingStoreAcks(db).all();
+                lost = owed.get(0).checksum();
+                kept = owed.get(1).checksum();
+            }
+            Files.delete(direct.storageDir().resolve("chunks").resolve(lost.substring(0, 2)).resolve(lost));
+
+            restarted = Peer.start(direct, quiet);
+            // Owed nothing any more: the server has answered every STORE_ACK the peer sent.
+            try (Database db = Database.open(direct.db(), Database.Kind.PEER, 2)) {
+                PendingStoreAcks pending = new PendingStoreAcks(db);
+                LocalCluster.poll(Duration.ofMillis(20), Duration.ofSeconds(20),
+                        () -> pending.all().isEmpty() ? Boolean.TRUE : null);
+            }
+            try (ServerRecords server = new ServerRecords(cluster.dir.resolve("db/server"))) {
+                Map<String, ReplicaState> copies = server.copiesOn("S1");
+                assertEquals(ReplicaState.STORED, copies.get(kept));
+                assertFalse(copies.containsKey(lost), "the server counts a copy S1 does not have: " + copies);
             }
         } finally {
             if (restarted != null) {

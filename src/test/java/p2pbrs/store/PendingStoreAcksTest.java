@@ -1,7 +1,9 @@
 package p2pbrs.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -63,6 +65,33 @@ class PendingStoreAcksTest {
             PendingStoreAcks pending = new PendingStoreAcks(db);
             pending.add(owner, "f", 1, 0, 1, SUM_A);
             assertEquals(owner, pending.all().get(0).owner());
+        }
+    }
+
+    @Test
+    void aCopyLeavingTheIndexTakesTheStoreAckOwedForItsBytesWithIt() {
+        try (Database db = Database.open(dir.resolve("peer"), Database.Kind.PEER, 2)) {
+            PendingStoreAcks pending = new PendingStoreAcks(db);
+            ChunkIndex index = new ChunkIndex(db);
+            for (int idx = 0; idx < 3; idx++) {
+                String sum = idx == 2 ? SUM_B : SUM_A;
+                index.put(new IndexedChunk("Olga", "a b.txt", 1, idx, 10, sum, 30, 3, "p"));
+                pending.add("Olga", "a%20b.txt", 1, idx, 10, sum);
+            }
+            // Version 2 indexed with bytes A, and a STORE_ACK owed for bytes B under the same
+            // chunk (stored over it just now): that one is not about the copy that leaves.
+            index.put(new IndexedChunk("Olga", "a b.txt", 2, 0, 10, SUM_A, 10, 1, "p"));
+            pending.add("Olga", "a%20b.txt", 2, 0, 10, SUM_B);
+            List<PendingStoreAck> owed = pending.all();
+
+            assertTrue(index.remove("Olga", "a b.txt", 1, 0).isPresent());
+            assertEquals(owed.subList(1, 4), pending.all());
+            assertEquals(2, index.removeChecksum(SUM_A, null));
+            assertEquals(owed.subList(2, 4), pending.all());
+            assertTrue(pending.owed(owed.get(2).id()));
+            index.release("Olga", "a b.txt", 1);
+            assertEquals(owed.subList(3, 4), pending.all());
+            assertFalse(pending.owed(owed.get(2).id()));
         }
     }
 }
