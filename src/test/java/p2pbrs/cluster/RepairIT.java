@@ -26,9 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * From the packaged jar: four storage peers, two copies of each chunk; a storage peer is
- * killed (kill -9), its copies are made again, then a second one is killed, and the file
- * still restores byte for byte. Again with the server killed in the middle of the repair
- * and restarted: the repair resumes from the queue in its database.
+ * killed (kill -9), and the server too in the middle of the repair, then restarted: the
+ * repair resumes from the queue in its database. Once it is done a second storage peer is
+ * killed, and the file still restores byte for byte. (One run covers both of the issue's
+ * scenarios: the plain one is this one without the server's death, which a process test
+ * would only repeat; RepairTest covers it in one JVM.)
  */
 class RepairIT {
     private static final Duration START = Duration.ofSeconds(30);
@@ -39,28 +41,7 @@ class RepairIT {
     Path dir;
 
     @Test
-    void aFileSurvivesTwoStoragePeersKilledOneAfterTheOther() throws Exception {
-        List<Launched> running = new ArrayList<>();
-        try {
-            Launched server = server(running, "0");
-            String address = "127.0.0.1:" + port(server);
-            Map<String, Launched> storage = storagePeers(running, address);
-            byte[] data = backUp(address, 40);
-
-            kill(storage.get("S1"));
-            awaitTwoCopiesOn(data, List.of("S2", "S3", "S4"));
-            kill(storage.get("S2"));
-            awaitTwoCopiesOn(data, List.of("S3", "S4"));
-            assertRestoresAndNothingMissing(address, data);
-        } finally {
-            for (Launched l : running) {
-                l.close();
-            }
-        }
-    }
-
-    @Test
-    void aRepairCutShortByAKilledServerResumesWhenItRestarts() throws Exception {
+    void aFileSurvivesTwoStoragePeersKilledOneAfterTheOtherAndTheServerKilledMidRepair() throws Exception {
         List<Launched> running = new ArrayList<>();
         try {
             Launched server = server(running, "0");
