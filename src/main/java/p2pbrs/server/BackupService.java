@@ -13,6 +13,7 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
+import p2pbrs.store.History;
 import p2pbrs.store.PlanSlot;
 import p2pbrs.store.RegisteredPeer;
 import p2pbrs.store.StorageCandidate;
@@ -60,20 +61,20 @@ final class BackupService {
         synchronized (planner.lock) {
             return Transactions.once(store, request, req.token(), sender, Command.BACKUP_DENIED, (tx, caller) -> {
                 if (!caller.peer().info().role().owns()) {
-                    return Message.of(Command.BACKUP_DENIED, rq, Reason.NOT_AN_OWNER);
+                    return refused(tx, caller, name, rq, Reason.NOT_AN_OWNER);
                 }
                 if (tx.pendingVersions(caller.id()) >= MAX_PENDING_PER_OWNER) {
-                    return Message.of(Command.BACKUP_DENIED, rq, Reason.TOO_MANY_PENDING);
+                    return refused(tx, caller, name, rq, Reason.TOO_MANY_PENDING);
                 }
                 List<StorageCandidate> candidates = tx.storageCandidates(caller.id());
                 if (candidates.isEmpty() && size > 0) {
-                    return Message.of(Command.BACKUP_DENIED, rq, Reason.NO_STORAGE_PEER);
+                    return refused(tx, caller, name, rq, Reason.NO_STORAGE_PEER);
                 }
                 OffsetDateTime now = now();
                 OffsetDateTime expires = now.plus(config.planTtl());
                 Planner.Plan plan = planner.choose(candidates, size, rq, wireName, caller.peer().publicId(), expires);
                 if (plan == null) {
-                    return Message.of(Command.BACKUP_DENIED, rq, Reason.NO_CAPACITY);
+                    return refused(tx, caller, name, rq, Reason.NO_CAPACITY);
                 }
                 long fileId = tx.fileId(caller.id(), name, now);
                 VersionRow version = tx.newVersion(fileId, size, req.checksum(), config.chunkSize(),
@@ -214,8 +215,15 @@ final class BackupService {
             }
             OffsetDateTime now = now();
             tx.complete(row.id(), fileChecksum, now);
+            tx.history().backupEnded(row.id(), null, now);
             return RequestLog.record(tx.registry(), sender, request, complete, now);
         });
+    }
+
+    // A refused backup is a failed run of its own, recorded with the refusal.
+    private Message refused(BackupTx tx, Caller caller, String name, String rq, String reason) {
+        tx.history().refused(History.RunKind.BACKUP, caller.id(), name, null, reason, now());
+        return Message.of(Command.BACKUP_DENIED, rq, reason);
     }
 
     static Placement placementOf(BackupTx tx, VersionRow row) {

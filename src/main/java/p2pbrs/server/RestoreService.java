@@ -21,6 +21,7 @@ import p2pbrs.protocol.WireList;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
 import p2pbrs.store.ChunkCopies;
+import p2pbrs.store.History;
 import p2pbrs.store.PlanSlot;
 import p2pbrs.store.RestoreOutcome;
 import p2pbrs.store.VersionRow;
@@ -39,6 +40,7 @@ final class RestoreService {
     private final ServerConfig config;
     private final Clock clock;
     private final ServerKeys keys;
+    private final RestoreStarts starts = new RestoreStarts();
 
     RestoreService(BackupStore store, ServerConfig config, Clock clock, ServerKeys keys) {
         this.store = store;
@@ -54,12 +56,15 @@ final class RestoreService {
         Integer version = req.version();
         return Transactions.identified(store, rq, req.token(), Command.RESTORE_DENIED, (tx, caller) -> {
             if (tx.findFile(caller.id(), name).isEmpty()) {
-                return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_FILE);
+                return refused(tx, caller, name, version, rq, Reason.UNKNOWN_FILE);
             }
             Optional<VersionRow> v = version == null ? tx.newestComplete(caller.id(), name)
                     : tx.version(caller.id(), name, version).filter(r -> r.state() == VersionState.COMPLETE);
             if (v.isEmpty()) {
-                return Message.of(Command.RESTORE_DENIED, rq, Reason.UNKNOWN_VERSION);
+                return refused(tx, caller, name, version, rq, Reason.UNKNOWN_VERSION);
+            }
+            if (req.from() == 0) {
+                starts.begun(v.get().id(), now());
             }
             return restorePage(tx, rq, wireName, caller.peer().publicId(), v.get(), req.from());
         });
@@ -133,10 +138,17 @@ final class RestoreService {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             OffsetDateTime now = now();
+            tx.history().restoreEnded(v.get().id(), starts.take(v.get().id()), req.reason(), now);
             tx.reportRestore(v.get().id(), caller.id(), req.ok() ? RestoreOutcome.OK : RestoreOutcome.FAIL, req.reason(),
                     now);
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
         });
+    }
+
+    // A refused restore is a failed run of its own, recorded with the refusal.
+    private Message refused(BackupTx tx, Caller caller, String name, Integer version, String rq, String reason) {
+        tx.history().refused(History.RunKind.RESTORE, caller.id(), name, version, reason, now());
+        return Message.of(Command.RESTORE_DENIED, rq, reason);
     }
 
     Message files(Request.Files req, Message request) {

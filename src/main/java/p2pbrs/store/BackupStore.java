@@ -37,7 +37,10 @@ public final class BackupStore {
             List<Long> due = database.dsl().select(FILE_VERSION.ID).from(FILE_VERSION)
                     .where(FILE_VERSION.STATE.eq(VersionState.PENDING), FILE_VERSION.EXPIRES_AT.lt(now))
                     .limit(limit).fetch(FILE_VERSION.ID);
-            due.forEach(id -> tx.expire(id, now, now.plus(releaseDelay)));
+            due.forEach(id -> {
+                tx.expire(id, now, now.plus(releaseDelay));
+                tx.history().backupEnded(id, History.PLAN_EXPIRED, now);
+            });
             return due.size();
         });
     }

@@ -34,6 +34,11 @@ public final class BackupTx {
         this.dsl = dsl;
     }
 
+    /** The history tables, in this same transaction. */
+    public History history() {
+        return new History(dsl);
+    }
+
     /** The registry, in this same transaction (who is asking, the request log). */
     public RegistryTx registry() {
         return new RegistryTx(dsl);

@@ -26,6 +26,11 @@ public final class RegistryTx {
         this.dsl = dsl;
     }
 
+    /** The history tables, in this same transaction. */
+    public History history() {
+        return new History(dsl);
+    }
+
     /**
      * The reply already given to this sender's request with this RQ#, if the request was
      * the same one (a different request under a reused RQ# is a new request).

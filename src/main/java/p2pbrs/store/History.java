@@ -1,0 +1,172 @@
+package p2pbrs.store;
+
+import static p2pbrs.db.server.Tables.EVENT;
+import static p2pbrs.db.server.Tables.FILE;
+import static p2pbrs.db.server.Tables.FILE_VERSION;
+import static p2pbrs.db.server.Tables.PEER;
+import static p2pbrs.db.server.Tables.REPLICA;
+import static p2pbrs.db.server.Tables.RUN;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import org.jooq.DSLContext;
+import org.jooq.Record3;
+import p2pbrs.db.server.tables.records.EventRecord;
+import p2pbrs.db.server.tables.records.RunRecord;
+
+/**
+ * Writes the history tables (run, event), inside the transaction of the change they
+ * record, so that a change and its record are committed or lost together. Rows are only
+ * ever inserted, and they carry names by value: a peer pruned later, or a file's later
+ * versions, leave them readable. docs/schema.md, "History".
+ */
+public final class History {
+    /** What a run or a repair came to. */
+    public enum Outcome { OK, FAILED }
+
+    /** The kinds of run. */
+    public enum RunKind { BACKUP, RESTORE }
+
+    /** The kinds of event; see the migration and docs/schema.md for the columns each fills. */
+    public enum EventKind { REGISTERED, REBOUND, DEREGISTERED, STATE, REPAIR, CHUNK_BAD }
+
+    /**
+     * The reason of a backup whose plan expired before it completed: the one run reason that
+     * is not a wire Reason, since no request was refused.
+     */
+    public static final String PLAN_EXPIRED = "Plan-expired";
+
+    private final DSLContext dsl;
+
+    History(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** A request refused before it named a version the server knows: the run starts and ends now. */
+    public void refused(RunKind kind, long ownerPeerId, String fileName, Integer version, String reason,
+                        OffsetDateTime now) {
+        RunRecord run = dsl.newRecord(RUN);
+        run.setKind(kind.name());
+        run.setOwnerPeerId(ownerPeerId);
+        run.setOwnerName(peerName(ownerPeerId));
+        run.setFileName(fileName);
+        run.setVersion(version);
+        run.setStartedAt(now);
+        run.setFinishedAt(now);
+        run.setOutcome(Outcome.FAILED.name());
+        run.setReason(reason);
+        run.insert();
+    }
+
+    /**
+     * A backup that ended: completed (reason null) or expired. It started when its plan was
+     * made; the peers used are those holding a copy of it as it ends.
+     */
+    public void backupEnded(long versionId, String reason, OffsetDateTime now) {
+        RunRecord run = versionRun(RunKind.BACKUP, versionId, reason, now);
+        run.setStartedAt(dsl.select(FILE_VERSION.CREATED_AT).from(FILE_VERSION).where(FILE_VERSION.ID.eq(versionId))
+                .fetchSingle(FILE_VERSION.CREATED_AT));
+        run.setPeersUsed(dsl.select(org.jooq.impl.DSL.countDistinct(REPLICA.PEER_ID)).from(REPLICA)
+                .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.STATE.eq(ReplicaState.STORED))
+                .fetchSingle().value1());
+        insertWithRate(run);
+    }
+
+    /**
+     * A restore its owner reported (RESTORE_OK: reason null, RESTORE_FAIL: its reason).
+     * startedAt is when this server gave out its first plan page, null if not known (the
+     * server restarted meanwhile); which peers the owner fetched from is not known.
+     */
+    public void restoreEnded(long versionId, OffsetDateTime startedAt, String reason, OffsetDateTime now) {
+        RunRecord run = versionRun(RunKind.RESTORE, versionId, reason, now);
+        run.setStartedAt(startedAt);
+        insertWithRate(run);
+    }
+
+    private RunRecord versionRun(RunKind kind, long versionId, String reason, OffsetDateTime now) {
+        var v = dsl.select(FILE.OWNER_PEER_ID, PEER.NAME, FILE.NAME, FILE_VERSION.VERSION, FILE_VERSION.SIZE,
+                        FILE_VERSION.CHUNK_COUNT)
+                .from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
+                .join(PEER).on(PEER.ID.eq(FILE.OWNER_PEER_ID))
+                .where(FILE_VERSION.ID.eq(versionId)).fetchSingle();
+        RunRecord run = dsl.newRecord(RUN);
+        run.setKind(kind.name());
+        run.setOwnerPeerId(v.value1());
+        run.setOwnerName(v.value2());
+        run.setFileName(v.value3());
+        run.setVersion(v.value4());
+        run.setSize(v.value5());
+        run.setChunkCount(v.value6());
+        run.setFinishedAt(now);
+        run.setOutcome(reason == null ? Outcome.OK.name() : Outcome.FAILED.name());
+        run.setReason(reason);
+        return run;
+    }
+
+    // Bytes per second only for a run that moved its bytes (a failed one did not, wholly)
+    // and took a measurable time.
+    private static void insertWithRate(RunRecord run) {
+        if (run.getReason() == null && run.getStartedAt() != null) {
+            long millis = Duration.between(run.getStartedAt(), run.getFinishedAt()).toMillis();
+            if (millis > 0) {
+                run.setBytesPerSecond(run.getSize() * 1000 / millis);
+            }
+        }
+        run.insert();
+    }
+
+    /** A registry or liveness event of one peer; from and to are states, null where none applies. */
+    public void peerEvent(EventKind kind, long peerId, PeerState from, PeerState to, OffsetDateTime now) {
+        EventRecord e = event(kind, now);
+        e.setPeerId(peerId);
+        e.setPeerName(peerName(peerId));
+        e.setFromState(from == null ? null : from.name());
+        e.setToState(to == null ? null : to.name());
+        e.insert();
+    }
+
+    /** A repair that ended: the copy arrived (reason null), or it was given up for the reason. */
+    public void repair(long versionId, int idx, long sourcePeerId, long targetPeerId, OffsetDateTime queuedAt,
+                       String reason, OffsetDateTime now) {
+        EventRecord e = chunkEvent(EventKind.REPAIR, versionId, idx, now);
+        e.setSourceName(peerName(sourcePeerId));
+        e.setTargetName(peerName(targetPeerId));
+        e.setOutcome(reason == null ? Outcome.OK.name() : Outcome.FAILED.name());
+        e.setReason(reason);
+        e.setDurationMs(Duration.between(queuedAt, now).toMillis());
+        e.insert();
+    }
+
+    /** A copy reported bad or missing (CHUNK_BAD) by its holder or by the file's owner. */
+    public void chunkBad(long versionId, int idx, long holderPeerId, String reporter, OffsetDateTime now) {
+        EventRecord e = chunkEvent(EventKind.CHUNK_BAD, versionId, idx, now);
+        e.setPeerId(holderPeerId);
+        e.setPeerName(peerName(holderPeerId));
+        e.setReason(reporter);
+        e.insert();
+    }
+
+    private EventRecord chunkEvent(EventKind kind, long versionId, int idx, OffsetDateTime now) {
+        Record3<String, String, Integer> v = dsl.select(PEER.NAME, FILE.NAME, FILE_VERSION.VERSION)
+                .from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
+                .join(PEER).on(PEER.ID.eq(FILE.OWNER_PEER_ID))
+                .where(FILE_VERSION.ID.eq(versionId)).fetchSingle();
+        EventRecord e = event(kind, now);
+        e.setOwnerName(v.value1());
+        e.setFileName(v.value2());
+        e.setVersion(v.value3());
+        e.setChunkIdx(idx);
+        return e;
+    }
+
+    private EventRecord event(EventKind kind, OffsetDateTime now) {
+        EventRecord e = dsl.newRecord(EVENT);
+        e.setAt(now);
+        e.setKind(kind.name());
+        return e;
+    }
+
+    private String peerName(long peerId) {
+        return dsl.select(PEER.NAME).from(PEER).where(PEER.ID.eq(peerId)).fetchSingle(PEER.NAME);
+    }
+}
