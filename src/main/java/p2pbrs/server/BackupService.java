@@ -170,7 +170,7 @@ final class BackupService {
             OffsetDateTime now = now();
             tx.storeReplica(row, idx, caller.id(), size, req.checksum(), now);
             if (repaired) {
-                tx.repairDone(row.id(), idx);
+                tx.repairDone(row.id(), idx, now);
             }
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
         });

@@ -61,6 +61,7 @@ final class BadCopyService {
             if (was.isEmpty()) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.NOT_HOLDER);
             }
+            tx.history().chunkBad(v.get().id(), req.chunk(), holder.get(), req.fromOwner() ? "OWNER" : "HOLDER", now);
             if (was.get() == ReplicaState.STORED) {
                 LOG.info("the copy of chunk {} of {} v{} on peer {} was reported bad by its {}: it counts as lost",
                         req.chunk(), name, req.version(), holder.get(), req.fromOwner() ? "owner" : "holder");

@@ -63,7 +63,7 @@ final class Repairer implements Runnable {
             plan();
             for (RepairJob job : store.due(OffsetDateTime.now(clock), BATCH)) {
                 if (job.attempts() >= MAX_ATTEMPTS) {
-                    store.abandon(job.taskId());
+                    store.abandon(job.taskId(), OffsetDateTime.now(clock));
                 } else {
                     ask(job);
                 }

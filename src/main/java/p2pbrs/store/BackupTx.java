@@ -420,8 +420,15 @@ public final class BackupTx {
                 REPAIR_TASK.TARGET_PEER_ID.eq(peerId));
     }
 
-    /** The repaired copy arrived: the repair of this chunk is done. */
-    public void repairDone(long versionId, int idx) {
+    /**
+     * The copy a repair was making arrived: the task is done, and recorded with how long it
+     * took from being queued.
+     */
+    public void repairDone(long versionId, int idx, OffsetDateTime now) {
+        dsl.selectFrom(REPAIR_TASK).where(REPAIR_TASK.FILE_VERSION_ID.eq(versionId), REPAIR_TASK.CHUNK_IDX.eq(idx))
+                .fetchOptional()
+                .ifPresent(t -> history().repair(versionId, idx, t.getSourcePeerId(), t.getTargetPeerId(),
+                        t.getCreatedAt(), null, now));
         dsl.deleteFrom(REPAIR_TASK).where(REPAIR_TASK.FILE_VERSION_ID.eq(versionId), REPAIR_TASK.CHUNK_IDX.eq(idx))
                 .execute();
     }

@@ -142,7 +142,7 @@ public final class ChunkTasks {
             if (v.isPresent() && tx.chunkChecksum(c.versionId(), c.idx()).filter(task.checksum()::equals).isPresent()) {
                 tx.storeReplica(v.get(), c.idx(), task.peerId(), c.size(), task.checksum(), now);
                 if (tx.repairQueued(c.versionId(), c.idx(), task.peerId())) {
-                    tx.repairDone(c.versionId(), c.idx());
+                    tx.repairDone(c.versionId(), c.idx(), now);
                 }
             }
             delete(dsl, task);

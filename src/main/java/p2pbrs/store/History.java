@@ -36,6 +36,9 @@ public final class History {
      */
     public static final String PLAN_EXPIRED = "Plan-expired";
 
+    /** The reason of a repair given up after too many tries (another source or target is chosen next). */
+    public static final String GAVE_UP = "Gave-up";
+
     private final DSLContext dsl;
 
     History(DSLContext dsl) {

@@ -83,8 +83,13 @@ public final class RegistryStore {
      * is not overwritten by a sweep that read it before.
      */
     public void setState(long peerId, PeerState from, PeerState to, OffsetDateTime now) {
-        database.dsl().update(PEER).set(PEER.STATE, to).set(PEER.UPDATED_AT, now)
-                .where(PEER.ID.eq(peerId), PEER.STATE.eq(from)).execute();
+        database.transaction(dsl -> {
+            if (dsl.update(PEER).set(PEER.STATE, to).set(PEER.UPDATED_AT, now)
+                    .where(PEER.ID.eq(peerId), PEER.STATE.eq(from)).execute() > 0) {
+                new History(dsl).peerEvent(History.EventKind.STATE, peerId, from, to, now);
+            }
+            return null;
+        });
     }
 
     /**
@@ -94,15 +99,22 @@ public final class RegistryStore {
      */
     public void revive(long peerId, OffsetDateTime now) {
         database.transaction(dsl -> {
+            PeerState was = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).forUpdate()
+                    .fetchOne(PEER.STATE);
             dsl.update(PEER).set(PEER.STATE, PeerState.ALIVE).set(PEER.UPDATED_AT, now)
                     .set(PEER.RETURNED_AT, DSL.when(PEER.STATE.eq(PeerState.DEAD), DSL.val(now))
                             .otherwise(PEER.RETURNED_AT))
                     .where(PEER.ID.eq(peerId), PEER.STATE.ne(PeerState.GONE), PEER.DECOMMISSION_STARTED_AT.isNull())
                     .execute();
-            return dsl.update(PEER).set(PEER.STATE, PeerState.DECOMMISSIONING).set(PEER.UPDATED_AT, now)
+            dsl.update(PEER).set(PEER.STATE, PeerState.DECOMMISSIONING).set(PEER.UPDATED_AT, now)
                     .where(PEER.ID.eq(peerId), PEER.STATE.ne(PeerState.GONE),
                             PEER.DECOMMISSION_STARTED_AT.isNotNull())
                     .execute();
+            PeerState is = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).fetchOne(PEER.STATE);
+            if (was != null && was != is) {
+                new History(dsl).peerEvent(History.EventKind.STATE, peerId, was, is, now);
+            }
+            return null;
         });
     }
 

@@ -22,6 +22,7 @@ import org.jooq.Field;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.PeerSecret;
+import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Role;
 import p2pbrs.protocol.VersionHealth;
 
@@ -175,8 +176,9 @@ public final class RepairStore {
      * are freed unless it holds a copy of the chunk on record, so that planning the chunk
      * again does not count them twice.
      */
-    public void abandon(long taskId) {
+    public void abandon(long taskId, OffsetDateTime now) {
         database.transaction(dsl -> {
+            recordEnd(dsl, taskId, History.GAVE_UP, now);
             dropTasks(dsl, REPAIR_TASK.ID.eq(taskId));
             return null;
         });
@@ -187,9 +189,17 @@ public final class RepairStore {
         database.transaction(dsl -> {
             BackupTx tx = new BackupTx(dsl);
             tx.version(job.versionId()).ifPresent(v -> tx.loseReplica(v, job.idx(), job.sourcePeerId(), now));
+            recordEnd(dsl, job.taskId(), Reason.NOT_FOUND, now);
             dropTasks(dsl, REPAIR_TASK.ID.eq(job.taskId()));
             return null;
         });
+    }
+
+    // A repair given up, recorded in the transaction that drops its task.
+    private static void recordEnd(DSLContext dsl, long taskId, String reason, OffsetDateTime now) {
+        dsl.selectFrom(REPAIR_TASK).where(REPAIR_TASK.ID.eq(taskId)).fetchOptional()
+                .ifPresent(t -> new History(dsl).repair(t.getFileVersionId(), t.getChunkIdx(), t.getSourcePeerId(),
+                        t.getTargetPeerId(), t.getCreatedAt(), reason, now));
     }
 
     /** Deletes these repair tasks, freeing what each counted against its target (see abandon). */
