@@ -13,9 +13,9 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
-import p2pbrs.store.History;
 import p2pbrs.store.PlanSlot;
 import p2pbrs.store.RegisteredPeer;
+import p2pbrs.store.RunKind;
 import p2pbrs.store.StorageCandidate;
 import p2pbrs.store.VersionRow;
 import p2pbrs.store.VersionState;
@@ -222,7 +222,7 @@ final class BackupService {
 
     // A refused backup is a failed run of its own, recorded with the refusal.
     private Message refused(BackupTx tx, Caller caller, String name, String rq, String reason) {
-        tx.history().refused(History.RunKind.BACKUP, caller.id(), name, null, reason, now());
+        tx.history().refused(RunKind.BACKUP, caller.id(), name, null, reason, now());
         return Message.of(Command.BACKUP_DENIED, rq, reason);
     }
 

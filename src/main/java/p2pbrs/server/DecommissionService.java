@@ -18,7 +18,7 @@ import p2pbrs.protocol.Request;
 import p2pbrs.protocol.Tokens;
 import p2pbrs.store.DecommissionStore;
 import p2pbrs.store.DecommissionTx;
-import p2pbrs.store.History;
+import p2pbrs.store.EventKind;
 import p2pbrs.store.PeerState;
 import p2pbrs.store.RegisteredPeer;
 import p2pbrs.store.RegistryTx;
@@ -90,7 +90,7 @@ final class DecommissionService {
                     tx.releaseAll(id, now);
                     // The name stays the identity's while it owns backups.
                     tx.registry().markGone(id, tx.registry().ownsOrHolds(id), now);
-                    tx.registry().history().peerEvent(History.EventKind.DEREGISTERED, id, peer.get().state(),
+                    tx.registry().history().peerEvent(EventKind.DEREGISTERED, id, peer.get().state(),
                             PeerState.GONE, now);
                     lastCount.remove(id);
                     if (peer.get().state() == PeerState.DECOMMISSIONING) {
@@ -103,7 +103,7 @@ final class DecommissionService {
                 if (peer.get().state() != PeerState.DECOMMISSIONING) {
                     LOG.info("{} is decommissioning: {} copies to make elsewhere, {} backups under way use it",
                             peer.get().info().name(), progress.copiesLeft(), progress.pendingBackups());
-                    tx.registry().history().peerEvent(History.EventKind.DEREGISTERED, id, peer.get().state(),
+                    tx.registry().history().peerEvent(EventKind.DEREGISTERED, id, peer.get().state(),
                             PeerState.DECOMMISSIONING, now);
                 }
                 tx.decommission(id, now);

@@ -15,7 +15,7 @@ import p2pbrs.protocol.Role;
 import p2pbrs.protocol.Tickets;
 import p2pbrs.protocol.Tokens;
 import p2pbrs.protocol.WireList;
-import p2pbrs.store.History;
+import p2pbrs.store.EventKind;
 import p2pbrs.store.Invitation;
 import p2pbrs.store.PeerInfo;
 import p2pbrs.store.PeerState;
@@ -82,7 +82,7 @@ final class RegistryService {
                 }
                 identity = bound.get();
                 tx.rebind(identity.id(), info, now);
-                tx.history().peerEvent(History.EventKind.REBOUND, identity.id(), identity.state(), PeerState.ALIVE, now);
+                tx.history().peerEvent(EventKind.REBOUND, identity.id(), identity.state(), PeerState.ALIVE, now);
             } else {
                 Optional<RegisteredPeer> known = tx.byTokenHash(tokenHash);
                 if (known.isPresent()) {
@@ -92,14 +92,14 @@ final class RegistryService {
                     }
                     identity = known.get();
                     tx.rebind(identity.id(), info, now);
-                    tx.history().peerEvent(History.EventKind.REBOUND, identity.id(), identity.state(), PeerState.ALIVE, now);
+                    tx.history().peerEvent(EventKind.REBOUND, identity.id(), identity.state(), PeerState.ALIVE, now);
                 } else {
                     String refusal = admit(tx, info, invite, sender, now);
                     if (refusal != null) {
                         return Message.of(Command.REGISTER_DENIED, rq, refusal);
                     }
                     identity = tx.insert(info, Tokens.newPublicId(), tokenHash, sealedTicketKey, now);
-                    tx.history().peerEvent(History.EventKind.REGISTERED, identity.id(), null, null, now);
+                    tx.history().peerEvent(EventKind.REGISTERED, identity.id(), null, null, now);
                     if (mode == ServerConfig.Registration.INVITE) {
                         tx.useInvite(tx.invite(Tokens.hash(invite)).orElseThrow().id(), identity.id(), now);
                     }

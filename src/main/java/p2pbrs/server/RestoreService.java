@@ -21,9 +21,9 @@ import p2pbrs.protocol.WireList;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
 import p2pbrs.store.ChunkCopies;
-import p2pbrs.store.History;
 import p2pbrs.store.PlanSlot;
 import p2pbrs.store.RestoreOutcome;
+import p2pbrs.store.RunKind;
 import p2pbrs.store.VersionRow;
 import p2pbrs.store.VersionState;
 
@@ -147,7 +147,7 @@ final class RestoreService {
 
     // A refused restore is a failed run of its own, recorded with the refusal.
     private Message refused(BackupTx tx, Caller caller, String name, Integer version, String rq, String reason) {
-        tx.history().refused(History.RunKind.RESTORE, caller.id(), name, version, reason, now());
+        tx.history().refused(RunKind.RESTORE, caller.id(), name, version, reason, now());
         return Message.of(Command.RESTORE_DENIED, rq, reason);
     }
 

@@ -21,15 +21,6 @@ import p2pbrs.db.server.tables.records.RunRecord;
  * versions, leave them readable. docs/schema.md, "History".
  */
 public final class History {
-    /** What a run or a repair came to. */
-    public enum Outcome { OK, FAILED }
-
-    /** The kinds of run. */
-    public enum RunKind { BACKUP, RESTORE }
-
-    /** The kinds of event; see the migration and docs/schema.md for the columns each fills. */
-    public enum EventKind { REGISTERED, REBOUND, DEREGISTERED, STATE, REPAIR, CHUNK_BAD }
-
     /**
      * The reason of a backup whose plan expired before it completed: the one run reason that
      * is not a wire Reason, since no request was refused.
@@ -49,14 +40,14 @@ public final class History {
     public void refused(RunKind kind, long ownerPeerId, String fileName, Integer version, String reason,
                         OffsetDateTime now) {
         RunRecord run = dsl.newRecord(RUN);
-        run.setKind(kind.name());
+        run.setKind(kind);
         run.setOwnerPeerId(ownerPeerId);
         run.setOwnerName(peerName(ownerPeerId));
         run.setFileName(fileName);
         run.setVersion(version);
         run.setStartedAt(now);
         run.setFinishedAt(now);
-        run.setOutcome(Outcome.FAILED.name());
+        run.setOutcome(HistoryOutcome.FAILED);
         run.setReason(reason);
         run.insert();
     }
@@ -93,7 +84,7 @@ public final class History {
                 .join(PEER).on(PEER.ID.eq(FILE.OWNER_PEER_ID))
                 .where(FILE_VERSION.ID.eq(versionId)).fetchSingle();
         RunRecord run = dsl.newRecord(RUN);
-        run.setKind(kind.name());
+        run.setKind(kind);
         run.setOwnerPeerId(v.value1());
         run.setOwnerName(v.value2());
         run.setFileName(v.value3());
@@ -101,7 +92,7 @@ public final class History {
         run.setSize(v.value5());
         run.setChunkCount(v.value6());
         run.setFinishedAt(now);
-        run.setOutcome(reason == null ? Outcome.OK.name() : Outcome.FAILED.name());
+        run.setOutcome(reason == null ? HistoryOutcome.OK : HistoryOutcome.FAILED);
         run.setReason(reason);
         return run;
     }
@@ -123,8 +114,8 @@ public final class History {
         EventRecord e = event(kind, now);
         e.setPeerId(peerId);
         e.setPeerName(peerName(peerId));
-        e.setFromState(from == null ? null : from.name());
-        e.setToState(to == null ? null : to.name());
+        e.setFromState(from);
+        e.setToState(to);
         e.insert();
     }
 
@@ -134,7 +125,7 @@ public final class History {
         EventRecord e = chunkEvent(EventKind.REPAIR, versionId, idx, now);
         e.setSourceName(peerName(sourcePeerId));
         e.setTargetName(peerName(targetPeerId));
-        e.setOutcome(reason == null ? Outcome.OK.name() : Outcome.FAILED.name());
+        e.setOutcome(reason == null ? HistoryOutcome.OK : HistoryOutcome.FAILED);
         e.setReason(reason);
         e.setDurationMs(Duration.between(queuedAt, now).toMillis());
         e.insert();
@@ -165,7 +156,7 @@ public final class History {
     private EventRecord event(EventKind kind, OffsetDateTime now) {
         EventRecord e = dsl.newRecord(EVENT);
         e.setAt(now);
-        e.setKind(kind.name());
+        e.setKind(kind);
         return e;
     }
 

@@ -86,7 +86,7 @@ public final class RegistryStore {
         database.transaction(dsl -> {
             if (dsl.update(PEER).set(PEER.STATE, to).set(PEER.UPDATED_AT, now)
                     .where(PEER.ID.eq(peerId), PEER.STATE.eq(from)).execute() > 0) {
-                new History(dsl).peerEvent(History.EventKind.STATE, peerId, from, to, now);
+                new History(dsl).peerEvent(EventKind.STATE, peerId, from, to, now);
             }
             return null;
         });
@@ -112,7 +112,7 @@ public final class RegistryStore {
                     .execute();
             PeerState is = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).fetchOne(PEER.STATE);
             if (was != null && was != is) {
-                new History(dsl).peerEvent(History.EventKind.STATE, peerId, was, is, now);
+                new History(dsl).peerEvent(EventKind.STATE, peerId, was, is, now);
             }
             return null;
         });
