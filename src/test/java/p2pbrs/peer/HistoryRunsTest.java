@@ -74,6 +74,44 @@ class HistoryRunsTest {
                 return done.isEmpty() ? null : done;
             });
             assertEquals(List.of("precious.bin 1 0 OK TRUE TRUE"), repair);
+
+            // A holder leaves: decommissioning first (its copies are needed), gone once they
+            // are elsewhere; its events stay, as do the runs that used it.
+            String leaver = holder;
+            String leaverToken = c.token(leaver);
+            int[] rq = {100};
+            Object gone = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(30), () -> {
+                String reply = udp.call("DE-REGISTER " + rq[0]++ + " " + leaver + " token=" + leaverToken);
+                return reply.startsWith("DE-REGISTERED ") ? reply : null;
+            });
+            assertTrue(gone != null);
+            assertEquals(List.of("REGISTERED null>null", "DEREGISTERED ALIVE>DECOMMISSIONING",
+                    "DEREGISTERED DECOMMISSIONING>GONE"), column(db, "SELECT kind || ' ' || COALESCE(from_state, 'null')"
+                    + " || '>' || COALESCE(to_state, 'null') FROM event WHERE peer_name = '" + leaver
+                    + "' AND kind <> 'CHUNK_BAD' ORDER BY id"));
+            assertEquals(4, column(db, "SELECT id FROM run WHERE owner_name = 'Ola'").size());
+        }
+    }
+
+    @Test
+    void aPlanThatExpiresIsAFailedBackupAndARefusalIsOneToo() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1).withPlanTtl(Duration.ofSeconds(1)));
+             Database db = Database.open(dir.resolve("server"), Database.Kind.SERVER, 2)) {
+            c.start("Box", Role.STORAGE, 10L * CHUNK);
+            LocalCluster.RawUdp udp = c.udp();
+            String token = udp.register("1", "Quitter", Role.OWNER, 0);
+            assertTrue(udp.call("BACKUP_REQ 2 abandoned.bin " + 8L * CHUNK + " - token=" + token)
+                    .startsWith("BACKUP_PLAN 2 "));
+            assertEquals("BACKUP-DENIED 3 No-capacity",
+                    udp.call("BACKUP_REQ 3 more.bin " + 8L * CHUNK + " - token=" + token));
+
+            String expired = "SELECT file_name || ' ' || COALESCE(CAST(version AS VARCHAR), '-') || ' ' || reason"
+                    + " || ' ' || (started_at <= finished_at) FROM v_failed_runs ORDER BY id";
+            Object runs = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(15), () -> {
+                List<String> failed = column(db, expired);
+                return failed.size() == 2 ? failed : null;
+            });
+            assertEquals(List.of("more.bin - No-capacity TRUE", "abandoned.bin 1 Plan-expired TRUE"), runs);
         }
     }
 
