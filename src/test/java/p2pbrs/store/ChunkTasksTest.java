@@ -11,7 +11,6 @@ import static p2pbrs.db.server.Tables.REPLICA;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import p2pbrs.protocol.Role;
-import p2pbrs.protocol.Tokens;
 
 /**
  * Surplus copies, in the server's database, at times the test chooses: which copy is
@@ -28,8 +26,8 @@ import p2pbrs.protocol.Tokens;
  * One chunk of 100 bytes wants two copies; S1 and S2 hold it by the plan, S3 by a repair.
  */
 class ChunkTasksTest {
-    private static final String SUM = "c".repeat(64);
-    private static final OffsetDateTime T0 = OffsetDateTime.of(2030, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    private static final String SUM = StoreFixtures.SUM;
+    private static final OffsetDateTime T0 = StoreFixtures.T0;
     private static final Duration GRACE = Duration.ofMinutes(10);
 
     @TempDir
@@ -157,8 +155,7 @@ class ChunkTasksTest {
     }
 
     private long peer(String name, Role role, long capacity) {
-        return registry.transaction(tx -> tx.insert(new PeerInfo(name, role, "127.0.0.1", 1, 1, capacity),
-                Tokens.newPublicId(), Tokens.hash(name), "sealed", T0)).id();
+        return StoreFixtures.peer(registry, name, role, capacity);
     }
 
     private long committed(long peerId) {

@@ -7,13 +7,11 @@ import static p2pbrs.db.server.Tables.CHUNK_TASK;
 
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Role;
-import p2pbrs.protocol.Tokens;
 
 /**
  * A storage peer leaving, in the server's database, at times the test chooses: when it may
@@ -21,8 +19,8 @@ import p2pbrs.protocol.Tokens;
  * holds it by the plan, B by a repair.
  */
 class DecommissionTxTest {
-    private static final String SUM = "c".repeat(64);
-    private static final OffsetDateTime T0 = OffsetDateTime.of(2030, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    private static final String SUM = StoreFixtures.SUM;
+    private static final OffsetDateTime T0 = StoreFixtures.T0;
 
     @TempDir
     Path dir;
@@ -94,7 +92,6 @@ class DecommissionTxTest {
     }
 
     private long peer(String name, Role role) {
-        return registry.transaction(tx -> tx.insert(new PeerInfo(name, role, "127.0.0.1", 1, 1,
-                role == Role.OWNER ? 0 : 1000), Tokens.newPublicId(), Tokens.hash(name), "sealed", T0)).id();
+        return StoreFixtures.peer(registry, name, role, role == Role.OWNER ? 0 : 1000);
     }
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Role;
-import p2pbrs.protocol.Tokens;
 
 /**
  * The history's numbers at times the test chooses: a backup's start and rate, and the
@@ -20,8 +19,8 @@ import p2pbrs.protocol.Tokens;
  * S1 and S2; S3 is where repairs copy it to.
  */
 class HistoryStoreTest {
-    private static final String SUM = "c".repeat(64);
-    private static final OffsetDateTime T0 = OffsetDateTime.of(2030, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    private static final String SUM = StoreFixtures.SUM;
+    private static final OffsetDateTime T0 = StoreFixtures.T0;
 
     @TempDir
     Path dir;
@@ -101,7 +100,6 @@ class HistoryStoreTest {
     }
 
     private long peer(String name, Role role, long capacity) {
-        return registry.transaction(tx -> tx.insert(new PeerInfo(name, role, "127.0.0.1", 1, 1, capacity),
-                Tokens.newPublicId(), Tokens.hash(name), "sealed", T0)).id();
+        return StoreFixtures.peer(registry, name, role, capacity);
     }
 }
