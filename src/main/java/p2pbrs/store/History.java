@@ -10,7 +10,8 @@ import static p2pbrs.db.server.Tables.RUN;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import org.jooq.DSLContext;
-import org.jooq.Record3;
+import org.jooq.Record6;
+import org.jooq.impl.DSL;
 import p2pbrs.db.server.tables.records.EventRecord;
 import p2pbrs.db.server.tables.records.RunRecord;
 
@@ -36,7 +37,7 @@ public final class History {
         this.dsl = dsl;
     }
 
-    /** A request refused before it named a version the server knows: the run starts and ends now. */
+    /** A refused request: a run that starts and ends now, naming the version asked for, if any. */
     public void refused(RunKind kind, long ownerPeerId, String fileName, Integer version, String reason,
                         OffsetDateTime now) {
         RunRecord run = dsl.newRecord(RUN);
@@ -60,7 +61,7 @@ public final class History {
         RunRecord run = versionRun(RunKind.BACKUP, versionId, reason, now);
         run.setStartedAt(dsl.select(FILE_VERSION.CREATED_AT).from(FILE_VERSION).where(FILE_VERSION.ID.eq(versionId))
                 .fetchSingle(FILE_VERSION.CREATED_AT));
-        run.setPeersUsed(dsl.select(org.jooq.impl.DSL.countDistinct(REPLICA.PEER_ID)).from(REPLICA)
+        run.setPeersUsed(dsl.select(DSL.countDistinct(REPLICA.PEER_ID)).from(REPLICA)
                 .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.STATE.eq(ReplicaState.STORED))
                 .fetchSingle().value1());
         insertWithRate(run);
@@ -78,11 +79,7 @@ public final class History {
     }
 
     private RunRecord versionRun(RunKind kind, long versionId, String reason, OffsetDateTime now) {
-        var v = dsl.select(FILE.OWNER_PEER_ID, PEER.NAME, FILE.NAME, FILE_VERSION.VERSION, FILE_VERSION.SIZE,
-                        FILE_VERSION.CHUNK_COUNT)
-                .from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
-                .join(PEER).on(PEER.ID.eq(FILE.OWNER_PEER_ID))
-                .where(FILE_VERSION.ID.eq(versionId)).fetchSingle();
+        Record6<Long, String, String, Integer, Long, Integer> v = version(versionId);
         RunRecord run = dsl.newRecord(RUN);
         run.setKind(kind);
         run.setOwnerPeerId(v.value1());
@@ -141,16 +138,22 @@ public final class History {
     }
 
     private EventRecord chunkEvent(EventKind kind, long versionId, int idx, OffsetDateTime now) {
-        Record3<String, String, Integer> v = dsl.select(PEER.NAME, FILE.NAME, FILE_VERSION.VERSION)
+        Record6<Long, String, String, Integer, Long, Integer> v = version(versionId);
+        EventRecord e = event(kind, now);
+        e.setOwnerName(v.value2());
+        e.setFileName(v.value3());
+        e.setVersion(v.value4());
+        e.setChunkIdx(idx);
+        return e;
+    }
+
+    // A version as history names it: owner id and name, file name, number, size, chunk count.
+    private Record6<Long, String, String, Integer, Long, Integer> version(long versionId) {
+        return dsl.select(FILE.OWNER_PEER_ID, PEER.NAME, FILE.NAME, FILE_VERSION.VERSION, FILE_VERSION.SIZE,
+                        FILE_VERSION.CHUNK_COUNT)
                 .from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
                 .join(PEER).on(PEER.ID.eq(FILE.OWNER_PEER_ID))
                 .where(FILE_VERSION.ID.eq(versionId)).fetchSingle();
-        EventRecord e = event(kind, now);
-        e.setOwnerName(v.value1());
-        e.setFileName(v.value2());
-        e.setVersion(v.value3());
-        e.setChunkIdx(idx);
-        return e;
     }
 
     private EventRecord event(EventKind kind, OffsetDateTime now) {
