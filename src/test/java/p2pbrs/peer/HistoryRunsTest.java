@@ -85,10 +85,10 @@ class HistoryRunsTest {
                 return reply.startsWith("DE-REGISTERED ") ? reply : null;
             });
             assertTrue(gone != null);
-            assertEquals(List.of("REGISTERED null>null", "DEREGISTERED ALIVE>DECOMMISSIONING",
-                    "DEREGISTERED DECOMMISSIONING>GONE"), column(db, "SELECT kind || ' ' || COALESCE(from_state, 'null')"
-                    + " || '>' || COALESCE(to_state, 'null') FROM event WHERE peer_name = '" + leaver
-                    + "' AND kind <> 'CHUNK_BAD' ORDER BY id"));
+            // (Liveness events of a loaded machine's late heartbeats may come between: left out.)
+            assertEquals(List.of("REGISTERED -", "DEREGISTERED DECOMMISSIONING", "DEREGISTERED GONE"),
+                    column(db, "SELECT kind || ' ' || COALESCE(to_state, '-') FROM event WHERE peer_name = '" + leaver
+                            + "' AND kind IN ('REGISTERED', 'DEREGISTERED') ORDER BY id"));
             assertEquals(4, column(db, "SELECT id FROM run WHERE owner_name = 'Ola'").size());
         }
     }
