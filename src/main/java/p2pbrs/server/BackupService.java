@@ -38,12 +38,14 @@ final class BackupService {
     private final ServerConfig config;
     private final Clock clock;
     private final Planner planner;
+    private final RefusedRuns refusals;
 
     BackupService(BackupStore store, ServerConfig config, Clock clock, Planner planner) {
         this.store = store;
         this.config = config;
         this.clock = clock;
         this.planner = planner;
+        this.refusals = new RefusedRuns(RunKind.BACKUP, Command.BACKUP_DENIED, clock);
     }
 
     Message backupRequest(Request.BackupReq req, Message request, String sender) {
@@ -61,20 +63,20 @@ final class BackupService {
         synchronized (planner.lock) {
             return Transactions.once(store, request, req.token(), sender, Command.BACKUP_DENIED, (tx, caller) -> {
                 if (!caller.peer().info().role().owns()) {
-                    return refused(tx, caller, name, rq, Reason.NOT_AN_OWNER);
+                    return refusals.refuse(tx, caller, name, null, rq, Reason.NOT_AN_OWNER);
                 }
                 if (tx.pendingVersions(caller.id()) >= MAX_PENDING_PER_OWNER) {
-                    return refused(tx, caller, name, rq, Reason.TOO_MANY_PENDING);
+                    return refusals.refuse(tx, caller, name, null, rq, Reason.TOO_MANY_PENDING);
                 }
                 List<StorageCandidate> candidates = tx.storageCandidates(caller.id());
                 if (candidates.isEmpty() && size > 0) {
-                    return refused(tx, caller, name, rq, Reason.NO_STORAGE_PEER);
+                    return refusals.refuse(tx, caller, name, null, rq, Reason.NO_STORAGE_PEER);
                 }
                 OffsetDateTime now = now();
                 OffsetDateTime expires = now.plus(config.planTtl());
                 Planner.Plan plan = planner.choose(candidates, size, rq, wireName, caller.peer().publicId(), expires);
                 if (plan == null) {
-                    return refused(tx, caller, name, rq, Reason.NO_CAPACITY);
+                    return refusals.refuse(tx, caller, name, null, rq, Reason.NO_CAPACITY);
                 }
                 long fileId = tx.fileId(caller.id(), name, now);
                 VersionRow version = tx.newVersion(fileId, size, req.checksum(), config.chunkSize(),
@@ -218,12 +220,6 @@ final class BackupService {
             tx.history().backupEnded(row.id(), null, now);
             return RequestLog.record(tx.registry(), sender, request, complete, now);
         });
-    }
-
-    // A refused backup is a failed run of its own, recorded with the refusal.
-    private Message refused(BackupTx tx, Caller caller, String name, String rq, String reason) {
-        tx.history().refused(RunKind.BACKUP, caller.id(), name, null, reason, now());
-        return Message.of(Command.BACKUP_DENIED, rq, reason);
     }
 
     static Placement placementOf(BackupTx tx, VersionRow row) {

@@ -36,7 +36,7 @@ final class RegistryService {
     private final Clock clock;
     private final ServerKeys keys;
     private final ServerConfig.Registration mode;
-    private final RegistrationLimiter limiter;
+    private final PerKeyLimiter limiter;
     // Sent in REGISTERED: peers remember it and obey releases only from this cluster.
     private final String clusterId;
 
@@ -45,7 +45,7 @@ final class RegistryService {
         this.clock = clock;
         this.keys = keys;
         this.mode = config.registration();
-        this.limiter = new RegistrationLimiter(config.registrationsPerMinute());
+        this.limiter = new PerKeyLimiter(config.registrationsPerMinute());
         this.clusterId = store.clusterId();
     }
 

@@ -41,12 +41,14 @@ final class RestoreService {
     private final Clock clock;
     private final ServerKeys keys;
     private final RestoreStarts starts = new RestoreStarts();
+    private final RefusedRuns refusals;
 
     RestoreService(BackupStore store, ServerConfig config, Clock clock, ServerKeys keys) {
         this.store = store;
         this.config = config;
         this.clock = clock;
         this.keys = keys;
+        this.refusals = new RefusedRuns(RunKind.RESTORE, Command.RESTORE_DENIED, clock);
     }
 
     Message restoreRequest(Request.RestoreReq req, Message request) {
@@ -56,12 +58,12 @@ final class RestoreService {
         Integer version = req.version();
         return Transactions.identified(store, rq, req.token(), Command.RESTORE_DENIED, (tx, caller) -> {
             if (tx.findFile(caller.id(), name).isEmpty()) {
-                return refused(tx, caller, name, version, rq, Reason.UNKNOWN_FILE);
+                return refusals.refuse(tx, caller, name, version, rq, Reason.UNKNOWN_FILE);
             }
             Optional<VersionRow> v = version == null ? tx.newestComplete(caller.id(), name)
                     : tx.version(caller.id(), name, version).filter(r -> r.state() == VersionState.COMPLETE);
             if (v.isEmpty()) {
-                return refused(tx, caller, name, version, rq, Reason.UNKNOWN_VERSION);
+                return refusals.refuse(tx, caller, name, version, rq, Reason.UNKNOWN_VERSION);
             }
             if (req.from() == 0) {
                 starts.begun(v.get().id(), now());
@@ -143,12 +145,6 @@ final class RestoreService {
                     now);
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);
         });
-    }
-
-    // A refused restore is a failed run of its own, recorded with the refusal.
-    private Message refused(BackupTx tx, Caller caller, String name, Integer version, String rq, String reason) {
-        tx.history().refused(RunKind.RESTORE, caller.id(), name, version, reason, now());
-        return Message.of(Command.RESTORE_DENIED, rq, reason);
     }
 
     Message files(Request.Files req, Message request) {

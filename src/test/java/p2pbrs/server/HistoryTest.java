@@ -59,6 +59,32 @@ class HistoryTest {
         }
     }
 
+    @Test
+    void anIdentityRepeatingRefusedRequestsIsRecordedOnlySoOften() throws Exception {
+        LivenessTest.MovableClock clock = new LivenessTest.MovableClock();
+        try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server"))
+                .withOpenRegistration().withBindAddress("127.0.0.1").withUdpPort(0), clock);
+             UdpTestClient client = new UdpTestClient(server.udpPort());
+             Database db = Database.open(dir.resolve("server"), Database.Kind.SERVER, 2)) {
+            String eve = client.register("Eve");
+            String other = client.register("Other");
+            for (int i = 0; i < RefusedRuns.PER_MINUTE + 10; i++) {
+                assertEquals("RESTORE-DENIED", client.call("RESTORE_REQ " + nextRq() + " no" + i + ".txt token=" + eve)
+                        .command(), "every one is refused");
+            }
+            assertEquals("RESTORE-DENIED", client.call("RESTORE_REQ " + nextRq() + " x.txt token=" + other).command());
+            String count = "SELECT owner_name, COUNT(*) FROM run GROUP BY owner_name ORDER BY owner_name";
+            assertEquals(List.of("Eve " + RefusedRuns.PER_MINUTE, "Other 1"), rows(db, count),
+                    "a minute's budget each, the others' unaffected");
+
+            clock.advance(Duration.ofSeconds(2));
+            assertEquals("RESTORE-DENIED", client.call("RESTORE_REQ " + nextRq() + " later.txt token=" + eve)
+                    .command());
+            assertEquals(List.of("Eve " + (RefusedRuns.PER_MINUTE + 1), "Other 1"), rows(db, count),
+                    "the budget refills with time");
+        }
+    }
+
     // Each row as its values joined by spaces (from_state and to_state by '>', for events).
     private static List<String> rows(Database db, String sql, Object... args) {
         return db.dsl().fetch(sql, args).stream()

@@ -4,12 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How many new identities one source address may register: a bucket per address that
- * holds a minute's worth and refills at the configured pace. Only addresses seen lately
+ * How often one key (a source address, an identity) may do something: a bucket per key
+ * that holds a minute's worth and refills at the configured pace. Only keys seen lately
  * are remembered, so the limiter's own memory is bounded whatever arrives.
  */
-final class RegistrationLimiter {
-    private static final int MAX_ADDRESSES = 10_000;
+final class PerKeyLimiter {
+    private static final int MAX_KEYS = 10_000;
     private static final double NANOS_PER_MINUTE = 60e9;
 
     private final double perMinute;
@@ -18,17 +18,17 @@ final class RegistrationLimiter {
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
-            return size() > MAX_ADDRESSES;
+            return size() > MAX_KEYS;
         }
     };
 
-    RegistrationLimiter(int perMinute) {
+    PerKeyLimiter(int perMinute) {
         this.perMinute = perMinute;
     }
 
-    /** Takes one registration from this address's bucket; false when it is empty. */
-    synchronized boolean tryAcquire(String address, long nowNanos) {
-        double[] bucket = buckets.computeIfAbsent(address, a -> new double[] {perMinute, nowNanos});
+    /** Takes one from this key's bucket; false when it is empty. */
+    synchronized boolean tryAcquire(String key, long nowNanos) {
+        double[] bucket = buckets.computeIfAbsent(key, a -> new double[] {perMinute, nowNanos});
         double refilled = Math.min(perMinute, bucket[0] + (nowNanos - bucket[1]) / NANOS_PER_MINUTE * perMinute);
         bucket[1] = nowNanos;
         if (refilled < 1) {
