@@ -22,8 +22,7 @@ class HistoryTest {
     @Test
     void registryLivenessAndRefusalsAreRecordedAndOutliveDeRegistration() throws Exception {
         LivenessTest.MovableClock clock = new LivenessTest.MovableClock();
-        try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server"))
-                .withOpenRegistration().withBindAddress("127.0.0.1").withUdpPort(0), clock);
+        try (MetadataServer server = start(clock);
              UdpTestClient client = new UdpTestClient(server.udpPort());
              Database db = Database.open(dir.resolve("server"), Database.Kind.SERVER, 2)) {
             String sam = client.register("Sam");
@@ -62,8 +61,7 @@ class HistoryTest {
     @Test
     void anIdentityRepeatingRefusedRequestsIsRecordedOnlySoOften() throws Exception {
         LivenessTest.MovableClock clock = new LivenessTest.MovableClock();
-        try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server"))
-                .withOpenRegistration().withBindAddress("127.0.0.1").withUdpPort(0), clock);
+        try (MetadataServer server = start(clock);
              UdpTestClient client = new UdpTestClient(server.udpPort());
              Database db = Database.open(dir.resolve("server"), Database.Kind.SERVER, 2)) {
             String eve = client.register("Eve");
@@ -83,6 +81,11 @@ class HistoryTest {
             assertEquals(List.of("Eve " + (RefusedRuns.PER_MINUTE + 1), "Other 1"), rows(db, count),
                     "the budget refills with time");
         }
+    }
+
+    private MetadataServer start(LivenessTest.MovableClock clock) throws Exception {
+        return MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
+                .withBindAddress("127.0.0.1").withUdpPort(0), clock);
     }
 
     // Each row as its values joined by spaces (from_state and to_state by '>', for events).
