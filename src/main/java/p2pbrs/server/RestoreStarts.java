@@ -15,6 +15,8 @@ final class RestoreStarts {
     private static final int MAX = 4096;
 
     private final Map<Long, OffsetDateTime> started = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, OffsetDateTime> eldest) {
             return size() > MAX;
