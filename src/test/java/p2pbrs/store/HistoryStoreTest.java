@@ -91,6 +91,20 @@ class HistoryStoreTest {
         assertEquals(0, db.dsl().fetchCount(REPAIR_TASK), "each task ended");
     }
 
+    @Test
+    void aPrunedPeerLeavesItsEventsReadable() {
+        long brief = peer("Brief", Role.STORAGE, 0);
+        registry.transaction(tx -> {
+            tx.history().peerEvent(EventKind.REGISTERED, brief, null, null, T0);
+            tx.markGone(brief, false, T0.plusMinutes(1));
+            tx.history().peerEvent(EventKind.DEREGISTERED, brief, PeerState.ALIVE, PeerState.GONE, T0.plusMinutes(1));
+            return null;
+        });
+        assertEquals(1, registry.pruneGonePeers(T0.plusDays(1), 10), "history does not hold the row back");
+        assertEquals(List.of("REGISTERED Brief", "DEREGISTERED Brief"),
+                db.dsl().fetch("SELECT kind || ' ' || peer_name FROM event ORDER BY id").getValues(0, String.class));
+    }
+
     // A repair of the chunk from S1 to S3, queued at this time.
     private long queue(OffsetDateTime at) {
         return db.dsl().insertInto(REPAIR_TASK, REPAIR_TASK.FILE_VERSION_ID, REPAIR_TASK.CHUNK_IDX,
