@@ -17,6 +17,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--udp-port", defaultValue = "5000", description = "UDP port; 0 picks a free one (default ${DEFAULT-VALUE}).")
     int udpPort;
 
+    @Option(names = "--sql-port", defaultValue = "" + ServerConfig.DEFAULT_SQL_PORT,
+            description = "Loopback port of the read-only SQL access used by the sql command; 0 picks a free one "
+                    + "(default ${DEFAULT-VALUE}).")
+    int sqlPort;
+
     @Option(names = "--db", defaultValue = "db/server", description = "H2 database path without extension (default ${DEFAULT-VALUE}).")
     Path db;
 
@@ -78,7 +83,7 @@ final class ServerCommand implements Callable<Integer> {
             config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds),
                     chunkSize, replicas, Duration.ofSeconds(planTtlSeconds), registrationMode(),
                     registrationsPerMinute, Duration.ofSeconds(Tickets.GRACE_SECONDS), staleAfter, deadAfter,
-                    releaseGrace, safeMode);
+                    releaseGrace, safeMode, sqlPort);
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;
