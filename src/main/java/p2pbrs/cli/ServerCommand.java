@@ -92,7 +92,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             server = MetadataServer.start(config);
         } catch (Exception e) {
-            System.err.println("ERROR cannot start the server: " + e.getMessage());
+            System.err.println("ERROR cannot start the server: " + (inUse(e) ? "another process (a server "
+                    + "already running?) has the database " + db + " open; stop it first" : e.getMessage()));
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
@@ -103,6 +104,16 @@ final class ServerCommand implements Callable<Integer> {
         // Serve until the JVM is asked to stop; the shutdown hook closes the server.
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    // H2's "database may be already in use": its file is locked by another process.
+    private static boolean inUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ServerConfig.Registration registrationMode() {

@@ -3,6 +3,7 @@ package p2pbrs.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import p2pbrs.sql.ReadOnlySql;
 import p2pbrs.sql.RowsFormat;
@@ -20,6 +21,9 @@ import picocli.CommandLine.Parameters;
         description = "Run one read-only SQL query on the server's database (running or stopped) and print its rows. "
                 + "Statements that would write are refused. Run on the server's machine, as the server's user.")
 final class SqlCommand implements Callable<Integer> {
+    // H2's error codes for a write refused: not enough rights, admin rights required, database read-only.
+    private static final Set<Integer> WRITE_REFUSALS = Set.of(90096, 90040, 90097);
+
     @Parameters(index = "0", paramLabel = "QUERY", description = "The query, e.g. \"SELECT name, state FROM peer\".")
     String query;
 
@@ -53,7 +57,8 @@ final class SqlCommand implements Callable<Integer> {
             System.err.println("ERROR " + e.getMessage());
             return 1;
         } catch (SQLException e) {
-            System.err.println("ERROR refused: " + firstLine(e.getMessage()));
+            System.err.println("ERROR " + (WRITE_REFUSALS.contains(e.getErrorCode()) ? "refused, this access is "
+                    + "read-only: " : "") + firstLine(e.getMessage()));
             return 1;
         }
     }
