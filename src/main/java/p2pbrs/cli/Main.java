@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "p2pbrs", mixinStandardHelpOptions = true, version = "p2pbrs 0.1.0",
         description = "P2PBRS: peer-to-peer backup and restore.",
         subcommands = {ServerCommand.class, PeerCommand.class, InviteCommand.class, FsckCommand.class,
-                SqlCommand.class, DemoCommand.class})
+                SqlCommand.class, PeersCommand.class, UsageCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -32,6 +32,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: server, peer, invite, fsck, sql or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: server, peer, invite, fsck, sql, peers, usage or demo");
     }
 }

@@ -1,11 +1,7 @@
 package p2pbrs.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import p2pbrs.sql.ReadOnlySql;
 import p2pbrs.sql.RowsFormat;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -21,9 +17,6 @@ import picocli.CommandLine.Parameters;
         description = "Run one read-only SQL query on the server's database (running or stopped) and print its rows. "
                 + "Statements that would write are refused. Run on the server's machine, as the server's user.")
 final class SqlCommand implements Callable<Integer> {
-    // H2's error codes for a write refused: not enough rights, admin rights required, database read-only.
-    private static final Set<Integer> WRITE_REFUSALS = Set.of(90096, 90040, 90097);
-
     @Parameters(index = "0", paramLabel = "QUERY", description = "The query, e.g. \"SELECT name, state FROM peer\".")
     String query;
 
@@ -49,23 +42,6 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ReadOnlySql sql = ReadOnlySql.connect(db)) {
-            System.out.print(format.chosen().format(sql.query(query)));
-            System.out.flush();
-            return 0;
-        } catch (IOException e) {
-            System.err.println("ERROR " + e.getMessage());
-            return 1;
-        } catch (SQLException e) {
-            System.err.println("ERROR " + (WRITE_REFUSALS.contains(e.getErrorCode()) ? "refused, this access is "
-                    + "read-only: " : "") + firstLine(e.getMessage()));
-            return 1;
-        }
-    }
-
-    // H2 appends the whole statement and its error code on further lines: the first says why.
-    private static String firstLine(String message) {
-        int nl = message == null ? -1 : message.indexOf('\n');
-        return nl < 0 ? String.valueOf(message) : message.substring(0, nl);
+        return Queries.print(db, format.chosen(), sql -> sql.query(query));
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -69,6 +70,20 @@ public final class ReadOnlySql implements AutoCloseable {
                 throw new SQLException("not a query: only statements that return rows are run");
             }
             try (ResultSet rs = st.getResultSet()) {
+                return rows(rs);
+            }
+        } finally {
+            connection.rollback();
+        }
+    }
+
+    /** A query of the reports, with parameters. */
+    Rows query(String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                st.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = st.executeQuery()) {
                 return rows(rs);
             }
         } finally {
