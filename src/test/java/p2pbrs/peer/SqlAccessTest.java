@@ -135,6 +135,28 @@ class SqlAccessTest {
     }
 
     @Test
+    void theSqlPortServesOnlyThisDatabaseUnderItsSecretName() throws Exception {
+        try (LocalCluster c = cluster()) {
+            Path db = dir.resolve("server");
+            SqlAccessFile access = SqlAccessFile.read(db);
+            String port = "jdbc:h2:tcp://127.0.0.1:" + c.server.sqlPort() + "/";
+            // The database by its path, or any other, as its admin: refused; a new one is not created.
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(port + db.toAbsolutePath(), "sa", ""));
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(port + dir.resolve("new"), "sa", ""));
+            assertFalse(Files.exists(dir.resolve("new.mv.db")));
+            // Under its name, the reader with a wrong password: refused.
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(port + access.name(),
+                    access.user(), access.password() + "0"));
+            try (Connection reader = DriverManager.getConnection(port + access.name(), access.user(),
+                    access.password()); Statement st = reader.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM peer")) {
+                rs.next();
+                assertEquals(3, rs.getInt(1));
+            }
+        }
+    }
+
+    @Test
     void runningAndStoppedServerGiveTheSameRowsInEveryFormat() throws Exception {
         try (LocalCluster c = cluster()) {
             Path db = dir.resolve("server");
