@@ -121,7 +121,8 @@ public enum RowsFormat {
         return quote(text(value));
     }
 
-    static String quote(String text) {
+    /** A JSON string literal of the text. */
+    public static String quote(String text) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             if (c == '"' || c == '\\') {
