@@ -18,7 +18,7 @@ public enum RowsFormat {
             List<String[]> cells = new ArrayList<>();
             cells.add(rows.columns().stream().map(c -> c.toLowerCase(Locale.ROOT)).toArray(String[]::new));
             for (List<Object> row : rows.rows()) {
-                cells.add(row.stream().map(v -> v == null ? "NULL" : text(v)).toArray(String[]::new));
+                cells.add(row.stream().map(v -> v == null ? "NULL" : oneLine(text(v))).toArray(String[]::new));
             }
             int[] widths = new int[rows.columns().size()];
             for (String[] line : cells) {
@@ -89,6 +89,11 @@ public enum RowsFormat {
     };
 
     public abstract String format(Rows rows);
+
+    // A line break inside a cell would break the table's rows: shown escaped instead.
+    private static String oneLine(String text) {
+        return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+    }
 
     /** A value as text: times as ISO-8601 instants in UTC, bytes in hex. */
     static String text(Object value) {

@@ -135,6 +135,36 @@ class SqlAccessTest {
     }
 
     @Test
+    void tablesAddedLaterAreGrantedAtTheNextStartUnlessTheyHoldASecret() throws Exception {
+        try (LocalCluster c = cluster()) {
+            Path db = dir.resolve("server");
+            c.server.close();
+            // What a later migration might add: a table of plain facts, and one that keeps a token.
+            try (Connection admin = admin(db); Statement st = admin.createStatement()) {
+                st.execute("CREATE TABLE later_note (id INT, note VARCHAR(20))");
+                st.execute("INSERT INTO later_note VALUES (1, 'kept')");
+                st.execute("CREATE TABLE later_login (id INT, api_token VARCHAR(64))");
+                st.execute("INSERT INTO later_login VALUES (1, 'secret')");
+                st.execute("CREATE VIEW later_view AS SELECT p.name, s.token_hash FROM peer p "
+                        + "JOIN peer_secret s ON s.peer_id = p.id");
+            }
+            c.restartServer(0);
+            try (ReadOnlySql sql = ReadOnlySql.connect(db)) {
+                assertTrue(sql.fromRunningServer());
+                assertEquals(List.of(List.of(1, "kept")), sql.query("SELECT * FROM later_note").rows());
+                assertThrows(SQLException.class, () -> sql.query("SELECT * FROM later_login"));
+                assertThrows(SQLException.class, () -> sql.query("SELECT * FROM later_view"));
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseNoServerHasRunWithIsAClearError() {
+        assertEquals(1, run(dir.resolve("nothing"), "SELECT 1"));
+        assertFalse(Files.exists(dir.resolve("nothing.mv.db")));
+    }
+
+    @Test
     void theSqlPortServesOnlyThisDatabaseUnderItsSecretName() throws Exception {
         try (LocalCluster c = cluster()) {
             Path db = dir.resolve("server");
