@@ -66,6 +66,7 @@ public final class MetadataServer implements AutoCloseable {
 
     /** The same, on a given clock (tests move time on without waiting for it). */
     static MetadataServer start(ServerConfig config, Clock clock) throws IOException {
+        SqlDoor.bindToLoopback();
         ServerKeys keys = ServerKeys.loadOrCreate(config.db());
         // A connection for each worker, the background thread, the reconciling thread, and a spare.
         Database database = Database.open(config.db(), Database.Kind.SERVER, config.workers() + 3);

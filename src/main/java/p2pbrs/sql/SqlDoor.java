@@ -29,7 +29,11 @@ public final class SqlDoor implements AutoCloseable {
         this.tcp = tcp;
     }
 
-    /** Called first thing by the command line, before H2 is loaded (see the static block). */
+    /**
+     * Called first thing by the command line and by a server's start, before H2 is loaded
+     * (see the static block); once H2 is loaded in a process (a test's JVM) it is too late,
+     * and the port listens on every address but still serves loopback connections only.
+     */
     public static void bindToLoopback() {
         // The static initialiser has run.
     }

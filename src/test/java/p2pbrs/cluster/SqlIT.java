@@ -2,13 +2,20 @@ package p2pbrs.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,6 +40,8 @@ class SqlIT {
             server.awaitLine(l -> l.startsWith("LISTENING udp="), WAIT);
             assertEquals(List.of("[", "  {\"peers\": 0}", "]"), sql(0, COUNT, "--json"));
             sqlFile = Files.readString(dir.resolve("db/server.sql"));
+            assertListensOnLoopbackOnly(Integer.parseInt(sqlFile.lines().filter(l -> l.startsWith("port="))
+                    .findFirst().orElseThrow().substring("port=".length())));
 
             try (Launched second = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--sql-port", "0",
                     "--db", "db/server")) {
@@ -58,6 +67,23 @@ class SqlIT {
         assertEquals(List.of("peers", "-----", "    0", "(1 row)"), sql(0, COUNT));
     }
 
+    /** Nothing answers on the port at any of this machine's other addresses. */
+    private static void assertListensOnLoopbackOnly(int port) throws Exception {
+        try (Socket loopback = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            assertTrue(loopback.isConnected());
+        }
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (!address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                    try (Socket other = new Socket()) {
+                        assertThrows(IOException.class, () -> other.connect(new InetSocketAddress(address, port), 2_000),
+                                address::toString);
+                    }
+                }
+            }
+        }
+    }
+
     /** Runs sql QUERY --db db/server [options], expecting the exit code; returns its standard output. */
     private List<String> sql(int exit, String query, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("sql", query, "--db", "db/server"));
@@ -79,7 +105,7 @@ class SqlIT {
             for (Path log : files.filter(p -> p.getFileName().toString().startsWith(command + "-")).toList()) {
                 lines.addAll(Files.readAllLines(log, StandardCharsets.UTF_8));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return lines;
