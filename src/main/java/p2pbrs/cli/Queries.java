@@ -37,9 +37,12 @@ final class Queries {
         }
     }
 
-    // H2 appends the whole statement and its error code on further lines: the first says why.
+    // H2 appends "; SQL statement:", the whole statement and its error code on further
+    // lines: the first line, without that, says why.
     private static String firstLine(String message) {
         int nl = message == null ? -1 : message.indexOf('\n');
-        return nl < 0 ? String.valueOf(message) : message.substring(0, nl);
+        String first = nl < 0 ? String.valueOf(message) : message.substring(0, nl);
+        return first.endsWith("; SQL statement:") ? first.substring(0, first.length() - "; SQL statement:".length())
+                : first;
     }
 }
