@@ -5,6 +5,8 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import org.h2.tools.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import p2pbrs.store.Database;
 
 /**
@@ -13,6 +15,7 @@ import p2pbrs.store.Database;
  * {@code <db>.sql} file that says how to reach it.
  */
 public final class SqlDoor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlDoor.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     static {
@@ -63,6 +66,8 @@ public final class SqlDoor implements AutoCloseable {
             tcp.stop();
             throw e;
         }
+        LOG.info("read-only SQL access on 127.0.0.1:{} (the sql command finds it in {})", tcp.getPort(),
+                SqlAccessFile.file(database.file()).getFileName());
         return new SqlDoor(tcp);
     }
 
