@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
             // The demo's own server on loopback admits its peers openly; a real server admits
             // new peers by invitation (README, "Running a real cluster").
             MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("db/server"))
-                    .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(chunkSize).withOpenRegistration());
+                    .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0).withChunkSize(chunkSize).withOpenRegistration());
             running.add(server);
             out.println("== server listening on udp " + server.udpPort() + ", chunk size " + Sizes.human(chunkSize)
                     + ", 2 copies of each chunk, registration open to the demo's peers");

@@ -1,5 +1,7 @@
 package p2pbrs.cli;
 
+import static p2pbrs.sql.RowsFormat.quote;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -69,19 +71,5 @@ final class FsckCommand implements Callable<Integer> {
         int colon = hostPort.lastIndexOf(':');
         return new InetSocketAddress(InetAddress.getByName(hostPort.substring(0, colon).replace("[", "")
                 .replace("]", "")), Integer.parseInt(hostPort.substring(colon + 1)));
-    }
-
-    private static String quote(String text) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 }

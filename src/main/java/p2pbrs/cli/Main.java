@@ -1,5 +1,6 @@
 package p2pbrs.cli;
 
+import p2pbrs.sql.SqlDoor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "p2pbrs", mixinStandardHelpOptions = true, version = "p2pbrs 0.1.0",
         description = "P2PBRS: peer-to-peer backup and restore.",
         subcommands = {ServerCommand.class, PeerCommand.class, InviteCommand.class, FsckCommand.class,
-                DemoCommand.class})
+                SqlCommand.class, PeersCommand.class, UsageCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -23,6 +24,7 @@ public final class Main implements Runnable {
         // jOOQ prints a banner and tips on first use; they would clutter the output scripts read.
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
+        SqlDoor.bindToLoopback();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         return commandLine.execute(args);
@@ -30,6 +32,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: server, peer, invite, fsck or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: server, peer, invite, fsck, sql, peers, usage or demo");
     }
 }

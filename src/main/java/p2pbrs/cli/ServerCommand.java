@@ -17,6 +17,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--udp-port", defaultValue = "5000", description = "UDP port; 0 picks a free one (default ${DEFAULT-VALUE}).")
     int udpPort;
 
+    @Option(names = "--sql-port", defaultValue = "" + ServerConfig.DEFAULT_SQL_PORT,
+            description = "Loopback port of the read-only SQL access used by the sql command; 0 picks a free one "
+                    + "(default ${DEFAULT-VALUE}).")
+    int sqlPort;
+
     @Option(names = "--db", defaultValue = "db/server", description = "H2 database path without extension (default ${DEFAULT-VALUE}).")
     Path db;
 
@@ -78,7 +83,7 @@ final class ServerCommand implements Callable<Integer> {
             config = new ServerConfig(bind, udpPort, db, workers, queue, Duration.ofSeconds(requestLogRetentionSeconds),
                     chunkSize, replicas, Duration.ofSeconds(planTtlSeconds), registrationMode(),
                     registrationsPerMinute, Duration.ofSeconds(Tickets.GRACE_SECONDS), staleAfter, deadAfter,
-                    releaseGrace, safeMode);
+                    releaseGrace, safeMode, sqlPort);
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;
@@ -87,7 +92,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             server = MetadataServer.start(config);
         } catch (Exception e) {
-            System.err.println("ERROR cannot start the server: " + e.getMessage());
+            System.err.println("ERROR cannot start the server: " + (inUse(e) ? "another process (a server "
+                    + "already running?) has the database " + db + " open; stop it first" : e.getMessage()));
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
@@ -98,6 +104,16 @@ final class ServerCommand implements Callable<Integer> {
         // Serve until the JVM is asked to stop; the shutdown hook closes the server.
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    // H2's "database may be already in use": its file is locked by another process.
+    private static boolean inUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ServerConfig.Registration registrationMode() {

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import p2pbrs.sql.SqlDoor;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.ChunkTasks;
 import p2pbrs.store.Database;
@@ -34,10 +35,11 @@ public final class MetadataServer implements AutoCloseable {
     private final RegistryStore registry;
     private final Liveness liveness;
     private final Repairer repairer;
+    private final SqlDoor sql;
 
     private MetadataServer(Database database, UdpEndpoint endpoint, ScheduledExecutorService background,
                            Reconciliations reconciliations, RegistryStore registry, Liveness liveness,
-                           Repairer repairer) {
+                           Repairer repairer, SqlDoor sql) {
         this.database = database;
         this.endpoint = endpoint;
         this.background = background;
@@ -45,6 +47,7 @@ public final class MetadataServer implements AutoCloseable {
         this.registry = registry;
         this.liveness = liveness;
         this.repairer = repairer;
+        this.sql = sql;
     }
 
     private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
@@ -63,11 +66,14 @@ public final class MetadataServer implements AutoCloseable {
 
     /** The same, on a given clock (tests move time on without waiting for it). */
     static MetadataServer start(ServerConfig config, Clock clock) throws IOException {
+        SqlDoor.bindToLoopback();
         ServerKeys keys = ServerKeys.loadOrCreate(config.db());
         // A connection for each worker, the background thread, the reconciling thread, and a spare.
         Database database = Database.open(config.db(), Database.Kind.SERVER, config.workers() + 3);
         Reconciliations reconciliations = null;
+        SqlDoor sql = null;
         try {
+            sql = SqlDoor.open(database, config.sqlPort());
             RegistryStore registry = new RegistryStore(database);
             BackupStore backups = new BackupStore(database);
             ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
@@ -121,10 +127,14 @@ public final class MetadataServer implements AutoCloseable {
             endpoint.start();
             // Inventories completed before a stop, and not reconciled then, are reconciled now.
             reconciliations.resume();
-            return new MetadataServer(database, endpoint, background, reconciliations, registry, liveness, repairer);
+            return new MetadataServer(database, endpoint, background, reconciliations, registry, liveness, repairer,
+                    sql);
         } catch (IOException | RuntimeException e) {
             if (reconciliations != null) {
                 reconciliations.close();
+            }
+            if (sql != null) {
+                sql.close();
             }
             database.close();
             throw e;
@@ -137,6 +147,11 @@ public final class MetadataServer implements AutoCloseable {
      */
     public long repairPasses() {
         return repairer.passes();
+    }
+
+    /** The loopback port of the read-only SQL access. */
+    public int sqlPort() {
+        return sql.port();
     }
 
     public int udpPort() {
@@ -159,6 +174,7 @@ public final class MetadataServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sql.close();
         database.close();
     }
 }

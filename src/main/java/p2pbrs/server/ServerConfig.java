@@ -19,12 +19,13 @@ import p2pbrs.protocol.Tickets;
  *                               or a peer back after repair, has this long to be noticed)
  * @param safeMode               how long after a start no repair begins, so that peers can be
  *                               heard from first; null: the deadAfter time (see {@link #repairPause})
+ * @param sqlPort                the loopback port of the read-only SQL door (0: any free port)
  */
 public record ServerConfig(String bindAddress, int udpPort, Path db, int workers, int queueCapacity,
                            Duration requestLogRetention, long chunkSize, int replicas, Duration planTtl,
                            Registration registration, int registrationsPerMinute, Duration ticketGrace,
                            Duration staleAfter, Duration deadAfter, Duration releaseGrace,
-                           Duration safeMode) {
+                           Duration safeMode, int sqlPort) {
     /** Chunks are at most this large: a storage peer refuses any bigger one. */
     public static final long MAX_CHUNK_SIZE = 64L << 20;
     // Measured on loopback with two copies of a 256 MiB file: 1 MiB chunks backed up at 45 MiB/s,
@@ -39,6 +40,8 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(15);
     public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RELEASE_GRACE = Duration.ofMinutes(10);
+    // The UDP default's neighbour, so that an operator remembers it.
+    public static final int DEFAULT_SQL_PORT = 5001;
 
     /** Who may register a new identity (server flag {@code --registration}). */
     public enum Registration {
@@ -82,6 +85,9 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         if (safeMode != null && safeMode.isNegative()) {
             throw new IllegalArgumentException("--safe-mode must not be negative");
         }
+        if (sqlPort < 0 || sqlPort > 65535) {
+            throw new IllegalArgumentException("--sql-port must be 0 to 65535");
+        }
         if (ticketGrace.isNegative()) {
             throw new IllegalArgumentException("the ticket grace must not be negative");
         }
@@ -92,7 +98,7 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
                 Duration.ofHours(1), Registration.INVITE, DEFAULT_REGISTRATIONS_PER_MINUTE,
                 Duration.ofSeconds(Tickets.GRACE_SECONDS), DEFAULT_STALE_AFTER, DEFAULT_DEAD_AFTER,
-                DEFAULT_RELEASE_GRACE, null);
+                DEFAULT_RELEASE_GRACE, null, DEFAULT_SQL_PORT);
     }
 
     /**
@@ -106,6 +112,10 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
 
     public ServerConfig withUdpPort(int port) {
         return with(b -> b.udpPort = port);
+    }
+
+    public ServerConfig withSqlPort(int port) {
+        return with(b -> b.sqlPort = port);
     }
 
     public ServerConfig withBindAddress(String address) {
@@ -162,7 +172,7 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         change.accept(c);
         return new ServerConfig(c.bindAddress, c.udpPort, c.db, c.workers, c.queueCapacity, c.requestLogRetention,
                 c.chunkSize, c.replicas, c.planTtl, c.registration, c.registrationsPerMinute, c.ticketGrace,
-                c.staleAfter, c.deadAfter, c.releaseGrace, c.safeMode);
+                c.staleAfter, c.deadAfter, c.releaseGrace, c.safeMode, c.sqlPort);
     }
 
     /** The settings of a config, open to change for one copy. */
@@ -183,6 +193,7 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         Duration deadAfter;
         Duration releaseGrace;
         Duration safeMode;
+        int sqlPort;
 
         Copy(ServerConfig c) {
             bindAddress = c.bindAddress;
@@ -201,6 +212,7 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
             deadAfter = c.deadAfter;
             releaseGrace = c.releaseGrace;
             safeMode = c.safeMode;
+            sqlPort = c.sqlPort;
         }
     }
 

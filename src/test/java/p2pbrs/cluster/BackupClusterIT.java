@@ -35,7 +35,7 @@ class BackupClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Launched s = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--db", "db/server",
+        Launched s = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--sql-port", "0", "--db", "db/server",
                 "--chunk-size", "256KiB", "--registration", "open");
         running.add(s);
         String port = s.awaitLine(l -> l.startsWith("LISTENING udp="), START).substring("LISTENING udp=".length());

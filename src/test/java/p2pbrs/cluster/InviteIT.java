@@ -46,7 +46,7 @@ class InviteIT {
 
     @Test
     void anOperatorInvitesPeersAndOnlyInvitedOnesJoin() throws Exception {
-        try (Launched server = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--db", "db/server")) {
+        try (Launched server = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--sql-port", "0", "--db", "db/server")) {
             String address = "127.0.0.1:" + server.awaitLine(l -> l.startsWith("LISTENING udp="), WAIT)
                     .substring("LISTENING udp=".length());
 

@@ -26,7 +26,7 @@ class PeerProcessIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--db", "db/server",
+        server = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--sql-port", "0", "--db", "db/server",
                 "--registration", "open", "--registrations-per-minute", "100000");
         serverAddress = "127.0.0.1:" + server.awaitLine(l -> l.startsWith("LISTENING udp="), WAIT)
                 .substring("LISTENING udp=".length());

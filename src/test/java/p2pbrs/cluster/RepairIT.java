@@ -78,7 +78,7 @@ class RepairIT {
     }
 
     private Launched server(List<Launched> running, String port) throws IOException {
-        Launched server = Launched.start(dir, List.of(), "server", "--udp-port", port, "--db", "db/server",
+        Launched server = Launched.start(dir, List.of(), "server", "--udp-port", port, "--sql-port", "0", "--db", "db/server",
                 "--registration", "open", "--chunk-size", "64KiB", "--replicas", "2", "--stale-after", "1s",
                 "--dead-after", "2s");
         running.add(server);

@@ -26,7 +26,7 @@ class ServerKillIT {
     java.nio.file.Path dir;
 
     private int startServer(List<Launched> running) throws Exception {
-        Launched server = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--db", "db/server",
+        Launched server = Launched.start(dir, List.of(), "server", "--udp-port", "0", "--sql-port", "0", "--db", "db/server",
                 "--registration", "open", "--registrations-per-minute", "100000");
         running.add(server);
         return Integer.parseInt(server.awaitLine(l -> l.startsWith("LISTENING udp="), START)

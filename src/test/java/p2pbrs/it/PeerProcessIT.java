@@ -58,7 +58,7 @@ class PeerProcessIT {
 
     @BeforeAll
     static void startServer() {
-        server = JarProcess.start("server", serverDir, "server", "--udp-port", "0", "--bind", "127.0.0.1",
+        server = JarProcess.start("server", serverDir, "server", "--udp-port", "0", "--sql-port", "0", "--bind", "127.0.0.1",
                 "--db", serverDir.resolve("db").resolve("server").toString(), "--registration", "open",
                 "--registrations-per-minute", "100000");
         int port = Integer.parseInt(server.awaitMatch(LISTENING, START).group(1));

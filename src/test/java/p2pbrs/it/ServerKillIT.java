@@ -84,7 +84,7 @@ class ServerKillIT {
     }
 
     private JarProcess startServer(String label, Path db) {
-        return JarProcess.start(label, dir, "server", "--udp-port", "0", "--bind", "127.0.0.1", "--db", db.toString(),
+        return JarProcess.start(label, dir, "server", "--udp-port", "0", "--sql-port", "0", "--bind", "127.0.0.1", "--db", db.toString(),
                 "--registration", "open", "--registrations-per-minute", "100000");
     }
 

@@ -72,7 +72,7 @@ final class LocalCluster implements AutoCloseable {
     LocalCluster(Path dir, UnaryOperator<ServerConfig> tweak) throws IOException {
         this.dir = dir;
         this.serverConfig = tweak.apply(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK).withReplicas(2)
+                .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0).withChunkSize(CHUNK).withReplicas(2)
                 // Released as soon as a plan expires: test peers share one clock.
                 .withTicketGrace(java.time.Duration.ZERO).withReleaseGrace(java.time.Duration.ZERO));
         this.server = MetadataServer.start(serverConfig);

@@ -29,7 +29,7 @@ final class TestCluster implements AutoCloseable {
     TestCluster(Path dir, UnaryOperator<ServerConfig> tweak) throws IOException {
         this.dir = dir;
         this.server = MetadataServer.start(tweak.apply(ServerConfig.defaults(dir.resolve("db/server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0).withChunkSize(CHUNK)
+                .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0).withChunkSize(CHUNK)
                 // Released as soon as a plan expires: test peers share one clock.
                 .withTicketGrace(java.time.Duration.ZERO).withReleaseGrace(java.time.Duration.ZERO)));
     }

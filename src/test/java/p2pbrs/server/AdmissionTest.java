@@ -22,7 +22,7 @@ class AdmissionTest {
     Path dir;
 
     private MetadataServer start(ServerConfig config) throws IOException {
-        return MetadataServer.start(config.withBindAddress("127.0.0.1").withUdpPort(0));
+        return MetadataServer.start(config.withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0));
     }
 
     private static String register(UdpTestClient client, String name, String role, String extra) {

@@ -41,7 +41,7 @@ class ConcurrentPeersTest {
     @Test
     void manyPeersRegisteringListingAndLeavingAtOnceAreServedCorrectly() throws Exception {
         try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0))) {
+                .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0))) {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             CountDownLatch ready = new CountDownLatch(THREADS);
             CountDownLatch go = new CountDownLatch(1);

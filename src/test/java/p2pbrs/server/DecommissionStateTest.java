@@ -32,7 +32,7 @@ class DecommissionStateTest {
 
     private ServerConfig config() {
         return ServerConfig.defaults(dir.resolve("server")).withOpenRegistration().withBindAddress("127.0.0.1")
-                .withUdpPort(0).withReplicas(2);
+                .withUdpPort(0).withSqlPort(0).withReplicas(2);
     }
 
     @Test

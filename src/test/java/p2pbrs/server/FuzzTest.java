@@ -54,7 +54,7 @@ class FuzzTest {
     @Test
     void tenThousandRandomAndMutatedDatagramsChangeNothing() throws Exception {
         try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0));
+                .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0));
              UdpTestClient client = new UdpTestClient(server.udpPort())) {
             String alpha = client.call("REGISTER " + nextRq() + " Alpha BOTH 127.0.0.1 5001 6001 1GB").token();
             String beta = client.call("REGISTER " + nextRq() + " Beta STORAGE 127.0.0.2 5002 6002 2GB").token();

@@ -19,7 +19,7 @@ class HousekeepingTest {
     @Test
     void peersThatLeftOwningNothingAreRemovedAndOwnersAreKept() throws Exception {
         try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server"))
-                .withOpenRegistration().withBindAddress("127.0.0.1").withUdpPort(0)
+                .withOpenRegistration().withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0)
                 .withRequestLogRetention(Duration.ofSeconds(2)));
              UdpTestClient client = new UdpTestClient(server.udpPort())) {
             int before = server.registry().countAll();

@@ -65,7 +65,7 @@ class ListPagingTest {
     private static MetadataServer startServer() {
         try {
             return MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
-                    .withBindAddress("127.0.0.1").withUdpPort(0));
+                    .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

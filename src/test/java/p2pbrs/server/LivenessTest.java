@@ -43,7 +43,7 @@ class LivenessTest {
 
     private ServerConfig config() {
         return ServerConfig.defaults(dir.resolve("server")).withOpenRegistration().withBindAddress("127.0.0.1")
-                .withUdpPort(0);
+                .withUdpPort(0).withSqlPort(0);
     }
 
     private static String stateOf(UdpTestClient client, String asker, String name) {

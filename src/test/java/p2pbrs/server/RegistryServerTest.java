@@ -33,7 +33,7 @@ class RegistryServerTest {
     @BeforeAll
     static void start() throws Exception {
         server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration().withBindAddress("127.0.0.1")
-                .withUdpPort(0));
+                .withUdpPort(0).withSqlPort(0));
         probe = new UdpProbe(server.udpPort());
     }
 

@@ -49,7 +49,7 @@ class RegistryTest {
     @BeforeAll
     static void startServer() throws Exception {
         server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0));
+                .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0));
         try (UdpTestClient c = new UdpTestClient(server.udpPort())) {
             observerToken = c.register("Observer");
             ivyToken = c.call("REGISTER " + nextRq() + " Ivy OWNER 10.0.0.1 5101 6101 3GB").token();

@@ -35,7 +35,7 @@ class RestartTest {
     @Test
     void registrationsAndAcknowledgedRepliesSurviveARestart() throws Exception {
         ServerConfig config = ServerConfig.defaults(dir.resolve("server")).withOpenRegistration().withBindAddress("127.0.0.1")
-                .withUdpPort(0);
+                .withUdpPort(0).withSqlPort(0);
         String registerKim = "REGISTER " + nextRq() + " Kim BOTH 10.0.0.1 5001 6001 1GB";
         String registerLee = "REGISTER " + nextRq() + " Lee STORAGE 10.0.0.2 5002 6002 2GB";
         // One client socket throughout: its retries come from the same source address.
@@ -103,7 +103,7 @@ class RestartTest {
         Path db = dir.resolve("copy");
         String token;
         try (MetadataServer server = MetadataServer.start(ServerConfig.defaults(db.resolve("server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0));
+                .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0));
              UdpTestClient client = new UdpTestClient(server.udpPort())) {
             token = client.register("Tess");
         }

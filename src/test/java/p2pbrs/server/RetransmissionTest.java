@@ -40,7 +40,7 @@ class RetransmissionTest {
     @BeforeAll
     static void startServer() throws Exception {
         server = MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0));
+                .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0));
         try (UdpTestClient c = new UdpTestClient(server.udpPort())) {
             observerToken = c.register("Observer");
         }

@@ -1,0 +1,130 @@
+package p2pbrs.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static p2pbrs.peer.LocalCluster.CHUNK;
+import static p2pbrs.peer.LocalCluster.GIB;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p2pbrs.cli.Main;
+import p2pbrs.protocol.Role;
+import p2pbrs.testing.Json;
+
+/** The {@code peers} and {@code usage} reports on a known history, running and stopped, read back from JSON. */
+class ReportsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void peersAndUsageReportWhatIsStoredWhereFromARunningAndAStoppedServer() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir)) {
+            c.start("S1", Role.STORAGE, GIB);
+            c.start("S2", Role.STORAGE, GIB);
+            Peer ola = c.start("Ola", Role.OWNER, 0);
+            Peer bo = c.start("Bo", Role.OWNER, 0);
+            // Two copies of each chunk on two storage peers: each holds every chunk.
+            ola.backup(c.source("a.bin", LocalCluster.random(3 * CHUNK, 1)));
+            ola.backup(c.source("b.bin", LocalCluster.random(CHUNK, 2)));
+            bo.backup(c.source("c.bin", LocalCluster.random(2 * CHUNK, 3)));
+            Peer leaving = c.start("S3", Role.STORAGE, GIB);
+            leaving.deRegister();
+
+            Path db = dir.resolve("server");
+            List<String> running = List.of(print("peers", db, "--json"), print("peers", db, "--all", "--json"),
+                    print("usage", db, "--json"), print("peers", db), print("usage", db));
+            assertTrue(running.get(4).contains("peer   S2"), running.get(4));
+
+            List<Map<String, Object>> peers = Json.rows(running.get(0));
+            assertEquals(List.of("Bo", "Ola", "S1", "S2"), column(peers, "name"));
+            assertEquals(List.of("OWNER", "OWNER", "STORAGE", "STORAGE"), column(peers, "role"));
+            assertEquals(List.of("ALIVE", "ALIVE", "ALIVE", "ALIVE"), column(peers, "state"));
+            assertEquals(numbers(0, 0, GIB, GIB), column(peers, "capacity"));
+            assertEquals(numbers(0, 0, 6L * CHUNK, 6L * CHUNK), column(peers, "bytes_used"));
+            assertEquals(numbers(0, 0, 6, 6), column(peers, "chunks"));
+            for (Object heard : column(peers, "last_heartbeat")) {
+                assertTrue(((String) heard).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z"), heard.toString());
+            }
+            List<Map<String, Object>> all = Json.rows(running.get(1));
+            assertEquals(List.of("Bo", "Ola", "S1", "S2", "S3"), column(all, "name"));
+            assertEquals("GONE", all.get(4).get("state"));
+
+            List<Map<String, Object>> usage = Json.rows(running.get(2));
+            assertEquals(List.of(
+                    row("owner", "Bo", 1, 1, 4, 4L * CHUNK),
+                    row("owner", "Ola", 2, 2, 8, 8L * CHUNK),
+                    row("peer", "S1", 3, 3, 6, 6L * CHUNK),
+                    row("peer", "S2", 3, 3, 6, 6L * CHUNK)), usage);
+
+            String table = running.get(3);
+            assertTrue(table.lines().findFirst().orElseThrow().matches(
+                    "name +role +state +capacity +bytes_used +chunks +committed_bytes +last_heartbeat"), table);
+            assertTrue(table.contains("(4 rows)"), table);
+
+            // Stopped, the same reports from the database file.
+            c.server.close();
+            // (The last heartbeat is left out: a running server may write a newer one meanwhile.)
+            assertEquals(withoutHeartbeats(Json.rows(running.get(1))),
+                    withoutHeartbeats(Json.rows(print("peers", db, "--all", "--json"))));
+            assertEquals(running.get(2), print("usage", db, "--json"));
+            assertEquals(running.get(4), print("usage", db));
+        }
+    }
+
+    private static List<Map<String, Object>> withoutHeartbeats(List<Map<String, Object>> rows) {
+        rows.forEach(r -> r.remove("last_heartbeat"));
+        return rows;
+    }
+
+    private static List<Object> column(List<Map<String, Object>> rows, String key) {
+        List<Object> values = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            assertTrue(row.containsKey(key), key + " in " + row);
+            values.add(row.get(key));
+        }
+        return values;
+    }
+
+    private static List<Object> numbers(long... values) {
+        List<Object> list = new ArrayList<>();
+        for (long v : values) {
+            list.add(BigDecimal.valueOf(v));
+        }
+        return list;
+    }
+
+    private static Map<String, Object> row(String kind, String name, long files, long versions, long chunks,
+                                           long bytes) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("kind", kind);
+        row.put("name", name);
+        row.put("files", BigDecimal.valueOf(files));
+        row.put("versions", BigDecimal.valueOf(versions));
+        row.put("chunks", BigDecimal.valueOf(chunks));
+        row.put("bytes", BigDecimal.valueOf(bytes));
+        return row;
+    }
+
+    private static String print(String report, Path db, String... options) {
+        List<String> args = new ArrayList<>(List.of(report, "--db", db.toString()));
+        args.addAll(List.of(options));
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args.toArray(String[]::new)), args::toString);
+        } finally {
+            System.setOut(saved);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
