@@ -85,7 +85,7 @@ class HistoryTest {
 
     private MetadataServer start(LivenessTest.MovableClock clock) throws Exception {
         return MetadataServer.start(ServerConfig.defaults(dir.resolve("server")).withOpenRegistration()
-                .withBindAddress("127.0.0.1").withUdpPort(0), clock);
+                .withBindAddress("127.0.0.1").withUdpPort(0).withSqlPort(0), clock);
     }
 
     // Each row as its values joined by spaces (from_state and to_state by '>', for events).
