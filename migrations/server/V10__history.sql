@@ -72,7 +72,8 @@ CREATE INDEX idx_event_peer ON event (peer_name, at);
 -- Every run, with its duration in seconds.
 CREATE VIEW v_runs AS
 SELECT id, kind, owner_name, file_name, version, size, chunk_count, peers_used, started_at, finished_at,
-       DATEDIFF('MILLISECOND', started_at, finished_at) / 1000.0 AS seconds, outcome, reason, bytes_per_second
+       CAST(DATEDIFF('MILLISECOND', started_at, finished_at) / 1000.0 AS DECIMAL(12, 3)) AS seconds, outcome, reason,
+       bytes_per_second
 FROM run;
 
 -- The runs that failed or were refused, with their Reason.

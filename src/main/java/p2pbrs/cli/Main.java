@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "p2pbrs", mixinStandardHelpOptions = true, version = "p2pbrs 0.1.0",
         description = "P2PBRS: peer-to-peer backup and restore.",
         subcommands = {ServerCommand.class, PeerCommand.class, InviteCommand.class, FsckCommand.class,
-                SqlCommand.class, PeersCommand.class, UsageCommand.class, DemoCommand.class})
+                SqlCommand.class, HistoryCommand.class, FilesCommand.class, PeersCommand.class, UsageCommand.class,
+                DemoCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;

@@ -39,7 +39,59 @@ public final class Reports {
             GROUP BY p.id, p.name
             ORDER BY kind, name""";
 
+    // Runs newest first, from the append-only history; each filter applies when given.
+    private static final String HISTORY = """
+            SELECT kind, owner_name AS owner, file_name AS file, version, size, chunk_count AS chunks, peers_used,
+                   started_at, finished_at, seconds, outcome, reason, bytes_per_second
+            FROM v_runs
+            WHERE (CAST(? AS VARCHAR) IS NULL OR LOWER(owner_name) = LOWER(CAST(? AS VARCHAR)))
+              AND (CAST(? AS VARCHAR) IS NULL OR file_name = CAST(? AS VARCHAR))
+              AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR finished_at >= CAST(? AS TIMESTAMP WITH TIME ZONE))
+              AND (NOT CAST(? AS BOOLEAN) OR outcome = 'FAILED')
+            ORDER BY finished_at DESC, id DESC""";
+
+    // Every version being backed up or complete, with its health counted as fsck and the
+    // peer shell's files count it: a copy is live while its holder is ALIVE or STALE;
+    // missing when some chunk has no live good copy, under-replicated when some has fewer
+    // than wanted.
+    private static final String FILES = """
+            SELECT o.name AS owner, f.name AS file, v.version, v.size, v.chunk_count AS chunks,
+                   v.replicas AS copies_wanted,
+                   CASE WHEN v.state <> 'COMPLETE' THEN LOWER(v.state)
+                        WHEN v.chunk_count = 0 THEN 'healthy'
+                        WHEN COUNT(c.idx) < v.chunk_count OR MIN(c.live) = 0 THEN 'missing'
+                        WHEN MIN(c.live) < v.replicas THEN 'under-replicated'
+                        ELSE 'healthy' END AS health,
+                   v.created_at, v.completed_at
+            FROM file_version v
+            JOIN file f ON f.id = v.file_id
+            JOIN peer o ON o.id = f.owner_peer_id
+            LEFT JOIN (SELECT ch.file_version_id, ch.idx,
+                              (SELECT COUNT(*) FROM replica r JOIN peer p ON p.id = r.peer_id
+                               WHERE r.file_version_id = ch.file_version_id AND r.chunk_idx = ch.idx
+                                 AND r.state = 'STORED' AND r.checksum = ch.checksum
+                                 AND p.state IN ('ALIVE', 'STALE')) AS live
+                       FROM chunk ch) c ON c.file_version_id = v.id
+            WHERE v.state IN ('PENDING', 'COMPLETE')
+            GROUP BY v.id, o.name, f.name, v.version, v.size, v.chunk_count, v.replicas, v.state, v.created_at,
+                     v.completed_at
+            ORDER BY o.name, f.name, v.version""";
+
     private Reports() {
+    }
+
+    /**
+     * Backup and restore runs, newest first; refused requests are runs too. Each filter is
+     * null (or false) when not given: the owner (any case), the file, the earliest finish.
+     */
+    public static Rows history(ReadOnlySql sql, String owner, String file, java.time.OffsetDateTime since,
+                               boolean failedOnly) throws SQLException {
+        return sql.query(HISTORY, owner, owner, file, file, since, since, failedOnly);
+    }
+
+    /** Every owner's files and versions, with their health. */
+    public static Rows files(ReadOnlySql sql) throws SQLException {
+        return sql.query(FILES);
     }
 
     /** Each peer: state, capacity, bytes used, chunks held, last heartbeat; gone peers only when asked. */

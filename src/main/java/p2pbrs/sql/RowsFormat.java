@@ -107,6 +107,9 @@ public enum RowsFormat {
             return t.toString();
         } else if (value instanceof byte[] b) {
             return HexFormat.of().formatHex(b);
+        } else if (value instanceof java.math.BigDecimal d) {
+            // 0E-9 is how BigDecimal writes a zero with nine decimals: people read 0.000000000.
+            return d.toPlainString();
         }
         return String.valueOf(value);
     }

@@ -1,6 +1,7 @@
 package p2pbrs.peer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static p2pbrs.peer.LocalCluster.CHUNK;
 import static p2pbrs.peer.LocalCluster.GIB;
@@ -77,6 +78,53 @@ class ReportsTest {
                     withoutHeartbeats(Json.rows(print("peers", db, "--all", "--json"))));
             assertEquals(running.get(2), print("usage", db, "--json"));
             assertEquals(running.get(4), print("usage", db));
+        }
+    }
+
+    @Test
+    void historyAndFilesReportRunsAndHealthWithTheirFilters() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withLiveness(java.time.Duration.ofMillis(300),
+                java.time.Duration.ofMillis(600)))) {
+            java.time.Duration beat = java.time.Duration.ofMillis(100);
+            c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            Peer s2 = c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            Peer ola = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer bo = c.start("Bo", Role.OWNER, 0, 5_000, null, 16, beat);
+            ola.backup(c.source("a.bin", LocalCluster.random(2 * CHUNK, 4)));
+            ola.backup(c.source("a.bin", LocalCluster.random(CHUNK, 5)));
+            bo.backup(c.source("c.bin", LocalCluster.random(CHUNK, 6)));
+            ola.restore("a.bin", null);
+            assertThrows(PeerException.class, () -> bo.restore("nothing.bin", null));
+            Path db = dir.resolve("server");
+
+            List<Map<String, Object>> runs = Json.rows(print("history", db, "--json"));
+            assertEquals(List.of("RESTORE", "RESTORE", "BACKUP", "BACKUP", "BACKUP"), column(runs, "kind"),
+                    "newest first");
+            assertEquals(List.of("Bo", "Ola", "Bo", "Ola", "Ola"), column(runs, "owner"));
+            assertEquals(List.of("FAILED", "OK", "OK", "OK", "OK"), column(runs, "outcome"));
+            assertEquals("Unknown-file", runs.get(0).get("reason"));
+            List<Map<String, Object>> olas = Json.rows(print("history", db, "--owner", "ola", "--file", "a.bin",
+                    "--json"));
+            assertEquals(numbers(2, 2, 1), column(olas, "version"));
+            assertEquals(List.of("Bo"), column(Json.rows(print("history", db, "--failed", "--json")), "owner"));
+            assertEquals(5, Json.rows(print("history", db, "--since", "1d", "--json")).size());
+            assertEquals(0, Json.rows(print("history", db, "--since", "2999-01-01", "--json")).size());
+
+            // Health as fsck counts it: S2 dead leaves every chunk one copy short.
+            List<Map<String, Object>> files = Json.rows(print("files", db, "--json"));
+            assertEquals(List.of("Bo", "Ola", "Ola"), column(files, "owner"));
+            assertEquals(List.of("healthy", "healthy", "healthy"), column(files, "health"));
+            s2.close();
+            Object dead = LocalCluster.poll(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(20), () ->
+                    column(Json.rows(print("files", db, "--json")), "health")
+                            .equals(List.of("under-replicated", "under-replicated", "under-replicated"))
+                            ? Boolean.TRUE : null);
+            assertEquals(Boolean.TRUE, dead);
+
+            // Stopped, the same from the database file.
+            String history = print("history", db, "--json");
+            c.server.close();
+            assertEquals(history, print("history", db, "--json"));
         }
     }
 
