@@ -26,9 +26,9 @@ class FilesHealthTest {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(300),
                 Duration.ofMillis(600)))) {
             Duration beat = Duration.ofMillis(100);
-            Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer s2 = c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer s1 = c.start("S1", Role.STORAGE, GIB, beat);
+            Peer s2 = c.start("S2", Role.STORAGE, GIB, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             owner.backup(c.source("watched.bin", LocalCluster.random(4 * CHUNK, 41)));
             owner.backup(c.source("empty.bin", new byte[0]));
 

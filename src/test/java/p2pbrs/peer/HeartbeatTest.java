@@ -20,9 +20,9 @@ class HeartbeatTest {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withLiveness(Duration.ofSeconds(2),
                 Duration.ofSeconds(4)))) {
             Duration beat = Duration.ofMillis(150);
-            Peer watcher = c.start("Watcher", Role.OWNER, 0, 5_000, null, 16, beat);
-            c.start("Steady", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer quitter = c.start("Quitter", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            Peer watcher = c.start("Watcher", Role.OWNER, 0, beat);
+            c.start("Steady", Role.STORAGE, GIB, beat);
+            Peer quitter = c.start("Quitter", Role.STORAGE, GIB, beat);
             quitter.close();
 
             Object dead = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),

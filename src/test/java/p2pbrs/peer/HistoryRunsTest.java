@@ -33,7 +33,7 @@ class HistoryRunsTest {
              Database db = Database.open(dir.resolve("server"), Database.Kind.SERVER, 2)) {
             Duration beat = Duration.ofMillis(100);
             for (String name : List.of("S1", "S2", "S3")) {
-                c.start(name, Role.STORAGE, GIB, 5_000, null, 16, beat);
+                c.start(name, Role.STORAGE, GIB, beat);
             }
             LocalCluster.RawUdp udp = c.udp();
             String token = udp.register("1", "Ola", Role.OWNER, 0);

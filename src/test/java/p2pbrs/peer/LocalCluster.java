@@ -104,6 +104,11 @@ final class LocalCluster implements AutoCloseable {
                 PeerConfig.DEFAULT_HEARTBEAT_INTERVAL);
     }
 
+    /** Starts a peer with the usual limits that sends its heartbeats this often (short liveness tests). */
+    Peer start(String name, Role role, long capacity, java.time.Duration heartbeat) throws Exception {
+        return start(name, role, capacity, 5_000, null, 16, heartbeat);
+    }
+
     /** Starts a peer that sends its heartbeats this often. */
     Peer start(String name, Role role, long capacity, int tcpTimeoutMillis, String token, int maxConnections,
                java.time.Duration heartbeat) throws Exception {

@@ -33,9 +33,9 @@ class LossyNetworkTest {
                 Duration.ofSeconds(4)))) {
             Duration beat = Duration.ofMillis(200);
             for (String s : List.of("S1", "S2", "S3")) {
-                c.start(s, Role.STORAGE, GIB, 5_000, null, 16, beat);
+                c.start(s, Role.STORAGE, GIB, beat);
             }
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             byte[] data = LocalCluster.random(20 * CHUNK + 3, 17);
             BackupResult r = owner.backup(c.source("lossy.bin", data));
             assertEquals(0, r.underReplicated());
@@ -64,10 +64,10 @@ class LossyNetworkTest {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withLiveness(Duration.ofSeconds(1),
                 Duration.ofSeconds(2)))) {
             Duration beat = Duration.ofMillis(100);
-            Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            c.start("S3", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer s1 = c.start("S1", Role.STORAGE, GIB, beat);
+            c.start("S2", Role.STORAGE, GIB, beat);
+            c.start("S3", Role.STORAGE, GIB, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             byte[] data = LocalCluster.random(12 * CHUNK, 27);
             assertEquals(0, owner.backup(c.source("healed.bin", data)).underReplicated());
 

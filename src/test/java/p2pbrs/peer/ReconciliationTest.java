@@ -66,9 +66,9 @@ class ReconciliationTest {
                 Duration.ofSeconds(4)))) {
             Duration beat = Duration.ofMillis(200);
             for (String name : List.of("S1", "S2", "S3")) {
-                c.start(name, Role.STORAGE, GIB, 5_000, null, 16, beat);
+                c.start(name, Role.STORAGE, GIB, beat);
             }
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             owner.backup(c.source("four.bin", LocalCluster.random(4 * CHUNK, 32)));
             String gone = c.chunkFiles("S1").get(0).getFileName().toString();
             String token = c.token("S1");

@@ -24,10 +24,10 @@ class RepairTest {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
                 Duration.ofMillis(1200)))) {
             Duration beat = Duration.ofMillis(100);
-            Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            c.start("S3", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer s1 = c.start("S1", Role.STORAGE, GIB, beat);
+            c.start("S2", Role.STORAGE, GIB, beat);
+            c.start("S3", Role.STORAGE, GIB, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             byte[] data = LocalCluster.random(6 * CHUNK, 19);
             assertEquals(0, owner.backup(c.source("precious.bin", data)).underReplicated());
 
@@ -47,12 +47,12 @@ class RepairTest {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
                 Duration.ofMillis(1200)))) {
             Duration beat = Duration.ofMillis(100);
-            c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            c.start("S1", Role.STORAGE, GIB, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             byte[] data = LocalCluster.random(4 * CHUNK, 20);
             assertEquals(4, owner.backup(c.source("lonely.bin", data)).underReplicated());
 
-            c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            c.start("S2", Role.STORAGE, GIB, beat);
             Object toppedUp = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(30),
                     () -> c.bytesOnDisk("S2") == 4L * CHUNK ? Boolean.TRUE : null);
             assertEquals(Boolean.TRUE, toppedUp, "S2 holds " + c.bytesOnDisk("S2"));
@@ -67,9 +67,9 @@ class RepairTest {
                 Duration.ofMillis(1200)))) {
             Duration beat = Duration.ofMillis(100);
             for (String name : new String[] {"S1", "S2", "S3"}) {
-                c.start(name, Role.STORAGE, GIB, 5_000, null, 16, beat);
+                c.start(name, Role.STORAGE, GIB, beat);
             }
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             assertEquals(0, owner.backup(c.source("steady.bin", LocalCluster.random(6 * CHUNK, 22))).underReplicated());
             long[] before = {c.bytesOnDisk("S1"), c.bytesOnDisk("S2"), c.bytesOnDisk("S3")};
 
@@ -94,9 +94,9 @@ class RepairTest {
             Duration beat = Duration.ofMillis(100);
             List<String> names = List.of("S1", "S2", "S3", "S4");
             for (String name : names) {
-                c.start(name, Role.STORAGE, GIB, 5_000, null, 16, beat);
+                c.start(name, Role.STORAGE, GIB, beat);
             }
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             byte[] data = LocalCluster.random(4 * CHUNK, 28);
             assertEquals(0, owner.backup(c.source("rot.bin", data)).underReplicated());
 
@@ -137,18 +137,18 @@ class RepairTest {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
                 Duration.ofMillis(1200)))) {
             Duration beat = Duration.ofMillis(100);
-            Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer s1 = c.start("S1", Role.STORAGE, GIB, beat);
+            c.start("S2", Role.STORAGE, GIB, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             byte[] data = LocalCluster.random(2 * CHUNK, 29);
             assertEquals(0, owner.backup(c.source("back.bin", data)).underReplicated());
-            c.start("S3", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            c.start("S3", Role.STORAGE, GIB, beat);
 
             // S1 leaves once S3 holds its copies; its rows in the version's plan are released.
             s1.deRegister();
             s1.close();
             // It comes back (same identity), and S2 dies: S1 is where S2's copies can go.
-            c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
+            c.start("S1", Role.STORAGE, GIB, beat);
             c.peer("S2").close();
             assertEquals(new Fsck(2, 0, 0, 0), Fsck.await(dir.resolve("server"), new Fsck(2, 0, 0, 0)));
             assertEquals(Boolean.TRUE, LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),

@@ -86,10 +86,10 @@ class ReportsTest {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withLiveness(java.time.Duration.ofMillis(300),
                 java.time.Duration.ofMillis(600)))) {
             java.time.Duration beat = java.time.Duration.ofMillis(100);
-            c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer s2 = c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer ola = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
-            Peer bo = c.start("Bo", Role.OWNER, 0, 5_000, null, 16, beat);
+            c.start("S1", Role.STORAGE, GIB, beat);
+            Peer s2 = c.start("S2", Role.STORAGE, GIB, beat);
+            Peer ola = c.start("Ola", Role.OWNER, 0, beat);
+            Peer bo = c.start("Bo", Role.OWNER, 0, beat);
             ola.backup(c.source("a.bin", LocalCluster.random(2 * CHUNK, 4)));
             ola.backup(c.source("a.bin", LocalCluster.random(CHUNK, 5)));
             bo.backup(c.source("c.bin", LocalCluster.random(CHUNK, 6)));

@@ -44,10 +44,10 @@ class ScrubTest {
     private static byte[] backedUpOnTwoPeers(LocalCluster c, String name, int chunks, long seed) throws Exception {
         // Heartbeats often enough for a cluster with short liveness times.
         Duration beat = Duration.ofMillis(100);
-        c.start("K1", Role.STORAGE, GIB, 5_000, null, 16, beat);
-        c.start("K2", Role.STORAGE, GIB, 5_000, null, 16, beat);
+        c.start("K1", Role.STORAGE, GIB, beat);
+        c.start("K2", Role.STORAGE, GIB, beat);
         byte[] data = LocalCluster.random(chunks * CHUNK, seed);
-        assertEquals(0, c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat).backup(c.source(name, data))
+        assertEquals(0, c.start("Ola", Role.OWNER, 0, beat).backup(c.source(name, data))
                 .underReplicated());
         return data;
     }
@@ -57,10 +57,10 @@ class ScrubTest {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(2).withLiveness(Duration.ofMillis(600),
                 Duration.ofMillis(1200)))) {
             Duration beat = Duration.ofMillis(100);
-            Peer s1 = c.start("S1", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            c.start("S2", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            c.start("S3", Role.STORAGE, GIB, 5_000, null, 16, beat);
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer s1 = c.start("S1", Role.STORAGE, GIB, beat);
+            c.start("S2", Role.STORAGE, GIB, beat);
+            c.start("S3", Role.STORAGE, GIB, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             byte[] data = LocalCluster.random(6 * CHUNK, 23);
             assertEquals(0, owner.backup(c.source("scrubbed.bin", data)).underReplicated());
 

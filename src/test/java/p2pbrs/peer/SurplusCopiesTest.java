@@ -31,9 +31,9 @@ class SurplusCopiesTest {
                 Duration.ofMillis(1200)).withReleaseGrace(grace))) {
             Duration beat = Duration.ofMillis(100);
             for (String name : STORAGE) {
-                c.start(name, Role.STORAGE, GIB, 5_000, null, 16, beat);
+                c.start(name, Role.STORAGE, GIB, beat);
             }
-            Peer owner = c.start("Ola", Role.OWNER, 0, 5_000, null, 16, beat);
+            Peer owner = c.start("Ola", Role.OWNER, 0, beat);
             assertEquals(0, owner.backup(c.source("eight.bin", LocalCluster.random(8 * CHUNK, 36))).underReplicated());
             assertTrue(c.bytesOnDisk("S1") > 0, "S1 holds copies");
             String token = c.token("S1");
