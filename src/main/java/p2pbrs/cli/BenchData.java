@@ -59,7 +59,9 @@ final class BenchData {
         long files = Math.max(OWNERS, placements / perFile);
         long versions = files * VERSIONS_PER_FILE;
         long chunks = versions * CHUNKS_PER_VERSION;
-        c.setAutoCommit(false);
+        // Each statement commits on its own: one transaction over millions of rows keeps
+        // their undo log in the file too, which made it several times the size of the data.
+        c.setAutoCommit(true);
         // Peers 1..STORAGE_PEERS store, the next OWNERS own; explicit ids, the identity moved past them.
         update(c, "INSERT INTO peer (id, name, name_key, role, ip, udp_port, tcp_port, capacity, state, registered_at, "
                 + "updated_at, last_seen_at, public_id) "
@@ -77,15 +79,24 @@ final class BenchData {
                 + " FROM SYSTEM_RANGE(1, ?)", STORAGE_PEERS, OWNERS, files);
         long versionSize = CHUNK_SIZE * CHUNKS_PER_VERSION;
         update(c, "INSERT INTO file_version (id, file_id, version, size, checksum, chunk_size, chunk_count, replicas, "
-                + "state, created_at, completed_at, expires_at, chunks_summed, chunks_stored, chunks_full, copies_good) "
+                + "state, created_at, completed_at, expires_at, chunks_summed, chunks_stored, chunks_full, copies_good, "
+                + "stored_copies, stored_bytes) "
                 + "SELECT X, 1 + (X - 1) / ?, 1 + MOD(X - 1, ?), ?, LPAD(CAST(X AS VARCHAR), 64, 'v'), ?, ?, ?, "
                 + "'COMPLETE', DATEADD('MINUTE', X, " + EPOCH + "), DATEADD('MINUTE', X, " + EPOCH + "), "
-                + "DATEADD('MINUTE', X, " + EPOCH + "), ?, ?, ?, ? FROM SYSTEM_RANGE(1, ?)",
+                + "DATEADD('MINUTE', X, " + EPOCH + "), ?, ?, ?, ?, ?, ? FROM SYSTEM_RANGE(1, ?)",
                 VERSIONS_PER_FILE, VERSIONS_PER_FILE, versionSize, CHUNK_SIZE, CHUNKS_PER_VERSION, COPIES,
-                CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNKS_PER_VERSION * COPIES, versions);
-        update(c, "INSERT INTO chunk (id, file_version_id, idx, size, checksum, good_copies) "
-                + "SELECT X, 1 + (X - 1) / ?, MOD(X - 1, ?), ?, LPAD(CAST(X AS VARCHAR), 64, 'c'), ? "
-                + "FROM SYSTEM_RANGE(1, ?)", CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNK_SIZE, COPIES, chunks);
+                CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNKS_PER_VERSION * COPIES,
+                CHUNKS_PER_VERSION * COPIES, versionSize * COPIES, versions);
+        // A copy on one of the DEAD peers (the last ones) is good but not live.
+        update(c, "INSERT INTO chunk (id, file_version_id, idx, size, checksum, good_copies, live_copies) "
+                + "SELECT k.X, 1 + (k.X - 1) / ?, MOD(k.X - 1, ?), ?, LPAD(CAST(k.X AS VARCHAR), 64, 'c'), ?, "
+                + "(SELECT COUNT(*) FROM SYSTEM_RANGE(0, ?) s WHERE 1 + MOD(k.X + s.X, ?) <= ?) "
+                + "FROM SYSTEM_RANGE(1, ?) k", CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNK_SIZE, COPIES,
+                COPIES - 1, STORAGE_PEERS, STORAGE_PEERS - DEAD_PEERS, chunks);
+        update(c, "UPDATE file_version v SET "
+                + "chunks_live = (SELECT COUNT(*) FROM chunk ch WHERE ch.file_version_id = v.id AND ch.live_copies > 0), "
+                + "chunks_live_full = (SELECT COUNT(*) FROM chunk ch WHERE ch.file_version_id = v.id "
+                + "AND ch.live_copies >= v.replicas)");
         // The copies of chunk k are on storage peers k and k + 1 (modulo their number).
         update(c, "INSERT INTO replica (file_version_id, chunk_idx, peer_id, state, size, checksum, stored_at, "
                 + "updated_at) SELECT ch.file_version_id, ch.idx, 1 + MOD(ch.id + s.X, ?), 'STORED', ch.size, "
@@ -94,8 +105,9 @@ final class BenchData {
         restart(c, "file", files);
         restart(c, "file_version", versions);
         restart(c, "chunk", chunks);
-        update(c, "UPDATE peer p SET committed_bytes = (SELECT COALESCE(SUM(r.size), 0) FROM replica r "
-                + "WHERE r.peer_id = p.id)");
+        update(c, "UPDATE peer p SET stored_bytes = (SELECT COALESCE(SUM(r.size), 0) FROM replica r "
+                + "WHERE r.peer_id = p.id), stored_copies = (SELECT COUNT(*) FROM replica r WHERE r.peer_id = p.id)");
+        update(c, "UPDATE peer SET committed_bytes = stored_bytes");
         // Runs: backups and restores by turns, of the owners' own files, one a minute; every
         // tenth failed (a refused restore has started_at = finished_at).
         update(c, "INSERT INTO run (kind, owner_peer_id, owner_name, file_name, version, size, chunk_count, "
@@ -114,7 +126,6 @@ final class BenchData {
                 + "CASE WHEN MOD(X, 2) = 0 THEN 'ALIVE' ELSE 'STALE' END, "
                 + "CASE WHEN MOD(X, 2) = 0 THEN 'STALE' ELSE 'ALIVE' END "
                 + "FROM SYSTEM_RANGE(1, ?) JOIN peer p ON p.id = 1 + MOD(X, ?)", events, STORAGE_PEERS);
-        c.commit();
         try (Statement st = c.createStatement()) {
             // Fresh statistics, as a long-running database would have, for the planner's choices.
             st.execute("ANALYZE");

@@ -7,39 +7,32 @@ import java.sql.SQLException;
  * a report shows nothing an operator's own SQL could not.
  */
 public final class Reports {
-    // Bytes and chunks are the STORED copies a peer holds now. The last heartbeat is the
-    // peer's last_seen_at: the server keeps the latest in memory and writes it once it is
-    // 30 s ahead of the stored one, so on a running server it can lag by that much.
+    // Bytes and chunks are the STORED copies a peer holds now, from its counters (kept in
+    // step with every copy: docs/schema.md, "Counters"). The last heartbeat is the peer's
+    // last_seen_at: the server keeps the latest in memory and writes it once it is 30 s
+    // ahead of the stored one, so on a running server it can lag by that much.
     private static final String PEERS = """
-            SELECT p.name, p.role, p.state, p.capacity, COALESCE(r.bytes, 0) AS bytes_used,
-                   COALESCE(r.chunks, 0) AS chunks, p.committed_bytes, p.last_seen_at AS last_heartbeat
+            SELECT p.name, p.role, p.state, p.capacity, p.stored_bytes AS bytes_used, p.stored_copies AS chunks,
+                   p.committed_bytes, p.last_seen_at AS last_heartbeat
             FROM peer p
-            LEFT JOIN (SELECT peer_id, SUM(size) AS bytes, COUNT(*) AS chunks FROM replica
-                       WHERE state = 'STORED' GROUP BY peer_id) r ON r.peer_id = p.id
             WHERE p.state <> 'GONE' OR CAST(? AS BOOLEAN)
             ORDER BY p.name, p.id""";
 
-    // Per owner: the copies of its files' versions held by storage peers now; per storage
-    // peer: the copies it holds, of how many owners' files. Copies are summed per version
-    // (or per peer and version) first, so that each report scans the replicas once.
+    // Per owner: its files, their versions, and the copies of them storage peers hold now,
+    // from each version's counters; per storage peer: the copies it holds, from its own.
+    // Which files a peer's copies belong to is not counted (it would mean reading every
+    // placement), so a peer's files and versions are NULL.
     private static final String USAGE = """
-            SELECT 'owner' AS kind, o.name, COUNT(DISTINCT f.id) AS files, COUNT(DISTINCT v.id) AS versions,
-                   CAST(COALESCE(SUM(r.chunks), 0) AS BIGINT) AS chunks, COALESCE(SUM(r.bytes), 0) AS bytes
+            SELECT 'owner' AS kind, o.name, COUNT(DISTINCT v.file_id) AS files, COUNT(*) AS versions,
+                   SUM(v.stored_copies) AS chunks, SUM(v.stored_bytes) AS bytes
             FROM peer o
             JOIN file f ON f.owner_peer_id = o.id
             JOIN file_version v ON v.file_id = f.id
-            LEFT JOIN (SELECT file_version_id, COUNT(*) AS chunks, SUM(size) AS bytes FROM replica
-                       WHERE state = 'STORED' GROUP BY file_version_id) r ON r.file_version_id = v.id
             GROUP BY o.id, o.name
             UNION ALL
-            SELECT 'peer', p.name, COUNT(DISTINCT v.file_id), COUNT(DISTINCT r.file_version_id),
-                   CAST(COALESCE(SUM(r.chunks), 0) AS BIGINT), COALESCE(SUM(r.bytes), 0)
+            SELECT 'peer', p.name, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), p.stored_copies, p.stored_bytes
             FROM peer p
-            LEFT JOIN (SELECT peer_id, file_version_id, COUNT(*) AS chunks, SUM(size) AS bytes FROM replica
-                       WHERE state = 'STORED' GROUP BY peer_id, file_version_id) r ON r.peer_id = p.id
-            LEFT JOIN file_version v ON v.id = r.file_version_id
             WHERE p.role IN ('STORAGE', 'BOTH') AND p.state <> 'GONE'
-            GROUP BY p.id, p.name
             ORDER BY kind, name""";
 
     // Runs newest first, from the append-only history; each filter applies when given.
@@ -56,29 +49,20 @@ public final class Reports {
     // Every version being backed up or complete, with its health counted as fsck and the
     // peer shell's files count it: a copy is live while its holder is ALIVE or STALE;
     // missing when some chunk has no live good copy, under-replicated when some has fewer
-    // than wanted. Live copies are counted by one grouped join over all chunks, not a
-    // subquery per chunk: on a million placements that is what keeps the report usable.
+    // than wanted. Read from each version's counters, which every copy and every change of
+    // a holder's state keep in step (docs/schema.md, "Counters"), not from the placements.
     private static final String FILES = """
             SELECT o.name AS owner, f.name AS file, v.version, v.size, v.chunk_count AS chunks,
                    v.replicas AS copies_wanted,
                    CASE WHEN v.state <> 'COMPLETE' THEN LOWER(v.state)
-                        WHEN v.chunk_count = 0 THEN 'healthy'
-                        WHEN COUNT(c.idx) < v.chunk_count OR MIN(c.live) = 0 THEN 'missing'
-                        WHEN MIN(c.live) < v.replicas THEN 'under-replicated'
+                        WHEN v.chunks_live < v.chunk_count THEN 'missing'
+                        WHEN v.chunks_live_full < v.chunk_count THEN 'under-replicated'
                         ELSE 'healthy' END AS health,
                    v.created_at, v.completed_at
             FROM file_version v
             JOIN file f ON f.id = v.file_id
             JOIN peer o ON o.id = f.owner_peer_id
-            LEFT JOIN (SELECT ch.file_version_id, ch.idx, COUNT(p.id) AS live
-                       FROM chunk ch
-                       LEFT JOIN replica r ON r.file_version_id = ch.file_version_id AND r.chunk_idx = ch.idx
-                            AND r.state = 'STORED' AND r.checksum = ch.checksum
-                       LEFT JOIN peer p ON p.id = r.peer_id AND p.state IN ('ALIVE', 'STALE')
-                       GROUP BY ch.file_version_id, ch.idx) c ON c.file_version_id = v.id
             WHERE v.state IN ('PENDING', 'COMPLETE')
-            GROUP BY v.id, o.name, f.name, v.version, v.size, v.chunk_count, v.replicas, v.state, v.created_at,
-                     v.completed_at
             ORDER BY o.name, f.name, v.version""";
 
     private Reports() {

@@ -114,6 +114,7 @@ public final class BackupStore {
                     .limit(limit)
                     .fetch(FILE_VERSION.ID);
             if (!ids.isEmpty()) {
+                new CopyCounters(dsl).versionsDropped(ids);
                 dsl.deleteFrom(REPLICA).where(REPLICA.FILE_VERSION_ID.in(ids)).execute();
                 dsl.deleteFrom(SUBSTITUTE).where(SUBSTITUTE.FILE_VERSION_ID.in(ids)).execute();
                 dsl.deleteFrom(CHUNK).where(CHUNK.FILE_VERSION_ID.in(ids)).execute();

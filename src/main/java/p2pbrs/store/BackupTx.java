@@ -30,8 +30,11 @@ import p2pbrs.protocol.VersionHealth;
 public final class BackupTx {
     private final DSLContext dsl;
 
+    private final CopyCounters counters;
+
     BackupTx(DSLContext dsl) {
         this.dsl = dsl;
+        this.counters = new CopyCounters(dsl);
     }
 
     /** The history tables, in this same transaction. */
@@ -182,34 +185,18 @@ public final class BackupTx {
      */
     public void addChunk(VersionRow version, int idx, long size, String checksum) {
         lockVersion(version.id());
-        int good = dsl.fetchCount(REPLICA, REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx),
-                REPLICA.STATE.eq(ReplicaState.STORED), REPLICA.CHECKSUM.eq(checksum));
-        dsl.insertInto(CHUNK, CHUNK.FILE_VERSION_ID, CHUNK.IDX, CHUNK.SIZE, CHUNK.CHECKSUM, CHUNK.GOOD_COPIES)
-                .values(version.id(), idx, size, checksum, good)
-                .execute();
-        dsl.update(FILE_VERSION)
-                .set(FILE_VERSION.CHUNKS_SUMMED, FILE_VERSION.CHUNKS_SUMMED.plus(1))
-                .set(FILE_VERSION.CHUNKS_STORED, FILE_VERSION.CHUNKS_STORED.plus(good > 0 ? 1 : 0))
-                .set(FILE_VERSION.CHUNKS_FULL, FILE_VERSION.CHUNKS_FULL.plus(good >= version.replicas() ? 1 : 0))
-                .set(FILE_VERSION.COPIES_GOOD, FILE_VERSION.COPIES_GOOD.plus(good))
-                .where(FILE_VERSION.ID.eq(version.id()))
-                .execute();
+        counters.chunkSummed(version, idx, size, checksum);
     }
 
     /**
-     * Records (or refreshes) a copy a storage peer acknowledged, keeping the version's
-     * counters in step: a copy is good when its checksum is the one the owner reported.
+     * Records (or refreshes) a copy a storage peer acknowledged, keeping the counters in
+     * step: a copy is good when its checksum is the one the owner reported.
      */
     public void storeReplica(VersionRow version, int idx, long peerId, long size, String checksum,
                              OffsetDateTime now) {
+        boolean counts = counters.lockHolder(peerId);
         lockVersion(version.id());
-        String reference = chunkChecksum(version.id(), idx).orElse(null);
-        Record previous = dsl.select(REPLICA.STATE, REPLICA.CHECKSUM).from(REPLICA)
-                .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
-                .fetchOne();
-        boolean wasGood = previous != null && good(reference, previous.get(REPLICA.STATE),
-                previous.get(REPLICA.CHECKSUM));
-        boolean isGood = good(reference, ReplicaState.STORED, checksum);
+        CopyCounters.Copy before = copy(version.id(), idx, peerId);
         dsl.mergeInto(REPLICA)
                 .using(dsl.selectOne())
                 .on(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
@@ -222,68 +209,60 @@ public final class BackupTx {
                         REPLICA.SIZE, REPLICA.CHECKSUM, REPLICA.STORED_AT, REPLICA.UPDATED_AT)
                 .values(version.id(), idx, peerId, ReplicaState.STORED, size, checksum, now, now)
                 .execute();
-        if (wasGood != isGood) {
-            countGoodCopy(version, idx, isGood ? 1 : -1);
-        }
+        counters.copyChanged(version, idx, peerId, counts, chunkChecksum(version.id(), idx).orElse(null), before,
+                new CopyCounters.Copy(ReplicaState.STORED, size, checksum));
     }
 
     /**
      * Marks a peer's copy of a chunk LOST (found bad or missing: CHUNK_BAD), keeping the
-     * version's counters in step. Returns the state the copy was in (LOST already changes
-     * nothing), or empty when the peer has no copy of that chunk on record.
+     * counters in step. Returns the state the copy was in (LOST already changes nothing),
+     * or empty when the peer has no copy of that chunk on record.
      */
     public Optional<ReplicaState> loseReplica(VersionRow version, int idx, long peerId, OffsetDateTime now) {
+        boolean counts = counters.lockHolder(peerId);
         lockVersion(version.id());
-        String reference = chunkChecksum(version.id(), idx).orElse(null);
-        Record previous = dsl.select(REPLICA.STATE, REPLICA.CHECKSUM).from(REPLICA)
-                .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
-                .fetchOne();
-        if (previous == null) {
+        CopyCounters.Copy before = copy(version.id(), idx, peerId);
+        if (before == null) {
             return Optional.empty();
         }
-        if (previous.get(REPLICA.STATE) == ReplicaState.STORED) {
+        if (before.stored()) {
             dsl.update(REPLICA).set(REPLICA.STATE, ReplicaState.LOST).set(REPLICA.UPDATED_AT, now)
                     .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx),
                             REPLICA.PEER_ID.eq(peerId))
                     .execute();
-            if (good(reference, ReplicaState.STORED, previous.get(REPLICA.CHECKSUM))) {
-                countGoodCopy(version, idx, -1);
-            }
+            counters.copyChanged(version, idx, peerId, counts, chunkChecksum(version.id(), idx).orElse(null), before,
+                    new CopyCounters.Copy(ReplicaState.LOST, before.size(), before.checksum()));
             // A repair copying from this copy cannot: it is planned afresh from a good one.
             RepairStore.dropTasks(dsl, REPAIR_TASK.FILE_VERSION_ID.eq(version.id()).and(REPAIR_TASK.CHUNK_IDX.eq(idx))
                     .and(REPAIR_TASK.SOURCE_PEER_ID.eq(peerId)));
         }
-        return Optional.of(previous.get(REPLICA.STATE));
-    }
-
-    /** Whether a copy counts as good: STORED, with the checksum the owner reported (once it has). */
-    private static boolean good(String reference, ReplicaState state, String checksum) {
-        return reference != null && state == ReplicaState.STORED && reference.equals(checksum);
+        return Optional.of(before.state());
     }
 
     /**
-     * A copy its storage peer released (a surplus one): the row goes, the version's counters
-     * kept in step. Returns whether there was a row.
+     * A copy its storage peer released (a surplus one): the row goes, the counters kept in
+     * step. Returns whether there was a row.
      */
     public boolean dropReplica(VersionRow version, int idx, long peerId) {
+        boolean counts = counters.lockHolder(peerId);
         lockVersion(version.id());
-        boolean wasGood = isGoodCopy(version.id(), idx, peerId);
-        int deleted = dsl.deleteFrom(REPLICA)
+        CopyCounters.Copy before = copy(version.id(), idx, peerId);
+        if (before == null) {
+            return false;
+        }
+        dsl.deleteFrom(REPLICA)
                 .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
                 .execute();
-        if (wasGood) {
-            countGoodCopy(version, idx, -1);
-        }
-        return deleted > 0;
+        counters.copyChanged(version, idx, peerId, counts, chunkChecksum(version.id(), idx).orElse(null), before,
+                null);
+        return true;
     }
 
-    /** Whether the peer's copy of the chunk is STORED with the owner's checksum. */
-    private boolean isGoodCopy(long versionId, int idx, long peerId) {
-        return dsl.fetchExists(dsl.selectOne().from(REPLICA).join(CHUNK)
-                .on(CHUNK.FILE_VERSION_ID.eq(REPLICA.FILE_VERSION_ID), CHUNK.IDX.eq(REPLICA.CHUNK_IDX),
-                        CHUNK.CHECKSUM.eq(REPLICA.CHECKSUM))
-                .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId),
-                        REPLICA.STATE.eq(ReplicaState.STORED)));
+    /** The peer's copy of the chunk as its row says, or null when there is none. */
+    private CopyCounters.Copy copy(long versionId, int idx, long peerId) {
+        return dsl.select(REPLICA.STATE, REPLICA.SIZE, REPLICA.CHECKSUM).from(REPLICA)
+                .where(REPLICA.FILE_VERSION_ID.eq(versionId), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
+                .fetchOne(r -> new CopyCounters.Copy(r.value1(), r.value2(), r.value3()));
     }
 
     /** What storage peers reported they hold (INVENTORY), in this same transaction. */
@@ -292,25 +271,10 @@ public final class BackupTx {
     }
 
     // Checksums (CHUNK_SUMS) and copies (STORE_ACK) of one version arrive concurrently; each
-    // counts what the other recorded, so they take the version's row lock in turn.
+    // counts what the other recorded, so they take the version's row lock in turn (a copy
+    // takes its holder's row first: CopyCounters).
     private void lockVersion(long versionId) {
         dsl.select(FILE_VERSION.ID).from(FILE_VERSION).where(FILE_VERSION.ID.eq(versionId)).forUpdate().fetch();
-    }
-
-    private void countGoodCopy(VersionRow version, int idx, int delta) {
-        dsl.update(CHUNK).set(CHUNK.GOOD_COPIES, CHUNK.GOOD_COPIES.plus(delta))
-                .where(CHUNK.FILE_VERSION_ID.eq(version.id()), CHUNK.IDX.eq(idx)).execute();
-        int after = dsl.select(CHUNK.GOOD_COPIES).from(CHUNK)
-                .where(CHUNK.FILE_VERSION_ID.eq(version.id()), CHUNK.IDX.eq(idx)).fetchOne(CHUNK.GOOD_COPIES);
-        int before = after - delta;
-        int stored = (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
-        int full = (after >= version.replicas() ? 1 : 0) - (before >= version.replicas() ? 1 : 0);
-        dsl.update(FILE_VERSION)
-                .set(FILE_VERSION.CHUNKS_STORED, FILE_VERSION.CHUNKS_STORED.plus(stored))
-                .set(FILE_VERSION.CHUNKS_FULL, FILE_VERSION.CHUNKS_FULL.plus(full))
-                .set(FILE_VERSION.COPIES_GOOD, FILE_VERSION.COPIES_GOOD.plus(delta))
-                .where(FILE_VERSION.ID.eq(version.id()))
-                .execute();
     }
 
     /** A later expiry for a backup still under way (its plan renewed). */

@@ -70,6 +70,8 @@ public final class DecommissionTx {
      * so that another target is chosen for them.
      */
     public void decommission(long peerId, OffsetDateTime now) {
+        PeerState before = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).forUpdate()
+                .fetchOptional(PEER.STATE).orElse(PeerState.GONE);
         dsl.update(PEER)
                 .set(PEER.STATE, PeerState.DECOMMISSIONING)
                 .set(PEER.DECOMMISSION_STARTED_AT, DSL.coalesce(PEER.DECOMMISSION_STARTED_AT, DSL.val(now)))
@@ -77,6 +79,9 @@ public final class DecommissionTx {
                 .set(PEER.LAST_SEEN_AT, DSL.greatest(PEER.LAST_SEEN_AT, DSL.val(now)))
                 .where(PEER.ID.eq(peerId), PEER.STATE.ne(PeerState.GONE))
                 .execute();
+        if (before != PeerState.GONE) {
+            new CopyCounters(dsl).holderChanged(peerId, before, PeerState.DECOMMISSIONING);
+        }
         dsl.deleteFrom(REPAIR_TASK).where(REPAIR_TASK.TARGET_PEER_ID.eq(peerId)).execute();
     }
 
@@ -88,17 +93,8 @@ public final class DecommissionTx {
      * holds.
      */
     public void releaseAll(long peerId, OffsetDateTime now) {
-        List<Long> versions = dsl.selectDistinct(REPLICA.FILE_VERSION_ID).from(REPLICA)
-                .where(REPLICA.PEER_ID.eq(peerId)).fetch(REPLICA.FILE_VERSION_ID);
-        // In the order STORE_ACK takes them (the version's row, then its chunks), so that the
-        // two never wait on each other.
-        dsl.select(FILE_VERSION.ID).from(FILE_VERSION).where(FILE_VERSION.ID.in(versions)).forUpdate().fetch();
-        dsl.update(CHUNK).set(CHUNK.GOOD_COPIES, CHUNK.GOOD_COPIES.minus(1))
-                .whereExists(dsl.selectOne().from(REPLICA).where(REPLICA.FILE_VERSION_ID.eq(CHUNK.FILE_VERSION_ID),
-                        REPLICA.CHUNK_IDX.eq(CHUNK.IDX), REPLICA.PEER_ID.eq(peerId),
-                        REPLICA.STATE.eq(ReplicaState.STORED), REPLICA.CHECKSUM.eq(CHUNK.CHECKSUM)))
-                .execute();
-        recount(versions);
+        CopyCounters counters = new CopyCounters(dsl);
+        counters.holderEmptied(peerId, counters.lockHolder(peerId));
         dsl.deleteFrom(REPLICA).where(REPLICA.PEER_ID.eq(peerId)).execute();
 
         BigDecimal reserved = dsl.select(DSL.sum(PLAN_PEER.RESERVED_BYTES)).from(PLAN_PEER)
@@ -114,20 +110,5 @@ public final class DecommissionTx {
         dsl.deleteFrom(CHUNK_TASK).where(CHUNK_TASK.PEER_ID.eq(peerId)).execute();
         dsl.deleteFrom(REPAIR_TASK)
                 .where(REPAIR_TASK.SOURCE_PEER_ID.eq(peerId).or(REPAIR_TASK.TARGET_PEER_ID.eq(peerId))).execute();
-    }
-
-    // The counters of these versions, counted again from their chunks (whose good copies are
-    // already right): the same definitions STORE_ACK keeps in step one copy at a time.
-    private void recount(List<Long> versions) {
-        var chunks = CHUNK.FILE_VERSION_ID.eq(FILE_VERSION.ID);
-        dsl.update(FILE_VERSION)
-                .set(FILE_VERSION.CHUNKS_STORED, DSL.field(dsl.selectCount().from(CHUNK)
-                        .where(chunks, CHUNK.GOOD_COPIES.gt(0))))
-                .set(FILE_VERSION.CHUNKS_FULL, DSL.field(dsl.selectCount().from(CHUNK)
-                        .where(chunks, CHUNK.GOOD_COPIES.ge(FILE_VERSION.REPLICAS))))
-                .set(FILE_VERSION.COPIES_GOOD, DSL.field(dsl.select(DSL.coalesce(DSL.sum(CHUNK.GOOD_COPIES),
-                        BigDecimal.ZERO).cast(Integer.class)).from(CHUNK).where(chunks)))
-                .where(FILE_VERSION.ID.in(versions), FILE_VERSION.STATE.in(VersionState.PENDING, VersionState.COMPLETE))
-                .execute();
     }
 }

@@ -86,6 +86,7 @@ public final class RegistryStore {
         database.transaction(dsl -> {
             if (dsl.update(PEER).set(PEER.STATE, to).set(PEER.UPDATED_AT, now)
                     .where(PEER.ID.eq(peerId), PEER.STATE.eq(from)).execute() > 0) {
+                new CopyCounters(dsl).holderChanged(peerId, from, to);
                 new History(dsl).peerEvent(EventKind.STATE, peerId, from, to, now);
             }
             return null;
@@ -112,6 +113,7 @@ public final class RegistryStore {
                     .execute();
             PeerState is = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).fetchOne(PEER.STATE);
             if (was != null && was != is) {
+                new CopyCounters(dsl).holderChanged(peerId, was, is);
                 new History(dsl).peerEvent(EventKind.STATE, peerId, was, is, now);
             }
             return null;

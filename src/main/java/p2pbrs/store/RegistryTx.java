@@ -119,7 +119,8 @@ public final class RegistryTx {
      * role and capacity: a restart, a move, or a de-registered identity coming back.
      */
     public void rebind(long peerId, PeerInfo info, OffsetDateTime now) {
-        PeerRecord row = dsl.fetchSingle(PEER, PEER.ID.eq(peerId));
+        PeerRecord row = dsl.selectFrom(PEER).where(PEER.ID.eq(peerId)).forUpdate().fetchSingle();
+        PeerState before = row.getState();
         copy(info, row);
         row.setNameKey(PeerNames.key(info.name()));
         if (row.getState() == PeerState.DEAD) {
@@ -132,6 +133,7 @@ public final class RegistryTx {
         row.setUpdatedAt(now);
         row.setLastSeenAt(now);
         row.store();
+        new CopyCounters(dsl).holderChanged(peerId, before, PeerState.ALIVE);
     }
 
     /** Stores the peer's ticket key, sealed (it is derived again at each registration). */
@@ -142,6 +144,8 @@ public final class RegistryTx {
 
     /** De-registers a peer; its name stays bound to it when {@code keepName}. */
     public void markGone(long peerId, boolean keepName, OffsetDateTime now) {
+        PeerState before = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).forUpdate()
+                .fetchOptional(PEER.STATE).orElse(PeerState.GONE);
         var update = dsl.update(PEER)
                 .set(PEER.STATE, PeerState.GONE)
                 .set(PEER.GONE_AT, now)
@@ -151,6 +155,7 @@ public final class RegistryTx {
             update = update.set(PEER.NAME_KEY, (String) null);
         }
         update.where(PEER.ID.eq(peerId)).execute();
+        new CopyCounters(dsl).holderChanged(peerId, before, PeerState.GONE);
     }
 
     /**

@@ -8,11 +8,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import p2pbrs.store.Database;
+import p2pbrs.testing.CounterAudit;
 
 /** bench-reports, small: it fills, times every report with the rows filled, and refuses an existing database. */
 class BenchReportsTest {
@@ -35,6 +38,10 @@ class BenchReportsTest {
         assertEquals(Map.of("history", 500, "history-owner", 10, "history-failed", 50, "files", 100, "peers", 70,
                 "usage", 70), rows, out);
         assertTrue(out.contains("done reports=6 max_median_ms="), out);
+        // What it filled is what a server would have recorded: every counter agrees with the copies.
+        try (Database database = Database.open(db, Database.Kind.SERVER, 2)) {
+            assertEquals(List.of(), CounterAudit.mismatches(database.dsl()));
+        }
 
         // The database is there now: a second run would mix two fills.
         assertEquals(1, Main.run("bench-reports", "--db", db.toString(), "--placements", "2000", "--runs", "500"));

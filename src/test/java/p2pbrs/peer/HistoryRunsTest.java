@@ -57,7 +57,7 @@ class HistoryRunsTest {
             assertTrue(((Number) backup.get("PEERS_USED")).intValue() >= 2, backup.toString());
             assertTrue(backup.get("STARTED_AT") != null && backup.get("SECONDS") != null, backup.toString());
             assertTrue(runs.get(1).get("STARTED_AT") != null, "the restore's first plan page was noted: " + runs.get(1));
-            assertEquals(List.of("1 HEALTHY", "2 HEALTHY"), column(db,
+            assertEquals(List.of("1 healthy", "2 healthy"), column(db,
                     "SELECT version || ' ' || health FROM v_file_health WHERE file_name = 'precious.bin' ORDER BY version"));
 
             // The owner finds chunk 0 bad on one of its holders: recorded, and repaired.

@@ -231,7 +231,16 @@ final class LocalCluster implements AutoCloseable {
         for (Peer p : peers.values()) {
             p.close();
         }
-        server.close();
+        // Whatever the test did, the counters the reports read still agree with the copies.
+        List<String> wrong;
+        try (ServerRecords records = new ServerRecords(serverConfig.db())) {
+            wrong = records.counterMismatches();
+        } finally {
+            server.close();
+        }
+        if (!wrong.isEmpty()) {
+            throw new AssertionError("counters out of step with the copies: " + wrong);
+        }
     }
 
     static byte[] random(int size, long seed) {

@@ -61,10 +61,10 @@ class ReportsTest {
 
             List<Map<String, Object>> usage = Json.rows(running.get(2));
             assertEquals(List.of(
-                    row("owner", "Bo", 1, 1, 4, 4L * CHUNK),
-                    row("owner", "Ola", 2, 2, 8, 8L * CHUNK),
-                    row("peer", "S1", 3, 3, 6, 6L * CHUNK),
-                    row("peer", "S2", 3, 3, 6, 6L * CHUNK)), usage);
+                    row("owner", "Bo", 1L, 1L, 4, 4L * CHUNK),
+                    row("owner", "Ola", 2L, 2L, 8, 8L * CHUNK),
+                    row("peer", "S1", null, null, 6, 6L * CHUNK),
+                    row("peer", "S2", null, null, 6, 6L * CHUNK)), usage);
 
             String table = running.get(3);
             assertTrue(table.lines().findFirst().orElseThrow().matches(
@@ -114,12 +114,19 @@ class ReportsTest {
             List<Map<String, Object>> files = Json.rows(print("files", db, "--json"));
             assertEquals(List.of("Bo", "Ola", "Ola"), column(files, "owner"));
             assertEquals(List.of("healthy", "healthy", "healthy"), column(files, "health"));
+            String s2Token = c.token("S2");
             s2.close();
             Object dead = LocalCluster.poll(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(20), () ->
                     column(Json.rows(print("files", db, "--json")), "health")
                             .equals(List.of("under-replicated", "under-replicated", "under-replicated"))
                             ? Boolean.TRUE : null);
             assertEquals(Boolean.TRUE, dead);
+            // Back with the copies it kept, it counts again.
+            c.start("S2", Role.STORAGE, GIB, 5_000, s2Token, 16, beat);
+            Object back = LocalCluster.poll(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(20), () ->
+                    column(Json.rows(print("files", db, "--json")), "health")
+                            .equals(List.of("healthy", "healthy", "healthy")) ? Boolean.TRUE : null);
+            assertEquals(Boolean.TRUE, back);
 
             // Stopped, the same from the database file.
             String history = print("history", db, "--json");
@@ -150,13 +157,13 @@ class ReportsTest {
         return list;
     }
 
-    private static Map<String, Object> row(String kind, String name, long files, long versions, long chunks,
+    private static Map<String, Object> row(String kind, String name, Long files, Long versions, long chunks,
                                            long bytes) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("kind", kind);
         row.put("name", name);
-        row.put("files", BigDecimal.valueOf(files));
-        row.put("versions", BigDecimal.valueOf(versions));
+        row.put("files", files == null ? null : BigDecimal.valueOf(files));
+        row.put("versions", versions == null ? null : BigDecimal.valueOf(versions));
         row.put("chunks", BigDecimal.valueOf(chunks));
         row.put("bytes", BigDecimal.valueOf(bytes));
         return row;

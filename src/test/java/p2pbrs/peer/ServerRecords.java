@@ -29,6 +29,7 @@ import p2pbrs.store.InventoryTx;
 import p2pbrs.store.PeerState;
 import p2pbrs.store.ReplicaState;
 import p2pbrs.store.VersionState;
+import p2pbrs.testing.CounterAudit;
 
 /**
  * A server's database read beside it (H2 lets one process open a database its server has
@@ -40,6 +41,11 @@ final class ServerRecords implements AutoCloseable {
 
     ServerRecords(Path db) {
         this.database = Database.open(db, Database.Kind.SERVER, 2);
+    }
+
+    /** Each counter kept in step with the copies that differs from its count (CounterAudit). */
+    List<String> counterMismatches() {
+        return CounterAudit.mismatches(dsl());
     }
 
     /** The state of each copy the server records on a peer, by checksum. */
@@ -136,15 +142,29 @@ final class ServerRecords implements AutoCloseable {
         DSLContext dsl = dsl();
         dsl.deleteFrom(REPLICA).where(REPLICA.PEER_ID.in(DSL.select(PEER.ID).from(PEER).where(PEER.NAME.eq(peer))))
                 .execute();
-        // The counters, as the migration that made them computes them from the copies.
+        // The counters, as the migrations that made them compute them from the copies.
         dsl.execute("UPDATE chunk c SET good_copies = (SELECT COUNT(*) FROM replica r WHERE r.file_version_id = "
-                + "c.file_version_id AND r.chunk_idx = c.idx AND r.state = 'STORED' AND r.checksum = c.checksum)");
+                + "c.file_version_id AND r.chunk_idx = c.idx AND r.state = 'STORED' AND r.checksum = c.checksum), "
+                + "live_copies = (SELECT COUNT(*) FROM replica r JOIN peer p ON p.id = r.peer_id "
+                + "WHERE r.file_version_id = c.file_version_id AND r.chunk_idx = c.idx AND r.state = 'STORED' "
+                + "AND r.checksum = c.checksum AND p.state IN ('ALIVE', 'STALE'))");
         dsl.execute("UPDATE file_version v SET "
                 + "chunks_stored = (SELECT COUNT(*) FROM chunk c WHERE c.file_version_id = v.id "
                 + "AND c.good_copies > 0), "
                 + "chunks_full = (SELECT COUNT(*) FROM chunk c WHERE c.file_version_id = v.id "
                 + "AND c.good_copies >= v.replicas), "
-                + "copies_good = (SELECT COALESCE(SUM(c.good_copies), 0) FROM chunk c WHERE c.file_version_id = v.id)");
+                + "copies_good = (SELECT COALESCE(SUM(c.good_copies), 0) FROM chunk c WHERE c.file_version_id = v.id), "
+                + "chunks_live = (SELECT COUNT(*) FROM chunk c WHERE c.file_version_id = v.id AND c.live_copies > 0), "
+                + "chunks_live_full = (SELECT COUNT(*) FROM chunk c WHERE c.file_version_id = v.id "
+                + "AND c.live_copies >= v.replicas), "
+                + "stored_copies = (SELECT COUNT(*) FROM replica r WHERE r.file_version_id = v.id "
+                + "AND r.state = 'STORED'), "
+                + "stored_bytes = (SELECT COALESCE(SUM(r.size), 0) FROM replica r WHERE r.file_version_id = v.id "
+                + "AND r.state = 'STORED')");
+        dsl.execute("UPDATE peer p SET "
+                + "stored_copies = (SELECT COUNT(*) FROM replica r WHERE r.peer_id = p.id AND r.state = 'STORED'), "
+                + "stored_bytes = (SELECT COALESCE(SUM(r.size), 0) FROM replica r WHERE r.peer_id = p.id "
+                + "AND r.state = 'STORED')");
     }
 
     private DSLContext dsl() {
