@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -87,6 +88,8 @@ final class RestoreJob {
         String checksum;
         long chunkSize;
         final List<Chunk> chunks = new ArrayList<>();
+        // The storage peers that gave a good copy of some chunk: reported with the outcome.
+        final Set<String> served = ConcurrentHashMap.newKeySet();
     }
 
     RestoreResult run(String name, Integer version) throws PeerException {
@@ -110,25 +113,25 @@ final class RestoreJob {
             Fetch fetch = fetchAll(wireName, plan, part.channel(), bar);
             bar.finish();
             if (fetch.unsettled() > 0) {
-                report(wireName, plan.version, false, "Chunks-unavailable");
+                report(wireName, plan, false, "Chunks-unavailable");
                 throw new PeerException("restore of " + name + " failed: no chunk arrived for "
                         + fetch.stallMillis() / 1000 + " s (" + fetch.unsettled() + " of " + plan.chunks.size()
                         + " chunks unfinished)");
             }
             if (!fetch.failed().isEmpty()) {
-                report(wireName, plan.version, false, "Chunks-unavailable");
+                report(wireName, plan, false, "Chunks-unavailable");
                 throw new PeerException("restore of " + name + " failed: no good copy of chunk(s) " + fetch.failed());
             }
             if (!plan.checksum.equals(checksumOf(part.channel()))) {
-                report(wireName, plan.version, false, "File-checksum-mismatch");
+                report(wireName, plan, false, "File-checksum-mismatch");
                 throw new PeerException("restore of " + name + " failed: the whole file does not match its checksum");
             }
             part.moveTo(target);
             ChunkStore.fsyncDirectory(restoreDir);
-            report(wireName, plan.version, true, null);
+            report(wireName, plan, true, null);
             return new RestoreResult(name, plan.version, plan.size, target, bar.rate());
         } catch (IOException e) {
-            report(wireName, plan.version, false, "Local-IO-error");
+            report(wireName, plan, false, "Local-IO-error");
             throw new PeerException("restore of " + name + " failed: " + e.getMessage(), e);
         }
     }
@@ -341,6 +344,7 @@ final class RestoreJob {
                         reportBadCopy(wireName, plan.version, c.idx, holder.name());
                     }
                 } else if (fetched.checksum().equals(c.checksum)) {
+                    plan.served.add(holder.name());
                     return true;
                 } else {
                     LOG.warn("peer {} sent corrupt bytes for chunk {}; trying another copy", holder.name(), c.idx);
@@ -395,12 +399,13 @@ final class RestoreJob {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private void report(String wireName, int version, boolean ok, String reason) {
+    private void report(String wireName, Plan plan, boolean ok, String reason) {
         try {
             Message m = ok
                     ? Message.of(Command.RESTORE_OK, registration.link().nextRq(), wireName)
                     : Message.of(Command.RESTORE_FAIL, registration.link().nextRq(), wireName, reason);
-            registration.link().call(registration.signed(m.withOption("version", Integer.toString(version))));
+            registration.link().call(registration.signed(m.withOption("version", Integer.toString(plan.version))
+                    .withOption("peers", Integer.toString(plan.served.size()))));
         } catch (PeerException e) {
             LOG.warn("could not report the restore to the server: {}", e.getMessage());
         }

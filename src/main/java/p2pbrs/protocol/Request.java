@@ -98,7 +98,7 @@ public sealed interface Request {
     }
 
     /** RESTORE_OK ({@code ok}, no reason) or RESTORE_FAIL (with the owner's Reason). */
-    record RestoreReport(FileName file, boolean ok, String reason, int version, String token) implements Request {
+    record RestoreReport(FileName file, boolean ok, String reason, int version, Integer peers, String token) implements Request {
     }
 
     /** FILES, from the start or after one version of a file ({@code afterFile}, its number, null for the first page). */

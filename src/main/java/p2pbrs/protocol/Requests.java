@@ -13,6 +13,8 @@ public final class Requests {
     private static final long LAST_EPOCH_SECOND = 253_402_300_799L;
     // Far more pages than any storage peer's chunks fill (some 18 checksums a page).
     static final int MAX_INVENTORY_PAGES = 1 << 22;
+    // A restore's peers= counts the storage peers that served it: its holders, far fewer.
+    static final int MAX_PEERS_USED = 100_000;
     private static final java.util.regex.Pattern SCAN_ID = java.util.regex.Pattern.compile("[0-9a-f]{8,32}");
 
     private Requests() {
@@ -188,7 +190,11 @@ public final class Requests {
         FileName file = FileName.decode(m.field(0), rq);
         boolean ok = m.command() == Command.RESTORE_OK;
         String reason = ok ? null : Reason.check(m.field(1), rq);
-        return new Request.RestoreReport(file, ok, reason, Numbers.intOption(m, "version"), m.option("token"));
+        Integer peers = optionalInt(m, "peers");
+        if (peers != null && peers > MAX_PEERS_USED) {
+            throw new MalformedMessageException(rq, Reason.BAD_NUMBER, "peers=" + peers + " is more than a restore uses");
+        }
+        return new Request.RestoreReport(file, ok, reason, Numbers.intOption(m, "version"), peers, m.option("token"));
     }
 
     private static Request files(Message m) throws MalformedMessageException {

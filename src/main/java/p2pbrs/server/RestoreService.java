@@ -140,7 +140,7 @@ final class RestoreService {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             OffsetDateTime now = now();
-            tx.history().restoreEnded(v.get().id(), starts.take(v.get().id()), req.reason(), now);
+            tx.history().restoreEnded(v.get().id(), starts.take(v.get().id()), req.peers(), req.reason(), now);
             tx.reportRestore(v.get().id(), caller.id(), req.ok() ? RestoreOutcome.OK : RestoreOutcome.FAIL, req.reason(),
                     now);
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now);

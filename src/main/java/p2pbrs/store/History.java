@@ -70,11 +70,14 @@ public final class History {
     /**
      * A restore its owner reported (RESTORE_OK: reason null, RESTORE_FAIL: its reason).
      * startedAt is when this server gave out its first plan page, null if not known (the
-     * server restarted meanwhile); which peers the owner fetched from is not known.
+     * server restarted meanwhile); peersUsed how many storage peers gave the owner a good
+     * copy, as it says (null if it did not).
      */
-    public void restoreEnded(long versionId, OffsetDateTime startedAt, String reason, OffsetDateTime now) {
+    public void restoreEnded(long versionId, OffsetDateTime startedAt, Integer peersUsed, String reason,
+                             OffsetDateTime now) {
         RunRecord run = versionRun(RunKind.RESTORE, versionId, reason, now);
         run.setStartedAt(startedAt);
+        run.setPeersUsed(peersUsed);
         insertWithRate(run);
     }
 

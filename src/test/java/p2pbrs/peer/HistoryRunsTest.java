@@ -57,6 +57,10 @@ class HistoryRunsTest {
             assertTrue(((Number) backup.get("PEERS_USED")).intValue() >= 2, backup.toString());
             assertTrue(backup.get("STARTED_AT") != null && backup.get("SECONDS") != null, backup.toString());
             assertTrue(runs.get(1).get("STARTED_AT") != null, "the restore's first plan page was noted: " + runs.get(1));
+            // Six chunks, two copies each, on three peers: the restore took each chunk from some of them.
+            int served = ((Number) runs.get(1).get("PEERS_USED")).intValue();
+            assertTrue(served >= 2 && served <= 3, runs.get(1).toString());
+            assertEquals(null, runs.get(3).get("PEERS_USED"), "a report without peers= says nothing of them");
             assertEquals(List.of("1 healthy", "2 healthy"), column(db,
                     "SELECT version || ' ' || health FROM v_file_health WHERE file_name = 'precious.bin' ORDER BY version"));
 
