@@ -37,15 +37,13 @@ public final class ChunkSeal {
 
     private final DataKey key;
     private final Mac siv;
-    private final Cipher sealer = Jce.gcm();
+    private final RepeatableGcm sealer;
     private final Cipher opener = Jce.gcm();
-    /** The nonce the sealer was last set up with: the JDK refuses to encrypt with it again at once. */
-    private final byte[] lastNonce = new byte[Jce.GCM_NONCE];
-    private boolean sealedBefore;
 
     public ChunkSeal(DataKey key) {
         this.key = Objects.requireNonNull(key, "key");
         this.siv = Jce.hmac(key.sivKey());
+        this.sealer = new RepeatableGcm(key.encryptionKey());
     }
 
     /**
@@ -59,15 +57,15 @@ public final class ChunkSeal {
             siv.update(plain, off, len);
             out[outOff] = FORMAT;
             siv.doFinal(out, outOff + 1);
-            initSealer(out, outOff + 1);
-            sealer.updateAAD(out, outOff, HEADER);
+            Cipher gcm = sealer.encrypting(out, outOff + 1);
+            gcm.updateAAD(out, outOff, HEADER);
             int written = outOff + HEADER;
             int end = off + len;
             int at = off;
             for (; end - at > SLICE; at += SLICE) {
-                written += sealer.update(plain, at, SLICE, out, written);
+                written += gcm.update(plain, at, SLICE, out, written);
             }
-            written += sealer.doFinal(plain, at, end - at, out, written);
+            written += gcm.doFinal(plain, at, end - at, out, written);
             return written - outOff;
         } catch (ShortBufferException e) {
             throw new IllegalStateException("the output range was checked to fit", e);
@@ -109,24 +107,5 @@ public final class ChunkSeal {
     /** The 32-byte MAC in a sealed chunk's header (a copy), e.g. for DataKey.fileChecksum. No check. */
     public static byte[] mac(byte[] sealed, int off) {
         return Arrays.copyOfRange(sealed, off + 1, off + HEADER);
-    }
-
-    /**
-     * Sets the sealer up with the nonce at nonce[at, at+12). The JDK refuses an encryption
-     * set up with the key and nonce of the one before ("Cannot reuse iv for GCM encryption"),
-     * which here means the same plaintext twice in a row: legitimate, since that plaintext
-     * seals to the same bytes again. Only then, the sealer is first set up with another nonce
-     * (never used to encrypt), which the JDK accepts; every other chunk costs one init.
-     */
-    private void initSealer(byte[] nonce, int at) throws GeneralSecurityException {
-        if (sealedBefore && Arrays.equals(lastNonce, 0, Jce.GCM_NONCE, nonce, at, at + Jce.GCM_NONCE)) {
-            byte[] other = lastNonce.clone();
-            other[0] ^= 1;
-            sealer.init(Cipher.ENCRYPT_MODE, key.encryptionKey(), new GCMParameterSpec(Jce.GCM_TAG_BITS, other));
-        }
-        sealer.init(Cipher.ENCRYPT_MODE, key.encryptionKey(),
-                new GCMParameterSpec(Jce.GCM_TAG_BITS, nonce, at, Jce.GCM_NONCE));
-        System.arraycopy(nonce, at, lastNonce, 0, Jce.GCM_NONCE);
-        sealedBefore = true;
     }
 }
