@@ -7,7 +7,6 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * The format of one encrypted chunk (version 1), and sealing/opening it. Not thread-safe:
@@ -30,20 +29,19 @@ public final class ChunkSeal {
      * JDK 17's GCM reaches its AES-CTR and GHASH intrinsics only once the methods that call
      * them are compiled, which takes thousands of calls. With one call per chunk, sealing
      * 8 MiB chunks stays at tens of MB/s for gigabytes; in slices it is at full speed
-     * after a few chunks. (Opening cannot be sliced alike: the JDK holds back a decryption
-     * until its tag is checked, so it takes the chunk in one call.)
+     * after a few chunks. Opening has its own slices, see GcmDecrypter.
      */
     static final int SLICE = 16 * 1024;
 
-    private final DataKey key;
     private final Mac siv;
     private final RepeatableGcm sealer;
-    private final Cipher opener = Jce.gcm();
+    private final GcmDecrypter opener;
 
     public ChunkSeal(DataKey key) {
-        this.key = Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(key, "key");
         this.siv = Jce.hmac(key.sivKey());
         this.sealer = new RepeatableGcm(key.encryptionKey());
+        this.opener = new GcmDecrypter(key.encryptionKey());
     }
 
     /**
@@ -77,6 +75,7 @@ public final class ChunkSeal {
     /**
      * Opens sealed[off, off+len) into out[outOff...]; returns the plaintext length. On failure
      * the output range is zeroed, so no byte of a chunk that failed its tag can pass for data.
+     * The two ranges may overlap (e.g. opening in place).
      */
     public int open(byte[] sealed, int off, int len, byte[] out, int outOff) throws BadChunkException {
         Objects.checkFromIndexSize(off, len, sealed.length);
@@ -89,18 +88,22 @@ public final class ChunkSeal {
         }
         int plainLength = len - OVERHEAD;
         Objects.checkFromIndexSize(outOff, plainLength, out.length);
+        byte[] chunk = sealed;
+        int at = off;
+        if (sealed == out && outOff < off + len && off < outOff + plainLength) {
+            // The opener writes plaintext while it still reads the chunk, slice by slice, so an
+            // output range over the chunk would overwrite bytes not yet read: it reads a copy.
+            chunk = Arrays.copyOfRange(sealed, off, off + len);
+            at = 0;
+        }
         try {
-            opener.init(Cipher.DECRYPT_MODE, key.encryptionKey(),
-                    new GCMParameterSpec(Jce.GCM_TAG_BITS, sealed, off + 1, Jce.GCM_NONCE));
-            opener.updateAAD(sealed, off, HEADER);
-            return opener.doFinal(sealed, off + HEADER, len - HEADER, out, outOff);
+            return opener.decrypt(chunk, at + 1, chunk, at, HEADER, chunk, at + HEADER, len - HEADER, out, outOff);
         } catch (AEADBadTagException e) {
-            Arrays.fill(out, outOff, outOff + plainLength, (byte) 0);
             throw new BadChunkException("the chunk fails its check: it was damaged, or sealed with another key", e);
         } catch (ShortBufferException e) {
             throw new IllegalStateException("the output range was checked to fit", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM with a 256-bit key and a 12-byte nonce is always available", e);
+            throw new IllegalStateException("AES-GCM and AES-CTR with a 256-bit key and a 12-byte nonce are always available", e);
         }
     }
 
