@@ -7,7 +7,6 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * The format of one encrypted chunk (version 1), and sealing/opening it. Not thread-safe:
@@ -30,22 +29,19 @@ public final class ChunkSeal {
      * JDK 17's GCM reaches its AES-CTR and GHASH intrinsics only once the methods that call
      * them are compiled, which takes thousands of calls. With one call per chunk, sealing
      * 8 MiB chunks stays at tens of MB/s for gigabytes; in slices it is at full speed
-     * after a few chunks. (Opening cannot be sliced alike: the JDK holds back a decryption
-     * until its tag is checked, so it takes the chunk in one call.)
+     * after a few chunks. Opening has its own slices, see GcmDecrypter.
      */
     static final int SLICE = 16 * 1024;
 
-    private final DataKey key;
     private final Mac siv;
-    private final Cipher sealer = Jce.gcm();
-    private final Cipher opener = Jce.gcm();
-    /** The nonce the sealer was last set up with: the JDK refuses to encrypt with it again at once. */
-    private final byte[] lastNonce = new byte[Jce.GCM_NONCE];
-    private boolean sealedBefore;
+    private final RepeatableGcm sealer;
+    private final GcmDecrypter opener;
 
     public ChunkSeal(DataKey key) {
-        this.key = Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(key, "key");
         this.siv = Jce.hmac(key.sivKey());
+        this.sealer = new RepeatableGcm(key.encryptionKey());
+        this.opener = new GcmDecrypter(key.encryptionKey());
     }
 
     /**
@@ -59,15 +55,15 @@ public final class ChunkSeal {
             siv.update(plain, off, len);
             out[outOff] = FORMAT;
             siv.doFinal(out, outOff + 1);
-            initSealer(out, outOff + 1);
-            sealer.updateAAD(out, outOff, HEADER);
+            Cipher gcm = sealer.encrypting(out, outOff + 1);
+            gcm.updateAAD(out, outOff, HEADER);
             int written = outOff + HEADER;
             int end = off + len;
             int at = off;
             for (; end - at > SLICE; at += SLICE) {
-                written += sealer.update(plain, at, SLICE, out, written);
+                written += gcm.update(plain, at, SLICE, out, written);
             }
-            written += sealer.doFinal(plain, at, end - at, out, written);
+            written += gcm.doFinal(plain, at, end - at, out, written);
             return written - outOff;
         } catch (ShortBufferException e) {
             throw new IllegalStateException("the output range was checked to fit", e);
@@ -79,6 +75,7 @@ public final class ChunkSeal {
     /**
      * Opens sealed[off, off+len) into out[outOff...]; returns the plaintext length. On failure
      * the output range is zeroed, so no byte of a chunk that failed its tag can pass for data.
+     * The two ranges may overlap (e.g. opening in place).
      */
     public int open(byte[] sealed, int off, int len, byte[] out, int outOff) throws BadChunkException {
         Objects.checkFromIndexSize(off, len, sealed.length);
@@ -91,42 +88,27 @@ public final class ChunkSeal {
         }
         int plainLength = len - OVERHEAD;
         Objects.checkFromIndexSize(outOff, plainLength, out.length);
+        byte[] chunk = sealed;
+        int at = off;
+        if (sealed == out && outOff < off + len && off < outOff + plainLength) {
+            // The opener writes plaintext while it still reads the chunk, slice by slice, so an
+            // output range over the chunk would overwrite bytes not yet read: it reads a copy.
+            chunk = Arrays.copyOfRange(sealed, off, off + len);
+            at = 0;
+        }
         try {
-            opener.init(Cipher.DECRYPT_MODE, key.encryptionKey(),
-                    new GCMParameterSpec(Jce.GCM_TAG_BITS, sealed, off + 1, Jce.GCM_NONCE));
-            opener.updateAAD(sealed, off, HEADER);
-            return opener.doFinal(sealed, off + HEADER, len - HEADER, out, outOff);
+            return opener.decrypt(chunk, at + 1, chunk, at, HEADER, chunk, at + HEADER, len - HEADER, out, outOff);
         } catch (AEADBadTagException e) {
-            Arrays.fill(out, outOff, outOff + plainLength, (byte) 0);
             throw new BadChunkException("the chunk fails its check: it was damaged, or sealed with another key", e);
         } catch (ShortBufferException e) {
             throw new IllegalStateException("the output range was checked to fit", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM with a 256-bit key and a 12-byte nonce is always available", e);
+            throw new IllegalStateException("AES-GCM and AES-CTR with a 256-bit key and a 12-byte nonce are always available", e);
         }
     }
 
     /** The 32-byte MAC in a sealed chunk's header (a copy), e.g. for DataKey.fileChecksum. No check. */
     public static byte[] mac(byte[] sealed, int off) {
         return Arrays.copyOfRange(sealed, off + 1, off + HEADER);
-    }
-
-    /**
-     * Sets the sealer up with the nonce at nonce[at, at+12). The JDK refuses an encryption
-     * set up with the key and nonce of the one before ("Cannot reuse iv for GCM encryption"),
-     * which here means the same plaintext twice in a row: legitimate, since that plaintext
-     * seals to the same bytes again. Only then, the sealer is first set up with another nonce
-     * (never used to encrypt), which the JDK accepts; every other chunk costs one init.
-     */
-    private void initSealer(byte[] nonce, int at) throws GeneralSecurityException {
-        if (sealedBefore && Arrays.equals(lastNonce, 0, Jce.GCM_NONCE, nonce, at, at + Jce.GCM_NONCE)) {
-            byte[] other = lastNonce.clone();
-            other[0] ^= 1;
-            sealer.init(Cipher.ENCRYPT_MODE, key.encryptionKey(), new GCMParameterSpec(Jce.GCM_TAG_BITS, other));
-        }
-        sealer.init(Cipher.ENCRYPT_MODE, key.encryptionKey(),
-                new GCMParameterSpec(Jce.GCM_TAG_BITS, nonce, at, Jce.GCM_NONCE));
-        System.arraycopy(nonce, at, lastNonce, 0, Jce.GCM_NONCE);
-        sealedBefore = true;
     }
 }

@@ -9,6 +9,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class Jce {
     static final String HMAC = "HmacSHA256";
     static final String GCM = "AES/GCM/NoPadding";
+    static final String CTR = "AES/CTR/NoPadding";
     static final int GCM_NONCE = 12;
     static final int GCM_TAG = 16;
     static final int GCM_TAG_BITS = GCM_TAG * 8;
@@ -27,10 +28,18 @@ final class Jce {
     }
 
     static Cipher gcm() {
+        return cipher(GCM);
+    }
+
+    static Cipher ctr() {
+        return cipher(CTR);
+    }
+
+    private static Cipher cipher(String transformation) {
         try {
-            return Cipher.getInstance(GCM);
+            return Cipher.getInstance(transformation);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java runtime has " + GCM, e);
+            throw new IllegalStateException("every Java runtime has " + transformation, e);
         }
     }
 
