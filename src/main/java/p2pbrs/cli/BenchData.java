@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import p2pbrs.protocol.ChunkFormats;
 
 /**
  * Fills a new server database with a large, consistent history for {@code bench-reports},
@@ -26,6 +27,8 @@ final class BenchData {
     static final int VERSIONS_PER_FILE = 2;
     static final int COPIES = 2;
     private static final long CHUNK_SIZE = 1 << 20;
+    // Each chunk as stored: sealed, its format's overhead longer.
+    private static final long STORED_CHUNK = CHUNK_SIZE + ChunkFormats.SEALED_V1_OVERHEAD;
     private static final String EPOCH = "TIMESTAMP WITH TIME ZONE '2025-01-01 00:00:00+00'";
 
     /** What was filled: the counts the reports' rows are checked against. */
@@ -80,18 +83,20 @@ final class BenchData {
         long versionSize = CHUNK_SIZE * CHUNKS_PER_VERSION;
         update(c, "INSERT INTO file_version (id, file_id, version, size, checksum, chunk_size, chunk_count, replicas, "
                 + "state, created_at, completed_at, expires_at, chunks_summed, chunks_stored, chunks_full, copies_good, "
-                + "stored_copies, stored_bytes) "
+                + "stored_copies, stored_bytes, chunk_name, format) "
                 + "SELECT X, 1 + (X - 1) / ?, 1 + MOD(X - 1, ?), ?, LPAD(CAST(X AS VARCHAR), 64, 'v'), ?, ?, ?, "
                 + "'COMPLETE', DATEADD('MINUTE', X, " + EPOCH + "), DATEADD('MINUTE', X, " + EPOCH + "), "
-                + "DATEADD('MINUTE', X, " + EPOCH + "), ?, ?, ?, ?, ?, ? FROM SYSTEM_RANGE(1, ?)",
+                + "DATEADD('MINUTE', X, " + EPOCH + "), ?, ?, ?, ?, ?, ?, LPAD(CAST(X AS VARCHAR), 32, '0'), ? "
+                + "FROM SYSTEM_RANGE(1, ?)",
                 VERSIONS_PER_FILE, VERSIONS_PER_FILE, versionSize, CHUNK_SIZE, CHUNKS_PER_VERSION, COPIES,
                 CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNKS_PER_VERSION * COPIES,
-                CHUNKS_PER_VERSION * COPIES, versionSize * COPIES, versions);
+                CHUNKS_PER_VERSION * COPIES, STORED_CHUNK * CHUNKS_PER_VERSION * COPIES, ChunkFormats.SEALED_V1,
+                versions);
         // A copy on one of the DEAD peers (the last ones) is good but not live.
         update(c, "INSERT INTO chunk (id, file_version_id, idx, size, checksum, good_copies, live_copies) "
                 + "SELECT k.X, 1 + (k.X - 1) / ?, MOD(k.X - 1, ?), ?, LPAD(CAST(k.X AS VARCHAR), 64, 'c'), ?, "
                 + "(SELECT COUNT(*) FROM SYSTEM_RANGE(0, ?) s WHERE 1 + MOD(k.X + s.X, ?) <= ?) "
-                + "FROM SYSTEM_RANGE(1, ?) k", CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNK_SIZE, COPIES,
+                + "FROM SYSTEM_RANGE(1, ?) k", CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, STORED_CHUNK, COPIES,
                 COPIES - 1, STORAGE_PEERS, STORAGE_PEERS - DEAD_PEERS, chunks);
         update(c, "UPDATE file_version v SET "
                 + "chunks_live = (SELECT COUNT(*) FROM chunk ch WHERE ch.file_version_id = v.id AND ch.live_copies > 0), "

@@ -61,11 +61,13 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--db", description = "H2 database path without extension (default db/peer-<name>).")
     Path db;
 
-    @Option(names = "--token", description = "Recovery token: takes this identity back, e.g. on a new machine "
-            + "(--token-file or the P2PBRS_TOKEN environment variable keep it out of the process list).")
+    @Option(names = {"--recovery-key", "--token"}, description = "Recovery key (the RECOVERY-KEY the first "
+            + "registration printed): takes this identity and every backup it made back, e.g. on a new machine "
+            + "(--recovery-key-file or the P2PBRS_RECOVERY_KEY environment variable keep it out of the process list). "
+            + "--token is the same option, and also takes a token printed before recovery keys existed.")
     String token;
 
-    @Option(names = "--token-file", description = "Read the recovery token from this file.")
+    @Option(names = {"--recovery-key-file", "--token-file"}, description = "Read the recovery key from this file.")
     Path tokenFile;
 
     @Option(names = "--invite", description = "Invitation code for the first registration (from the invite command "
@@ -167,7 +169,10 @@ final class PeerCommand implements Callable<Integer> {
         }
     }
 
-    /** The token from --token, --token-file or P2PBRS_TOKEN (in that order), or null. */
+    /**
+     * The recovery key (or an older token) from --recovery-key, --recovery-key-file,
+     * P2PBRS_RECOVERY_KEY or P2PBRS_TOKEN (in that order), or null.
+     */
     private String recoveryToken() {
         if (token != null) {
             return token.trim();
@@ -176,10 +181,14 @@ final class PeerCommand implements Callable<Integer> {
             try {
                 return Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --token-file " + tokenFile + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot read --recovery-key-file " + tokenFile + ": "
+                        + e.getMessage());
             }
         }
-        String fromEnvironment = System.getenv("P2PBRS_TOKEN");
+        String fromEnvironment = System.getenv("P2PBRS_RECOVERY_KEY");
+        if (fromEnvironment == null || fromEnvironment.isBlank()) {
+            fromEnvironment = System.getenv("P2PBRS_TOKEN");
+        }
         return fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.trim();
     }
 

@@ -18,8 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import p2pbrs.crypto.ChunkSeal;
+import p2pbrs.crypto.DataKey;
+import p2pbrs.protocol.ChunkFormats;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileName;
 import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
@@ -34,8 +38,10 @@ import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.TransferLimits;
 
 /**
- * One backup: asks the server for a plan, reads the file once (each byte read and hashed
- * once, per chunk and for the whole file), sends every chunk to the peers the placement
+ * One backup: asks the server for a plan, reads the file once, seals each chunk with the
+ * owner's data key (docs/protocol.md, "Chunk format": storage peers get ciphertext under
+ * the version's chunk name, never a file name) and hashes what is sent, derives the
+ * file's keyed checksum from the chunks' MACs (no second pass), sends every chunk to the peers the placement
  * rule names, one connection and thread per peer, peers in parallel (a copy a peer fails
  * to take goes to a substitute the server names), then reports the chunk checksums and
  * closes the backup. Memory is a few chunk buffers, whatever the file size.
@@ -58,13 +64,20 @@ final class BackupJob {
     private final String owner;
     private final TransferLimits limits;
     private final Progress.Factory progress;
+    // Null only where a benchmark measures the cost of sealing: chunks then go as the file's bytes.
+    private final DataKey key;
 
-
-    BackupJob(Registration registration, String owner, TransferLimits limits, Progress.Factory progress) {
+    BackupJob(Registration registration, String owner, TransferLimits limits, Progress.Factory progress,
+              DataKey key) {
         this.registration = registration;
         this.owner = owner;
         this.limits = limits;
         this.progress = progress;
+        this.key = key;
+    }
+
+    private int format() {
+        return key == null ? ChunkFormats.PLAIN : ChunkFormats.SEALED_V1;
     }
 
     BackupResult run(Path file) throws PeerException {
@@ -107,6 +120,8 @@ final class BackupJob {
     private static final class Plan {
         int version;
         long size;
+        // What storage peers know the version by (the plan's chunk_name), wire-encoded.
+        String chunkWire;
         Placement placement;
         List<PlanPeer> peers;
         String[] checksums;
@@ -165,8 +180,12 @@ final class BackupJob {
     }
 
     private Plan requestPlan(String wireName, long size) throws PeerException, MalformedMessageException {
-        Message reply = registration.link().call(registration.signed(
-                Message.of(Command.BACKUP_REQ, registration.link().nextRq(), wireName, Long.toString(size), "-")));
+        Message request = Message.of(Command.BACKUP_REQ, registration.link().nextRq(), wireName, Long.toString(size),
+                "-");
+        if (format() != ChunkFormats.PLAIN) {
+            request = request.withOption("format", Integer.toString(format()));
+        }
+        Message reply = registration.link().call(registration.signed(request));
         if (reply.command() != Command.BACKUP_PLAN) {
             throw new PeerException("backup refused: " + Registration.reason(reply));
         }
@@ -178,7 +197,12 @@ final class BackupJob {
             plan.peers.add(PlanPeer.parse(entry, rq));
         }
         int replicas = Numbers.intOption(reply, "replicas");
-        plan.placement = new Placement(size, Numbers.parseLong(reply.field(2), rq), plan.peers.size(), replicas);
+        if (reply.option("chunk_name") == null) {
+            throw new PeerException("the server's plan names no chunk name");
+        }
+        plan.chunkWire = FileName.decode(reply.option("chunk_name"), rq).wire();
+        plan.placement = new Placement(size, Numbers.parseLong(reply.field(2), rq), plan.peers.size(), replicas,
+                ChunkFormats.overhead(format()));
         if (plan.placement.chunkCount() != Numbers.option(reply, "chunks")) {
             throw new PeerException("the server's plan disagrees with the file size");
         }
@@ -188,37 +212,48 @@ final class BackupJob {
         return plan;
     }
 
-    /** A chunk in memory on its way to its peers; its buffer returns to the pool after the last copy. */
+    /**
+     * A chunk in memory on its way to its peers, as stored (sealed); its buffer returns to the
+     * pool after the last copy. plainLength is its share of the file, for the progress bar.
+     */
     private static final class Job {
         final int idx;
         final byte[] buf;
         final int length;
+        final int plainLength;
         final String checksum;
         final AtomicInteger pending;
         final AtomicInteger stored = new AtomicInteger();
 
-        Job(int idx, byte[] buf, int length, String checksum, int copies) {
+        Job(int idx, byte[] buf, int length, int plainLength, String checksum, int copies) {
             this.idx = idx;
             this.buf = buf;
             this.length = length;
+            this.plainLength = plainLength;
             this.checksum = checksum;
             this.pending = new AtomicInteger(copies);
         }
     }
 
     private String sendChunks(Path file, String wireName, Plan plan, Progress bar) throws IOException, PeerException {
-        MessageDigest whole = Sha256.newDigest();
+        // Format 0 (benchmarks only): the file's SHA-256, as before chunks were sealed.
+        MessageDigest whole = key == null ? Sha256.newDigest() : null;
+        List<byte[]> macs = new ArrayList<>();
         int chunks = plan.placement.chunkCount();
         if (chunks == 0) {
-            return HexFormat.of().formatHex(whole.digest());
+            return fileChecksum(plan, whole, macs);
         }
         int chunkSize = Math.toIntExact(plan.placement.chunkSize());
+        int storedSize = chunkSize + plan.placement.overhead();
         // Enough buffers that reading overlaps sending, few enough to keep memory flat.
         int buffers = (int) Math.max(2, Math.min(6, (32L << 20) / chunkSize));
         BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(buffers);
         for (int i = 0; i < buffers; i++) {
-            pool.add(new byte[chunkSize]);
+            pool.add(new byte[storedSize]);
         }
+        // The file's bytes are read here and sealed into a pool buffer.
+        byte[] plain = key == null ? null : new byte[chunkSize];
+        ChunkSeal seal = key == null ? null : new ChunkSeal(key);
         // Every copy's transfer is bounded by the limits; a sender's queue holds at most one
         // job per buffer, each tried twice at its peer and then at a few substitutes, each
         // after the server's answer: no chunk settles within this only if something is wrong.
@@ -240,18 +275,26 @@ final class BackupJob {
         }
         try (InputStream in = Files.newInputStream(file)) {
             for (int i = 0; i < chunks; i++) {
-                int length = (int) plan.placement.sizeOf(i);
+                int plainLength = (int) plan.placement.plainSizeOf(i);
                 byte[] buf = pool.poll(stallMillis, TimeUnit.MILLISECONDS);
                 if (buf == null) {
                     throw stalled(stallMillis);
                 }
-                if (in.readNBytes(buf, 0, length) < length) {
+                if (in.readNBytes(plain != null ? plain : buf, 0, plainLength) < plainLength) {
                     throw new PeerException("the file shrank while it was being backed up; try again");
                 }
+                int length;
+                if (seal != null) {
+                    length = seal.seal(plain, 0, plainLength, buf, 0);
+                    macs.add(ChunkSeal.mac(buf, 0));
+                } else {
+                    length = plainLength;
+                    whole.update(buf, 0, length);
+                }
+                // The checksum of the bytes as stored: what storage peers and restores check.
                 MessageDigest digest = Sha256.newDigest();
                 digest.update(buf, 0, length);
-                whole.update(buf, 0, length);
-                Job job = new Job(i, buf, length, HexFormat.of().formatHex(digest.digest()),
+                Job job = new Job(i, buf, length, plainLength, HexFormat.of().formatHex(digest.digest()),
                         plan.placement.replicas());
                 plan.checksums[i] = job.checksum;
                 for (int copy = 0; copy < plan.placement.replicas(); copy++) {
@@ -275,7 +318,16 @@ final class BackupJob {
         if (lost.get() > 0) {
             throw new PeerException(lost.get() + " chunk(s) could not be stored on any peer");
         }
-        return HexFormat.of().formatHex(whole.digest());
+        return fileChecksum(plan, whole, macs);
+    }
+
+    /**
+     * The checksum BACKUP_DONE gives the server: keyed, from the chunks' MACs, for sealed
+     * chunks (nothing the server keeps lets it confirm a guess about the content); the
+     * file's SHA-256 for chunks stored as they are.
+     */
+    private String fileChecksum(Plan plan, MessageDigest whole, List<byte[]> macs) {
+        return key != null ? key.fileChecksum(plan.size, macs) : HexFormat.of().formatHex(whole.digest());
     }
 
     private static PeerException stalled(long stallMillis) {
@@ -296,7 +348,7 @@ final class BackupJob {
      * copy the slot's peer fails to take goes to a substitute the server names.
      */
     private final class Sender implements Runnable {
-        private static final Job STOP = new Job(-1, null, 0, null, 0);
+        private static final Job STOP = new Job(-1, null, 0, 0, null, 0);
 
         private final BlockingQueue<Job> queue;
         private final Plan plan;
@@ -336,8 +388,8 @@ final class BackupJob {
         public void run() {
             PlanPeer peer = plan.peers.get(slot);
             try (ChunkClient client = new ChunkClient(owner, peer, limits);
-                 Substitutes elsewhere = new Substitutes(registration, owner, limits, wireName, plan.version,
-                         plan.placement)) {
+                 Substitutes elsewhere = new Substitutes(registration, owner, limits, wireName, plan.chunkWire,
+                         plan.version, plan.placement)) {
                 while (true) {
                     // No work for that long means the reader gave up; the backup fails on its side.
                     Job job = queue.poll(stallMillis, TimeUnit.MILLISECONDS);
@@ -372,14 +424,14 @@ final class BackupJob {
                     lost.incrementAndGet();
                 }
                 pool.add(job.buf);
-                bar.add(job.length);
+                bar.add(job.plainLength);
                 allDone.countDown();
             }
         }
 
         private Outcome sendOne(ChunkClient client, Job job) {
             Lease lease = lease(plan, wireName);
-            Message header = Message.of(Command.SEND_CHUNK, registration.link().nextRq(), wireName,
+            Message header = Message.of(Command.SEND_CHUNK, registration.link().nextRq(), plan.chunkWire,
                             Integer.toString(job.idx), Integer.toString(job.length), job.checksum)
                     .withOption("owner", owner)
                     .withOption("version", Integer.toString(plan.version))
@@ -387,6 +439,7 @@ final class BackupJob {
                     .withOption("chunk_size", Long.toString(plan.placement.chunkSize()))
                     .withOption("peers", Integer.toString(plan.placement.peers()))
                     .withOption("replicas", Integer.toString(plan.placement.replicas()))
+                    .withOption("overhead", Integer.toString(plan.placement.overhead()))
                     .withOption("slot", Integer.toString(slot))
                     .withOption("expires", Long.toString(lease.expires()))
                     .withOption("ticket", lease.tickets().get(slot));

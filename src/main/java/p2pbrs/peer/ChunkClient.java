@@ -90,23 +90,12 @@ final class ChunkClient implements AutoCloseable {
      */
     Fetched fetch(Message header, FileChannel file, long offset, long expectedSize)
             throws IOException, LocalWriteException {
-        connect();
         try {
-            writing.expectControl();
-            writeHeader(header);
-            out.flush();
-            reading.expectLine();
-            Message reply = readReply(header, Command.CHUNK_DATA);
+            Message reply = ask(header, expectedSize);
             if (reply.command() != Command.CHUNK_DATA) {
-                close();
                 return new Fetched(reply, null);
             }
-            long size = Long.parseLong(reply.field(2));
-            if (size != expectedSize) {
-                close();
-                throw new IOException("peer " + peer.name() + " announced " + size + " bytes, expected " + expectedSize);
-            }
-            reading.expectBody();
+            long size = expectedSize;
             MessageDigest digest = Sha256.newDigest();
             byte[] buf = new byte[BUFFER];
             long left = size;
@@ -128,7 +117,61 @@ final class ChunkClient implements AutoCloseable {
         }
     }
 
-    private static int writeAt(FileChannel file, ByteBuffer bytes, long position) throws LocalWriteException {
+    /**
+     * Fetches a chunk (GET_CHUNK) into memory, hashing it as it arrives: a sealed chunk is
+     * opened whole before a byte of it is written. Fetched.checksum is null when the peer
+     * answered CHUNK_ERROR (the reply says why).
+     */
+    Fetched fetchInto(Message header, byte[] into, int expectedSize) throws IOException {
+        try {
+            Message reply = ask(header, expectedSize);
+            if (reply.command() != Command.CHUNK_DATA) {
+                return new Fetched(reply, null);
+            }
+            MessageDigest digest = Sha256.newDigest();
+            int done = 0;
+            while (done < expectedSize) {
+                int r = in.read(into, done, Math.min(BUFFER, expectedSize - done));
+                if (r < 0) {
+                    throw new IOException("peer " + peer.name() + " closed the connection " + (expectedSize - done)
+                            + " bytes short");
+                }
+                digest.update(into, done, r);
+                done += r;
+            }
+            return new Fetched(reply, HexFormat.of().formatHex(digest.digest()));
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Sends GET_CHUNK and reads the reply line: CHUNK_DATA announcing the size expected,
+     * with its body next on the stream, or CHUNK_ERROR (the connection then closed).
+     */
+    private Message ask(Message header, long expectedSize) throws IOException {
+        connect();
+        writing.expectControl();
+        writeHeader(header);
+        out.flush();
+        reading.expectLine();
+        Message reply = readReply(header, Command.CHUNK_DATA);
+        if (reply.command() != Command.CHUNK_DATA) {
+            close();
+            return reply;
+        }
+        long size = Long.parseLong(reply.field(2));
+        if (size != expectedSize) {
+            close();
+            throw new IOException("peer " + peer.name() + " announced " + size + " bytes, expected " + expectedSize);
+        }
+        reading.expectBody();
+        return reply;
+    }
+
+    /** Writes all the bytes at the position; a failure is this machine's, not the peer's. */
+    static int writeAt(FileChannel file, ByteBuffer bytes, long position) throws LocalWriteException {
         int written = 0;
         try {
             while (bytes.hasRemaining()) {

@@ -45,7 +45,8 @@ import p2pbrs.transport.WireTap;
  */
 final class ChunkServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkServer.class);
-    private static final long MAX_CHUNK_BYTES = 64L << 20;
+    // The largest chunk size plus what a chunk format may add to it.
+    private static final long MAX_CHUNK_BYTES = (64L << 20) + PeerRequests.MAX_OVERHEAD;
 
     /** Told of every chunk stored, to report it to the server (off the data path). */
     interface StoredListener {
@@ -217,7 +218,7 @@ final class ChunkServer implements AutoCloseable {
         }
         Placement placement;
         try {
-            placement = new Placement(fileSize, chunkSize, req.peers(), req.replicas());
+            placement = new Placement(fileSize, chunkSize, req.peers(), req.replicas(), req.overhead());
         } catch (IllegalArgumentException e) {
             throw new Refusal(Reason.BAD_TICKET);
         }

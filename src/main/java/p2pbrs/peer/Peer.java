@@ -28,6 +28,7 @@ import p2pbrs.store.BadChunks;
 import p2pbrs.store.ChunkIndex;
 import p2pbrs.store.Database;
 import p2pbrs.store.IdentityStore;
+import p2pbrs.store.PeerKeyFile;
 import p2pbrs.store.PendingStoreAcks;
 import p2pbrs.transport.DaemonThreads;
 import p2pbrs.transport.NoReplyException;
@@ -116,7 +117,7 @@ public final class Peer implements AutoCloseable {
             tcp = new ServerSocket();
             tcp.bind(new InetSocketAddress(bindAddress, config.tcpPort()), 64);
             Registration registration = new Registration(config, new ServerLink(client, config.server()),
-                    new IdentityStore(database), out);
+                    new IdentityStore(database), new PeerKeyFile(config.db()), out);
             // Restores cut short before this start left their part files: nothing will finish them.
             PartFiles parts = new PartFiles(config.restoreDir());
             parts.sweep();
@@ -322,9 +323,24 @@ public final class Peer implements AutoCloseable {
         return deleted;
     }
 
-    /** Backs a file up under its base name. */
+    /** Backs a file up under its base name, its chunks sealed with this peer's data key. */
     public BackupResult backup(java.nio.file.Path file) throws PeerException {
-        return new BackupJob(registration, registration.publicId(), limits, progress).run(file);
+        return new BackupJob(registration, registration.publicId(), limits, progress, registration.dataKey())
+                .run(file);
+    }
+
+    /** The data key this peer seals its chunks with: what a test reproduces sealed chunks with. */
+    p2pbrs.crypto.DataKey dataKey() throws PeerException {
+        return registration.dataKey();
+    }
+
+    /**
+     * Backs a file up with its chunks as the file's bytes (format 0), as before chunks were
+     * sealed: for the benchmark that measures what sealing costs, and for tests of versions
+     * made before it. No command offers it.
+     */
+    public BackupResult backupUnsealed(java.nio.file.Path file) throws PeerException {
+        return new BackupJob(registration, registration.publicId(), limits, progress, null).run(file);
     }
 
     /** Restores the newest complete version (version null) or the given one into the restore dir. */
@@ -334,8 +350,8 @@ public final class Peer implements AutoCloseable {
 
     /** A restore writing through other part files: how a test makes the local disk fail. */
     RestoreResult restore(String fileName, Integer version, PartFiles through) throws PeerException {
-        return new RestoreJob(registration, registration.publicId(), config.restoreDir(), through, limits, progress)
-                .run(fileName, version);
+        return new RestoreJob(registration, registration.publicId(), config.restoreDir(), through, limits, progress,
+                registration.dataKey()).run(fileName, version);
     }
 
     /**

@@ -6,13 +6,15 @@ import p2pbrs.protocol.Fields;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Role;
+import p2pbrs.crypto.RecoveryKey;
 import p2pbrs.protocol.Tokens;
 import p2pbrs.transport.RetryPolicy;
 
 /**
  * Everything a peer is started with, checked once here.
  *
- * @param token            a recovery token to take the name back with, or null to use the stored one
+ * @param token            a recovery key (or a token from before data keys) to take the identity back with,
+ *                         or null to use the stored one
  * @param invite           an invitation code for the first registration, or null
  * @param restoreDir       where restores are written
  * @param quiet            no progress bars
@@ -58,8 +60,10 @@ public record PeerConfig(String name, Role role, InetSocketAddress server, Strin
         if (tcpTimeoutMillis < 1 || maxConnections < 1) {
             throw new IllegalArgumentException("--tcp-timeout-ms and --max-connections must be at least 1");
         }
-        if (token != null && !Tokens.wellFormed(token)) {
-            throw new IllegalArgumentException("a token is 64 to 128 lowercase hex digits, as the peer printed it");
+        if (token != null) {
+            // A recovery key, or a token of an identity from before data keys: refused here
+            // with what is wrong with it, before anything is opened.
+            RecoveryKey.parse(token);
         }
         if (invite != null && !Tokens.wellFormedInvite(invite)) {
             throw new IllegalArgumentException("an invitation code is 32 lowercase hex digits, as `invite` printed it");

@@ -19,7 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import p2pbrs.crypto.BadChunkException;
+import p2pbrs.crypto.ChunkSeal;
+import p2pbrs.crypto.DataKey;
+import p2pbrs.protocol.ChunkFormats;
 import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileName;
 import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
@@ -34,9 +39,10 @@ import p2pbrs.transport.TransferLimits;
 /**
  * One restore: reads the server's plan (paged), fetches every chunk from a peer holding
  * it, several peers in parallel, verifies each chunk against the checksum its owner
- * reported at backup (falling back to another copy when a peer is down or its bytes are
- * wrong), verifies the whole file, and only then renames it into place: never a
- * half-written file under the final name.
+ * reported at backup and, for a sealed chunk, opens it with the data key, checking its tag
+ * (falling back to another copy when a peer is down or its bytes are wrong), verifies the
+ * whole file, and only then renames it into place: never a half-written file under the
+ * final name.
  */
 final class RestoreJob {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
@@ -48,10 +54,11 @@ final class RestoreJob {
     private final PartFiles parts;
     private final TransferLimits limits;
     private final Progress.Factory progress;
-
+    private final DataKey key;
 
     RestoreJob(Registration registration, String owner, Path restoreDir, PartFiles parts, TransferLimits limits,
-               Progress.Factory progress) {
+               Progress.Factory progress, DataKey key) {
+        this.key = key;
         this.registration = registration;
         this.owner = owner;
         this.restoreDir = restoreDir;
@@ -87,6 +94,11 @@ final class RestoreJob {
         long size;
         String checksum;
         long chunkSize;
+        // What storage peers know the version by, and how its chunks are stored.
+        String chunkWire;
+        int format;
+        // Of a sealed version: each chunk's MAC, from its header once opened (the file's keyed checksum).
+        byte[][] macs;
         final List<Chunk> chunks = new ArrayList<>();
         // The storage peers that gave a good copy of some chunk: reported with the outcome.
         final Set<String> served = ConcurrentHashMap.newKeySet();
@@ -122,7 +134,7 @@ final class RestoreJob {
                 report(wireName, plan, false, "Chunks-unavailable");
                 throw new PeerException("restore of " + name + " failed: no good copy of chunk(s) " + fetch.failed());
             }
-            if (!plan.checksum.equals(checksumOf(part.channel()))) {
+            if (!plan.checksum.equals(wholeChecksum(plan, part.channel()))) {
                 report(wireName, plan, false, "File-checksum-mismatch");
                 throw new PeerException("restore of " + name + " failed: the whole file does not match its checksum");
             }
@@ -147,6 +159,17 @@ final class RestoreJob {
                 plan.checksum = Numbers.checksum(reply.option("checksum"), reply.rq());
                 plan.chunkSize = Numbers.option(reply, "chunk_size");
                 count = Numbers.intOption(reply, "chunks");
+                plan.chunkWire = reply.option("chunk_name") == null ? wireName
+                        : FileName.decode(reply.option("chunk_name"), reply.rq()).wire();
+                plan.format = reply.option("format") == null ? ChunkFormats.PLAIN : Numbers.intOption(reply, "format");
+                if (!ChunkFormats.known(plan.format)) {
+                    throw new PeerException("the version's chunks are in format " + plan.format
+                            + ", which this peer cannot read");
+                }
+                if (plan.format != ChunkFormats.PLAIN && key == null) {
+                    throw new PeerException("the version is sealed and this peer has no data key");
+                }
+                plan.macs = new byte[count][];
                 // Later pages must be of this same version, even if a newer one completes meanwhile.
                 version = plan.version;
             }
@@ -270,13 +293,15 @@ final class RestoreJob {
             for (int w = 0; w < workers; w++) {
                 pool.execute(() -> {
                     Map<String, ChunkClient> clients = new ConcurrentHashMap<>();
+                    Opener opener = plan.format == ChunkFormats.PLAIN ? null : new Opener(plan);
                     try {
                         Chunk c;
                         while ((c = queue.poll()) != null) {
                             boolean fetched = false;
                             try {
                                 // Once the local disk failed, the rest is settled unfetched: the restore is over.
-                                fetched = localFailure.get() == null && fetchOne(wireName, plan, c, file, clients);
+                                fetched = localFailure.get() == null && fetchOne(wireName, plan, c, file, clients,
+                                        opener);
                             } catch (LocalWriteException e) {
                                 localFailure.compareAndSet(null, e);
                             } catch (RuntimeException e) {
@@ -321,31 +346,39 @@ final class RestoreJob {
      * Tries each holder of a chunk in turn until one gives the right bytes. A failure to
      * write them here is no holder's fault and ends the trying.
      */
-    private boolean fetchOne(String wireName, Plan plan, Chunk c, FileChannel file, Map<String, ChunkClient> clients)
-            throws LocalWriteException {
+    private boolean fetchOne(String wireName, Plan plan, Chunk c, FileChannel file, Map<String, ChunkClient> clients,
+                             Opener opener) throws LocalWriteException {
         long offset = (long) c.idx * plan.chunkSize;
         long size = Math.min(plan.chunkSize, plan.size - offset);
         Lease lease = lease(wireName, plan, c);
         for (PlanPeer holder : lease.holders()) {
             ChunkClient client = clients.computeIfAbsent(holder.name(),
                     n -> new ChunkClient(owner, holder, limits));
-            Message header = Message.of(Command.GET_CHUNK, registration.link().nextRq(), wireName,
+            Message header = Message.of(Command.GET_CHUNK, registration.link().nextRq(), plan.chunkWire,
                             Integer.toString(c.idx))
                     .withOption("owner", owner)
                     .withOption("version", Integer.toString(plan.version))
                     .withOption("expires", Long.toString(lease.expires()))
                     .withOption("ticket", holder.ticket());
             try {
-                ChunkClient.Fetched fetched = client.fetch(header, file, offset, size);
+                ChunkClient.Fetched fetched = opener == null ? client.fetch(header, file, offset, size)
+                        : client.fetchInto(header, opener.sealed, (int) size + opener.overhead);
                 if (fetched.checksum() == null) {
                     LOG.warn("peer {} has no chunk {}: {}", holder.name(), c.idx, fetched.header());
                     // The server counts a copy there: a copy gone is as bad as a rotten one.
                     if (Reason.NOT_FOUND.equals(fetched.header().field(2))) {
                         reportBadCopy(wireName, plan.version, c.idx, holder.name());
                     }
-                } else if (fetched.checksum().equals(c.checksum)) {
+                } else if (fetched.checksum().equals(c.checksum) && (opener == null
+                        || opener.open(plan, c.idx, (int) size, file, offset, holder.name()))) {
                     plan.served.add(holder.name());
                     return true;
+                } else if (fetched.checksum().equals(c.checksum)) {
+                    // The very bytes the backup recorded, yet they do not open: no holder's
+                    // fault (another copy has the same bytes), but this peer's data key or the
+                    // server's record. Reported as nobody's bad copy; the restore fails.
+                    LOG.error("chunk {} from {} is as the backup recorded it but does not open with this peer's"
+                            + " data key", c.idx, holder.name());
                 } else {
                     LOG.warn("peer {} sent corrupt bytes for chunk {}; trying another copy", holder.name(), c.idx);
                     reportBadCopy(wireName, plan.version, c.idx, holder.name());
@@ -384,6 +417,56 @@ final class RestoreJob {
     private static int distinctPeers(Plan plan) {
         return (int) plan.chunks.stream().flatMap(c -> c.lease.holders().stream()).map(PlanPeer::name).distinct()
                 .count();
+    }
+
+    /**
+     * A restore worker's means to open sealed chunks: its own ChunkSeal (not thread-safe)
+     * and buffers for one chunk as stored and as opened.
+     */
+    private final class Opener {
+        final int overhead;
+        final byte[] sealed;
+        final byte[] plain;
+        final ChunkSeal seal;
+
+        Opener(Plan plan) {
+            this.overhead = ChunkFormats.overhead(plan.format);
+            this.sealed = new byte[Math.toIntExact(plan.chunkSize) + overhead];
+            this.plain = new byte[Math.toIntExact(plan.chunkSize)];
+            this.seal = new ChunkSeal(key);
+        }
+
+        /** Opens the fetched chunk and writes it in place; false (nothing written) if it does not open. */
+        boolean open(Plan plan, int idx, int plainSize, FileChannel file, long offset, String holder)
+                throws LocalWriteException {
+            int opened;
+            try {
+                opened = seal.open(sealed, 0, plainSize + overhead, plain, 0);
+            } catch (BadChunkException e) {
+                LOG.warn("chunk {} from {} does not open: {}; trying another copy", idx, holder, e.getMessage());
+                return false;
+            }
+            if (opened != plainSize) {
+                LOG.warn("chunk {} from {} opens to {} bytes, not {}; trying another copy", idx, holder, opened,
+                        plainSize);
+                return false;
+            }
+            ChunkClient.writeAt(file, ByteBuffer.wrap(plain, 0, opened), offset);
+            plan.macs[idx] = ChunkSeal.mac(sealed, 0);
+            return true;
+        }
+    }
+
+    /**
+     * The whole file's checksum as the backup gave it: of a sealed version, keyed, from its
+     * chunks' MACs (each chunk's tag already checked what it holds: no second pass); else
+     * the SHA-256 of the file as written.
+     */
+    private String wholeChecksum(Plan plan, FileChannel file) throws IOException {
+        if (plan.format != ChunkFormats.PLAIN) {
+            return key.fileChecksum(plan.size, java.util.Arrays.asList(plan.macs));
+        }
+        return checksumOf(file);
     }
 
     // Reads the file back: what is checked is what is on disk, not what passed in memory.

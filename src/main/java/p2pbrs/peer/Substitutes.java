@@ -37,16 +37,19 @@ final class Substitutes implements AutoCloseable {
     private final String owner;
     private final TransferLimits limits;
     private final String wireName;
+    // The version's chunk name: what the substitute (a storage peer) is told.
+    private final String chunkWire;
     private final int version;
     private final Placement placement;
     private final Map<String, ChunkClient> clients = new LinkedHashMap<>();
 
-    Substitutes(Registration registration, String owner, TransferLimits limits, String wireName, int version,
-                Placement placement) {
+    Substitutes(Registration registration, String owner, TransferLimits limits, String wireName, String chunkWire,
+                int version, Placement placement) {
         this.registration = registration;
         this.owner = owner;
         this.limits = limits;
         this.wireName = wireName;
+        this.chunkWire = chunkWire;
         this.version = version;
         this.placement = placement;
     }
@@ -81,7 +84,7 @@ final class Substitutes implements AutoCloseable {
                 LOG.warn("could not ask for a substitute for chunk {} of {}: {}", idx, wireName, e.getMessage());
                 return false;
             }
-            Message header = RepairHeader.of(registration.link().nextRq(), wireName, idx, length, checksum, owner,
+            Message header = RepairHeader.of(registration.link().nextRq(), chunkWire, idx, length, checksum, owner,
                     version, placement.fileSize(), placement.chunkSize(), expires, target.ticket());
             if (send(target, header, data, length)) {
                 LOG.info("chunk {} of {} stored on {} in place of {}", idx, wireName, target.name(), failed);

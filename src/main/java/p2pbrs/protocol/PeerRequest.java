@@ -17,7 +17,7 @@ public sealed interface PeerRequest {
 
     /** SEND_CHUNK: one chunk of an owner's planned version, with the plan its ticket covers. */
     record SendChunk(FileName file, int chunk, long size, String checksum, String owner, int version, long fileSize,
-                     long chunkSize, int peers, int replicas, int slot, long expires, String ticket)
+                     long chunkSize, int peers, int replicas, int overhead, int slot, long expires, String ticket)
             implements PeerRequest {
     }
 

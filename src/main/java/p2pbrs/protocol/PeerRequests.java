@@ -7,6 +7,9 @@ package p2pbrs.protocol;
  * and a RELEASE's signature comes before its fields.
  */
 public final class PeerRequests {
+    /** The most a chunk format may add to a chunk (ChunkFormats): far more than any does. */
+    public static final int MAX_OVERHEAD = 4096;
+
     private PeerRequests() {
     }
 
@@ -24,8 +27,13 @@ public final class PeerRequests {
         int replicas = Numbers.intOption(m, "replicas");
         int slot = Numbers.intOption(m, "slot");
         long expires = Numbers.option(m, "expires");
+        // Absent: chunks stored as the file's bytes, as before chunks were sealed.
+        int overhead = m.option("overhead") == null ? 0 : Numbers.intOption(m, "overhead");
+        if (overhead > MAX_OVERHEAD) {
+            throw new MalformedMessageException(rq, Reason.BAD_NUMBER, "overhead=" + overhead + " is not a format's");
+        }
         return new PeerRequest.SendChunk(file, chunk, size, checksum, owner, version, fileSize, chunkSize, peers,
-                replicas, slot, expires, m.option("ticket"));
+                replicas, overhead, slot, expires, m.option("ticket"));
     }
 
     public static PeerRequest.RepairChunk repairChunk(Message m) throws MalformedMessageException {

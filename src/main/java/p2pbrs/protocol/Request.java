@@ -50,7 +50,7 @@ public sealed interface Request {
      * BACKUP_REQ. The checksum is null when the owner gives it with BACKUP_DONE ({@code -});
      * {@code renew} is the version whose plan to renew, or null for a new backup.
      */
-    record BackupReq(FileName file, long size, String checksum, Integer renew, String token) implements Request {
+    record BackupReq(FileName file, long size, String checksum, Integer renew, int format, String token) implements Request {
     }
 
     /** CHUNK_SUMS: the checksums of chunks {@code from}, {@code from + 1}, ... of a version. */

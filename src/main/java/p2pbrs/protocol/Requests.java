@@ -112,7 +112,13 @@ public final class Requests {
         long size = Numbers.parseLong(m.field(1), rq);
         // "-": the owner gives the checksum with BACKUP_DONE, so that it reads the file once.
         String checksum = "-".equals(m.field(2)) ? null : Numbers.checksum(m.field(2), rq);
-        return new Request.BackupReq(file, size, checksum, optionalInt(m, "version"), m.option("token"));
+        // Absent: the chunks are the file's bytes, as before chunks were sealed.
+        Integer format = optionalInt(m, "format");
+        if (format != null && !ChunkFormats.known(format)) {
+            throw new MalformedMessageException(rq, Reason.BAD_OPTION, "unknown chunk format " + format);
+        }
+        return new Request.BackupReq(file, size, checksum, optionalInt(m, "version"),
+                format == null ? ChunkFormats.PLAIN : format, m.option("token"));
     }
 
     private static Request chunkSums(Message m) throws MalformedMessageException {

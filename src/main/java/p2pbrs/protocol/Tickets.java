@@ -34,8 +34,8 @@ public final class Tickets {
     public static String store(String keyHex, String owner, String fileWire, int version, Placement placement,
                                int slot, long expiresEpochSeconds) {
         return ticket(keyHex, "STORE|" + owner + "|" + fileWire + "|" + version + "|" + placement.fileSize() + "|"
-                + placement.chunkSize() + "|" + placement.peers() + "|" + placement.replicas() + "|" + slot + "|"
-                + expiresEpochSeconds);
+                + placement.chunkSize() + "|" + placement.overhead() + "|" + placement.peers() + "|"
+                + placement.replicas() + "|" + slot + "|" + expiresEpochSeconds);
     }
 
     /**

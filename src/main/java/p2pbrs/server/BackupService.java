@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import p2pbrs.protocol.ChunkFormats;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Placement;
@@ -74,18 +75,19 @@ final class BackupService {
                 }
                 OffsetDateTime now = now();
                 OffsetDateTime expires = now.plus(config.planTtl());
-                Planner.Plan plan = planner.choose(candidates, size, rq, wireName, caller.peer().publicId(), expires);
+                Planner.Plan plan = planner.choose(candidates, size, req.format(), rq, wireName,
+                        caller.peer().publicId(), expires);
                 if (plan == null) {
                     return refusals.refuse(tx, caller, name, null, rq, Reason.NO_CAPACITY);
                 }
                 long fileId = tx.fileId(caller.id(), name, now);
                 VersionRow version = tx.newVersion(fileId, size, req.checksum(), config.chunkSize(),
-                        plan.placement().chunkCount(), config.replicas(), now, expires);
+                        plan.placement().chunkCount(), config.replicas(), req.format(), now, expires);
                 for (PlanSlot slot : plan.peers()) {
                     tx.addPlanPeer(version.id(), slot.slot(), slot.peerId(), plan.placement().bytesFor(slot.slot()));
                 }
-                Message reply = planner.message(rq, wireName, caller.peer().publicId(), version.version(), plan,
-                        expires);
+                Message reply = planner.message(rq, wireName, version.chunkName(), caller.peer().publicId(),
+                        version.version(), plan, expires);
                 return RequestLog.record(tx.registry(), sender, request, reply, now);
             });
         }
@@ -110,7 +112,8 @@ final class BackupService {
         OffsetDateTime expires = now.plus(config.planTtl());
         tx.extend(row.id(), expires);
         Planner.Plan plan = new Planner.Plan(tx.planSlots(row.id()), placementOf(tx, row));
-        Message reply = planner.message(rq, req.file().wire(), caller.peer().publicId(), row.version(), plan, expires);
+        Message reply = planner.message(rq, req.file().wire(), row.chunkName(), caller.peer().publicId(),
+                row.version(), plan, expires);
         return RequestLog.record(tx.registry(), sender, request, reply, now);
     }
 
@@ -137,8 +140,9 @@ final class BackupService {
                     return Message.of(Command.ACK_DENIED, rq, Reason.CHECKSUM_MISMATCH);
                 }
                 if (known.isEmpty()) {
-                    tx.addChunk(row, idx, Math.min(row.chunkSize(), row.size() - (long) idx * row.chunkSize()),
-                            sums.get(i));
+                    // The size as stored, its format's overhead included: what copies are checked against.
+                    tx.addChunk(row, idx, Math.min(row.chunkSize(), row.size() - (long) idx * row.chunkSize())
+                            + ChunkFormats.overhead(row.format()), sums.get(i));
                 }
             }
             return RequestLog.record(tx.registry(), sender, request, Message.of(Command.ACK, rq), now());
@@ -151,7 +155,9 @@ final class BackupService {
         long size = req.size();
         return Transactions.once(store, request, req.token(), sender, Command.ACK_DENIED, (tx, caller) -> {
             Optional<RegisteredPeer> owner = tx.registry().byPublicId(req.owner());
-            Optional<VersionRow> v = owner.flatMap(o -> tx.version(o.id(), req.file().name(), req.version()));
+            // The storage peer names the version by its chunk name, as its SEND_CHUNK did.
+            Optional<VersionRow> v = owner.flatMap(o -> tx.versionByChunkName(o.id(), req.file().name(),
+                    req.version()));
             if (v.isEmpty() || !EnumSet.of(VersionState.PENDING, VersionState.COMPLETE).contains(v.get().state())) {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
@@ -223,7 +229,8 @@ final class BackupService {
     }
 
     static Placement placementOf(BackupTx tx, VersionRow row) {
-        return Placement.ofPlan(row.size(), row.chunkSize(), tx.planSlots(row.id()).size(), row.replicas());
+        return Placement.ofPlan(row.size(), row.chunkSize(), tx.planSlots(row.id()).size(), row.replicas(),
+                ChunkFormats.overhead(row.format()));
     }
 
     private OffsetDateTime now() {

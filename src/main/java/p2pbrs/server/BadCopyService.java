@@ -49,8 +49,10 @@ final class BadCopyService {
                 v = tx.version(caller.id(), name, req.version());
                 holder = tx.registry().boundToName(req.holder()).map(RegisteredPeer::id);
             } else {
-                // A holder speaks only for its own copy: the token says whose it is.
-                v = tx.registry().byPublicId(req.owner()).flatMap(o -> tx.version(o.id(), name, req.version()));
+                // A holder speaks only for its own copy: the token says whose it is. It names
+                // the version by its chunk name, the only name it knows.
+                v = tx.registry().byPublicId(req.owner()).flatMap(o -> tx.versionByChunkName(o.id(), name,
+                        req.version()));
                 holder = Optional.of(caller.id());
             }
             if (v.isEmpty() || !EnumSet.of(VersionState.PENDING, VersionState.COMPLETE).contains(v.get().state())) {

@@ -38,7 +38,7 @@ final class ChunkOrders {
 
     private static Message chunk(Command command, ChunkTask task, String rq) {
         ChunkTask.Copy c = task.copy();
-        return Message.of(command, rq, FileNames.encode(c.fileName()), Integer.toString(c.idx()))
+        return Message.of(command, rq, FileNames.encode(c.chunkName()), Integer.toString(c.idx()))
                 .withOption("owner", c.ownerPublicId())
                 .withOption("version", Integer.toString(c.version()));
     }

@@ -4,8 +4,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import p2pbrs.protocol.ChunkFormats;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Placement;
 import p2pbrs.protocol.PlanPeer;
@@ -21,6 +23,9 @@ import p2pbrs.store.StorageCandidate;
  * docs/protocol.md, "The placement rule".
  */
 final class Planner {
+    // A chunk name as long as a real one, for measuring a plan's datagram before the version exists.
+    private static final String CHUNK_NAME_PLACEHOLDER = "0".repeat(32);
+
     // A plan considers at most this many peers; the datagram may hold fewer.
     static final int MAX_PLAN_PEERS = 32;
 
@@ -44,20 +49,22 @@ final class Planner {
      * for its share under the placement rule; with fewer peers than replicas, fewer copies.
      * Null when no such plan exists.
      */
-    Plan choose(List<StorageCandidate> candidates, long size, String rq, String wireName, String owner,
+    Plan choose(List<StorageCandidate> candidates, long size, int format, String rq, String wireName, String owner,
                 OffsetDateTime expires) {
+        int overhead = ChunkFormats.overhead(format);
         if (size == 0) {
-            return new Plan(List.of(), new Placement(0, config.chunkSize(), 0, 0));
+            return new Plan(List.of(), new Placement(0, config.chunkSize(), 0, 0, overhead));
         }
         List<StorageCandidate> sorted = new ArrayList<>(candidates);
         sorted.sort(Comparator.comparingLong(StorageCandidate::free).reversed().thenComparing(StorageCandidate::name));
         List<StorageCandidate> peers = new ArrayList<>(sorted.subList(0, Math.min(MAX_PLAN_PEERS, sorted.size())));
         while (!peers.isEmpty()) {
             Placement placement = new Placement(size, config.chunkSize(), peers.size(),
-                    Math.min(config.replicas(), peers.size()));
+                    Math.min(config.replicas(), peers.size()), overhead);
             Plan plan = new Plan(slots(peers), placement);
             // Measured with a placeholder version: leave room for its digits.
-            boolean fitsDatagram = Codec.format(message(rq, wireName, owner, 1, plan, expires)).length()
+            boolean fitsDatagram = Codec.format(message(rq, wireName, CHUNK_NAME_PLACEHOLDER, owner, 1, plan, expires))
+                    .length()
                     < Codec.MAX_DATAGRAM_BYTES - 10;
             if (fitsDatagram && fitsCapacity(peers, placement)) {
                 return plan;
@@ -85,13 +92,17 @@ final class Planner {
         return true;
     }
 
-    /** BACKUP_PLAN: the peers with a store ticket each, the rule's numbers and the expiry. */
-    Message message(String rq, String wireName, String owner, int version, Plan plan, OffsetDateTime expires) {
+    /**
+     * BACKUP_PLAN: the peers with a store ticket each (for the version's chunk name: storage
+     * peers never see the file's name), the rule's numbers, the chunk name and the expiry.
+     */
+    Message message(String rq, String wireName, String chunkName, String owner, int version, Plan plan,
+                    OffsetDateTime expires) {
         long expiresEpoch = expires.toEpochSecond();
         List<String> entries = new ArrayList<>();
         for (PlanSlot p : plan.peers()) {
-            String ticket = Tickets.store(keys.open(p.sealedTicketKey()), owner, wireName, version, plan.placement(),
-                    p.slot(), expiresEpoch);
+            String ticket = Tickets.store(keys.open(p.sealedTicketKey()), owner, FileNames.encode(chunkName), version,
+                    plan.placement(), p.slot(), expiresEpoch);
             entries.add(new PlanPeer(p.name(), p.ip(), p.tcpPort(), ticket).encode());
         }
         return Message.of(Command.BACKUP_PLAN, rq, wireName, WireList.format(entries),
@@ -100,6 +111,7 @@ final class Planner {
                 .withOption("replicas", Integer.toString(plan.placement().replicas()))
                 .withOption("chunks", Integer.toString(plan.placement().chunkCount()))
                 .withOption("size", Long.toString(plan.placement().fileSize()))
+                .withOption("chunk_name", FileNames.encode(chunkName))
                 .withOption("expires", Long.toString(expiresEpoch));
     }
 }

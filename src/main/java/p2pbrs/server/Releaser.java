@@ -71,7 +71,7 @@ final class Releaser implements Runnable {
     }
 
     private void send(ReleaseTask task) {
-        Message unsigned = Message.of(Command.RELEASE, peers.nextRq(), FileNames.encode(task.fileName()))
+        Message unsigned = Message.of(Command.RELEASE, peers.nextRq(), FileNames.encode(task.chunkName()))
                 .withOption("owner", task.ownerPublicId())
                 .withOption("version", Integer.toString(task.version()))
                 .withOption("expires", Long.toString(expires()))

@@ -110,7 +110,7 @@ final class Repairer implements Runnable {
     }
 
     private void ask(RepairJob job) {
-        String wireName = FileNames.encode(job.fileName());
+        String wireName = FileNames.encode(job.chunkName());
         long expires = OffsetDateTime.now(clock).plus(TICKET_LIFE).toEpochSecond();
         String ticket = Tickets.repair(keys.open(job.targetSealedKey()), job.ownerPublicId(), wireName, job.version(),
                 job.idx(), job.size(), job.checksum(), job.fileSize(), job.chunkSize(), expires);
@@ -131,13 +131,13 @@ final class Repairer implements Runnable {
                     if (error == null && reply.command() == Command.REPLICATE_DENIED
                             && Reason.NOT_FOUND.equals(reply.field(reply.fields().size() - 1))) {
                         // The holder says it has no such copy: trusted about its own copies.
-                        LOG.warn("{} lacks chunk {} of {}: its copy is lost", job.sourceIp(), job.idx(), job.fileName());
+                        LOG.warn("{} lacks chunk {} of {}: its copy is lost", job.sourceIp(), job.idx(), job.chunkName());
                         store.sourceLost(job, OffsetDateTime.now(clock));
                         return;
                     }
                     boolean copied = error == null && reply.command() == Command.REPLICATED;
                     if (!copied && error == null) {
-                        LOG.warn("a holder did not copy chunk {} of {}: {}", job.idx(), job.fileName(), reply);
+                        LOG.warn("a holder did not copy chunk {} of {}: {}", job.idx(), job.chunkName(), reply);
                     }
                     Duration wait = copied ? ACK_WAIT : Duration.ofSeconds(1L << Math.min(job.attempts(), 6));
                     store.later(job.taskId(), OffsetDateTime.now(clock).plus(wait));

@@ -96,8 +96,8 @@ final class RestoreService {
                     if (index == null) {
                         index = triedPeers.size();
                         triedIndex.put(holder.peerId(), index);
-                        String ticket = Tickets.fetch(keys.open(holder.sealedTicketKey()), owner, wireName,
-                                row.version(), expires);
+                        String ticket = Tickets.fetch(keys.open(holder.sealedTicketKey()), owner,
+                                FileNames.encode(row.chunkName()), row.version(), expires);
                         triedPeers.add(new PlanPeer(holder.name(), holder.ip(), holder.tcpPort(), ticket).encode());
                     }
                     where.add(Integer.toString(index));
@@ -126,6 +126,8 @@ final class RestoreService {
                 .withOption("size", Long.toString(row.size()))
                 .withOption("checksum", row.checksum())
                 .withOption("chunk_size", Long.toString(row.chunkSize()))
+                .withOption("chunk_name", FileNames.encode(row.chunkName()))
+                .withOption("format", Integer.toString(row.format()))
                 .withOption("chunks", Integer.toString(row.chunkCount()))
                 .withOption("expires", Long.toString(expires))
                 .withOption("from", Integer.toString(from))

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import p2pbrs.protocol.Command;
+import p2pbrs.protocol.FileNames;
 import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Placement;
 import p2pbrs.protocol.PlanPeer;
@@ -102,8 +103,9 @@ final class SubstituteService {
         // Valid as long as the plan's own tickets: a release waits for those to lapse, so no
         // substitute copy can arrive after its version was released.
         long expires = row.expiresAt().toEpochSecond();
-        String ticket = Tickets.repair(keys.open(t.sealedTicketKey()), caller.peer().publicId(), req.file().wire(),
-                row.version(), idx, size, req.checksum(), row.size(), row.chunkSize(), expires);
+        String ticket = Tickets.repair(keys.open(t.sealedTicketKey()), caller.peer().publicId(),
+                FileNames.encode(row.chunkName()), row.version(), idx, size, req.checksum(), row.size(),
+                row.chunkSize(), expires);
         Message reply = Message.of(Command.SUBSTITUTE_OK, rq, req.file().wire(), Integer.toString(idx),
                         new PlanPeer(t.name(), t.ip(), t.tcpPort(), ticket).encode())
                 .withOption("expires", Long.toString(expires));

@@ -51,7 +51,7 @@ public final class BackupStore {
         Peer owner = PEER.as("owner");
         return database.dsl()
                 .select(RELEASE_TASK.ID, RELEASE_TASK.FILE_VERSION_ID, RELEASE_TASK.PEER_ID, storage.IP,
-                        storage.UDP_PORT, PEER_SECRET.SEALED_TICKET_KEY, owner.PUBLIC_ID, FILE.NAME,
+                        storage.UDP_PORT, PEER_SECRET.SEALED_TICKET_KEY, owner.PUBLIC_ID, FILE_VERSION.CHUNK_NAME,
                         FILE_VERSION.VERSION, RELEASE_TASK.ATTEMPTS)
                 .from(RELEASE_TASK)
                 .join(storage).on(storage.ID.eq(RELEASE_TASK.PEER_ID))

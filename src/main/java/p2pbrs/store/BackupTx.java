@@ -95,7 +95,7 @@ public final class BackupTx {
 
     /** Creates the next version of a file (numbers are never reused, expired ones included). */
     public VersionRow newVersion(long fileId, long size, String checksum, long chunkSize, int chunkCount,
-                                 int replicas, OffsetDateTime now, OffsetDateTime expiresAt) {
+                                 int replicas, int format, OffsetDateTime now, OffsetDateTime expiresAt) {
         Integer last = dsl.select(DSL.max(FILE_VERSION.VERSION)).from(FILE_VERSION)
                 .where(FILE_VERSION.FILE_ID.eq(fileId)).fetchOne(0, Integer.class);
         FileVersionRecord row = dsl.newRecord(FILE_VERSION);
@@ -106,6 +106,10 @@ public final class BackupTx {
         row.setChunkSize(chunkSize);
         row.setChunkCount(chunkCount);
         row.setReplicas(replicas);
+        row.setFormat(format);
+        // Random, so that nothing a storage peer sees tells it the file's name, or which
+        // versions are of one file.
+        row.setChunkName(ChunkNames.generate());
         row.setState(VersionState.PENDING);
         row.setCreatedAt(now);
         row.setExpiresAt(expiresAt);
@@ -131,6 +135,18 @@ public final class BackupTx {
     public Optional<VersionRow> version(long ownerPeerId, String fileName, int version) {
         return versionQuery()
                 .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE.NAME.eq(fileName), FILE_VERSION.VERSION.eq(version))
+                .fetchOptional().map(BackupTx::toVersion);
+    }
+
+    /**
+     * A version of the owner's file, by the chunk name storage peers know it by (what a
+     * storage peer says of its chunks names it so).
+     */
+    public Optional<VersionRow> versionByChunkName(long ownerPeerId, String chunkName, int version) {
+        return versionQuery()
+                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE_VERSION.CHUNK_NAME.eq(chunkName),
+                        FILE_VERSION.VERSION.eq(version))
+                .limit(1)
                 .fetchOptional().map(BackupTx::toVersion);
     }
 
@@ -450,6 +466,7 @@ public final class BackupTx {
                 r.get(FILE_VERSION.CHUNK_SIZE), r.get(FILE_VERSION.CHUNK_COUNT), r.get(FILE_VERSION.REPLICAS),
                 r.get(FILE_VERSION.STATE), r.get(FILE_VERSION.CREATED_AT), r.get(FILE_VERSION.COMPLETED_AT),
                 r.get(FILE_VERSION.EXPIRES_AT), r.get(FILE_VERSION.CHUNKS_SUMMED), r.get(FILE_VERSION.CHUNKS_STORED),
-                r.get(FILE_VERSION.CHUNKS_FULL), r.get(FILE_VERSION.COPIES_GOOD));
+                r.get(FILE_VERSION.CHUNKS_FULL), r.get(FILE_VERSION.COPIES_GOOD), r.get(FILE_VERSION.CHUNK_NAME),
+                r.get(FILE_VERSION.FORMAT));
     }
 }

@@ -12,7 +12,7 @@ public record ChunkTask(long id, ChunkTaskKind kind, long peerId, String ip, int
                         String checksum, OffsetDateTime storedBefore, Copy copy, int attempts) {
 
     /** The chunk of a version a request names, with what the peer's index row holds. */
-    public record Copy(long versionId, int idx, String ownerPublicId, String fileName, int version, long size,
+    public record Copy(long versionId, int idx, String ownerPublicId, String chunkName, int version, long size,
                        long fileSize, int chunkCount) {
     }
 }

@@ -50,7 +50,7 @@ public final class ChunkTasks {
         return database.dsl()
                 .select(CHUNK_TASK.ID, CHUNK_TASK.KIND, CHUNK_TASK.PEER_ID, storage.IP, storage.UDP_PORT,
                         PEER_SECRET.SEALED_TICKET_KEY, CHUNK_TASK.CHECKSUM, CHUNK_TASK.STORED_BEFORE,
-                        CHUNK_TASK.FILE_VERSION_ID, CHUNK_TASK.CHUNK_IDX, owner.PUBLIC_ID, FILE.NAME,
+                        CHUNK_TASK.FILE_VERSION_ID, CHUNK_TASK.CHUNK_IDX, owner.PUBLIC_ID, FILE_VERSION.CHUNK_NAME,
                         FILE_VERSION.VERSION, CHUNK.SIZE, FILE_VERSION.SIZE, FILE_VERSION.CHUNK_COUNT,
                         CHUNK_TASK.ATTEMPTS)
                 .from(CHUNK_TASK)
@@ -69,7 +69,7 @@ public final class ChunkTasks {
                         r.get(storage.IP), r.get(storage.UDP_PORT), r.get(PEER_SECRET.SEALED_TICKET_KEY),
                         r.get(CHUNK_TASK.CHECKSUM), r.get(CHUNK_TASK.STORED_BEFORE),
                         r.get(CHUNK.SIZE) == null ? null : new ChunkTask.Copy(r.get(CHUNK_TASK.FILE_VERSION_ID),
-                                r.get(CHUNK_TASK.CHUNK_IDX), r.get(owner.PUBLIC_ID), r.get(FILE.NAME),
+                                r.get(CHUNK_TASK.CHUNK_IDX), r.get(owner.PUBLIC_ID), r.get(FILE_VERSION.CHUNK_NAME),
                                 r.get(FILE_VERSION.VERSION), r.get(CHUNK.SIZE), r.get(FILE_VERSION.SIZE),
                                 r.get(FILE_VERSION.CHUNK_COUNT)),
                         r.get(CHUNK_TASK.ATTEMPTS)));

@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import p2pbrs.db.peer.tables.records.IdentityRecord;
 
-/** A peer's own name and token, kept in its local database across restarts. */
+/** A peer's own name, token and wrapped data key, kept in its local database across restarts. */
 public final class IdentityStore {
     private final Database database;
 
@@ -41,7 +41,9 @@ public final class IdentityStore {
                 row.setRegisteredAt(now);
             }
             if (!token.equals(row.getToken())) {
+                // Another identity: neither the server's word nor the data key of the old one carries over.
                 row.setConfirmedAt(null);
+                row.setDataKey(null);
             }
             row.setToken(token);
             row.setServer(server);
@@ -49,6 +51,20 @@ public final class IdentityStore {
             row.store();
             return null;
         });
+    }
+
+    /** This name's data key as stored: wrapped, opened only with the key of its key file. */
+    public Optional<String> wrappedDataKey(String name) {
+        return database.dsl().select(IDENTITY.DATA_KEY).from(IDENTITY)
+                .where(IDENTITY.NAME.eq(name), IDENTITY.DATA_KEY.isNotNull())
+                .fetchOptional(IDENTITY.DATA_KEY);
+    }
+
+    /** Stores this name's data key, wrapped (its identity row exists: {@link #save} came first). */
+    public void saveDataKey(String name, String wrapped) {
+        database.dsl().update(IDENTITY).set(IDENTITY.DATA_KEY, wrapped)
+                .set(IDENTITY.UPDATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                .where(IDENTITY.NAME.eq(name)).execute();
     }
 
     /** The cluster whose server first acknowledged this name's token, if any did yet. */

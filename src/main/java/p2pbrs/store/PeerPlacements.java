@@ -62,7 +62,7 @@ final class PeerPlacements {
             int idx = r.get(CHUNK.IDX);
             Integer slot = r.get(PLAN_PEER.SLOT);
             boolean byRule = slot != null && slot >= 0 && Placement.ofPlan(r.get(FILE_VERSION.SIZE),
-                    r.get(FILE_VERSION.CHUNK_SIZE), r.get(planPeers), r.get(FILE_VERSION.REPLICAS)).assigned(idx, slot);
+                    r.get(FILE_VERSION.CHUNK_SIZE), r.get(planPeers), r.get(FILE_VERSION.REPLICAS), 0).assigned(idx, slot);
             ReplicaState copy = r.get(REPLICA.STATE);
             boolean repairing = r.get(repair) != null;
             if (byRule || copy != null || repairing) {

@@ -5,5 +5,5 @@ package p2pbrs.store;
  * is, the key that signs the request (sealed), and what to release.
  */
 public record ReleaseTask(long id, long versionId, long peerId, String ip, int udpPort, String sealedTicketKey,
-                          String ownerPublicId, String fileName, int version, int attempts) {
+                          String ownerPublicId, String chunkName, int version, int attempts) {
 }

@@ -141,7 +141,7 @@ public final class RepairStore {
         PeerSecret targetKey = PEER_SECRET.as("target_key");
         List<RepairJob> jobs = new ArrayList<>();
         database.dsl().select(REPAIR_TASK.ID, REPAIR_TASK.FILE_VERSION_ID, REPAIR_TASK.CHUNK_IDX, CHUNK.SIZE,
-                        CHUNK.CHECKSUM, FILE.NAME, FILE_VERSION.VERSION, FILE_VERSION.SIZE, FILE_VERSION.CHUNK_SIZE,
+                        CHUNK.CHECKSUM, FILE_VERSION.CHUNK_NAME, FILE_VERSION.VERSION, FILE_VERSION.SIZE, FILE_VERSION.CHUNK_SIZE,
                         owner.PUBLIC_ID, source.ID, source.IP, source.UDP_PORT, sourceKey.SEALED_TICKET_KEY, target.NAME,
                         target.IP, target.TCP_PORT, targetKey.SEALED_TICKET_KEY, REPAIR_TASK.ATTEMPTS)
                 .from(REPAIR_TASK)

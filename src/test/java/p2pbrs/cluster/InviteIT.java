@@ -67,9 +67,9 @@ class InviteIT {
             try (Launched sam = peer(address, "Sam", "sam", Map.of(), "--role", "STORAGE", "--invite", storageOnly,
                     "--exec", "list")) {
                 assertEquals(0, sam.awaitExit(WAIT), () -> sam.output().toString());
-                token = sam.output().stream().filter(l -> l.startsWith("TOKEN ")).findFirst().orElseThrow()
-                        .substring("TOKEN ".length());
-                assertTrue(token.matches("[0-9a-f]{64}"), token);
+                token = sam.output().stream().filter(l -> l.startsWith("RECOVERY-KEY ")).findFirst().orElseThrow()
+                        .substring("RECOVERY-KEY ".length());
+                assertTrue(token.matches("rk1[a-z2-7]+"), token);
             }
             try (Launched again = peer(address, "Sue", "sue", Map.of(), "--role", "STORAGE", "--invite", storageOnly,
                     "--exec", "list")) {
@@ -78,13 +78,13 @@ class InviteIT {
                         () -> again.output().toString());
             }
 
-            // Sam on a new machine: the token from a file, never on the command line.
+            // Sam on a new machine: the recovery key from a file, never on the command line.
             Path tokenFile = dir.resolve("sam.token");
             Files.writeString(tokenFile, token + "\n");
-            try (Launched fromFile = peer(address, "Sam", "sam-2", Map.of(), "--role", "STORAGE", "--token-file",
-                    tokenFile.toString(), "--exec", "list")) {
+            try (Launched fromFile = peer(address, "Sam", "sam-2", Map.of(), "--role", "STORAGE",
+                    "--recovery-key-file", tokenFile.toString(), "--exec", "list")) {
                 assertEquals(0, fromFile.awaitExit(WAIT), () -> fromFile.output().toString());
-                assertFalse(fromFile.output().stream().anyMatch(l -> l.startsWith("TOKEN ")));
+                assertFalse(fromFile.output().stream().anyMatch(l -> l.startsWith("RECOVERY-KEY ")));
             }
             // ... or from the environment.
             try (Launched fromEnv = peer(address, "Sam", "sam-3", Map.of("P2PBRS_TOKEN", token), "--role", "STORAGE",

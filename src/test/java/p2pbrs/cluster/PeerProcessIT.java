@@ -54,7 +54,7 @@ class PeerProcessIT {
             assertEquals(0, a.awaitExit(WAIT), () -> a.output().toString());
             List<String> out = a.output();
             assertTrue(out.get(0).matches("READY name=Ann udp=\\d+ tcp=\\d+"), out.get(0));
-            assertTrue(has(a, "TOKEN "), "the first registration prints the token");
+            assertTrue(has(a, "RECOVERY-KEY rk1"), "the first registration prints the recovery key");
             assertTrue(out.stream().anyMatch(l -> l.startsWith("Ann ") && l.contains("ALIVE")), out.toString());
             assertTrue(has(a, "OK list"));
             assertTrue(has(a, "OK help"));
@@ -81,26 +81,26 @@ class PeerProcessIT {
     }
 
     @Test
-    void restartKeepsTheNameAndTokenTakesItBack() throws Exception {
-        String token;
+    void restartKeepsTheNameAndTheRecoveryKeyTakesItBack() throws Exception {
+        String key;
         try (Launched d = peer("Dora", "dora", "--exec", "list")) {
             assertEquals(0, d.awaitExit(WAIT));
-            token = d.awaitLine(l -> l.startsWith("TOKEN "), WAIT).substring("TOKEN ".length());
+            key = d.awaitLine(l -> l.startsWith("RECOVERY-KEY "), WAIT).substring("RECOVERY-KEY ".length());
         }
-        // Same database: re-registers under the same name, no new token.
+        // Same database: re-registers under the same name, no new recovery key.
         try (Launched d = peer("Dora", "dora", "--exec", "list")) {
             assertEquals(0, d.awaitExit(WAIT), () -> d.output().toString());
-            assertFalse(has(d, "TOKEN "), () -> d.output().toString());
+            assertFalse(has(d, "RECOVERY-KEY "), () -> d.output().toString());
         }
         // Someone else, any case of the name, without the token: refused.
         try (Launched impostor = peer("dora", "impostor", "--exec", "list")) {
             assertEquals(1, impostor.awaitExit(WAIT));
             assertTrue(has(impostor, "ERROR") && impostor.output().toString().contains("Name-taken"));
         }
-        // A new machine with an empty database and the token takes the name back.
-        try (Launched d = peer("Dora", "dora-new-machine", "--token", token, "--exec", "list")) {
+        // A new machine with an empty database and the recovery key takes the name back.
+        try (Launched d = peer("Dora", "dora-new-machine", "--recovery-key", key, "--exec", "list")) {
             assertEquals(0, d.awaitExit(WAIT), () -> d.output().toString());
-            assertFalse(has(d, "TOKEN "), "the same token stays valid");
+            assertFalse(has(d, "RECOVERY-KEY "), "the same recovery key stays valid");
         }
     }
 

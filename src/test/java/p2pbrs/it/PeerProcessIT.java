@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PeerProcessIT {
     private static final Pattern LISTENING = Pattern.compile("LISTENING udp=(\\d+)");
     private static final Pattern READY = Pattern.compile("READY name=(\\S+) udp=(\\d+) tcp=(\\d+)");
-    private static final Pattern TOKEN = Pattern.compile("TOKEN ([0-9a-f]{32,128})");
+    private static final Pattern TOKEN = Pattern.compile("RECOVERY-KEY (rk1[a-z2-7]+)");
     private static final Pattern OK_LIST = Pattern.compile("OK list: (\\d+) peers?");
     private static final Pattern ROW = Pattern.compile(
             "(\\S+)\\s+(OWNER|STORAGE|BOTH)\\s+(\\S+)\\s+udp=(\\d+)\\s+tcp=(\\d+)\\s+capacity=.*");
@@ -142,10 +142,10 @@ class PeerProcessIT {
         assertEquals(0, first.awaitExit(RUN), first.describe());
         List<String> out = first.output();
         int tokenAt = indexOf(out, TOKEN);
-        assertTrue(tokenAt >= 0, "the first registration should print TOKEN <hex>" + first.describe());
+        assertTrue(tokenAt >= 0, "the first registration should print RECOVERY-KEY rk1..." + first.describe());
         assertTrue(tokenAt + 1 < out.size() && out.get(tokenAt + 1).toLowerCase(Locale.ROOT).contains("keep")
                         && out.get(tokenAt + 1).toLowerCase(Locale.ROOT).contains("safe"),
-                "TOKEN should be followed by a line saying to keep it safe" + first.describe());
+                "RECOVERY-KEY should be followed by a line saying to keep it safe" + first.describe());
 
         JarProcess second = peer("Phoenix", "db-phoenix", "--exec", "list");
         assertEquals(0, second.awaitExit(RUN), "the restarted peer should register again" + second.describe());

@@ -120,7 +120,7 @@ class BackupRestoreTest {
         }
         for (int i = 0; i < 9; i++) {
             byte[] chunk = java.util.Arrays.copyOfRange(data, i * CHUNK, (i + 1) * CHUNK);
-            String sum = p2pbrs.protocol.Sha256.hex(chunk);
+            String sum = p2pbrs.protocol.Sha256.hex(LocalCluster.sealed(owner.dataKey(), chunk));
             List<String> on = holders.get(sum);
             assertEquals(2, on == null ? 0 : on.size(), "copies of chunk " + i + ": " + on);
             assertEquals(2, on.stream().distinct().count());

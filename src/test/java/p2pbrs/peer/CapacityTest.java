@@ -26,7 +26,8 @@ class CapacityTest {
 
     @Test
     void theServerNeverPlansPastADeclaredCapacity() throws Exception {
-        long capacity = 5L * CHUNK;
+        // Room for five chunks as they are stored (sealed).
+        long capacity = 5L * LocalCluster.SEALED;
         try (LocalCluster c = new LocalCluster(dir)) {
             c.start("C1", Role.STORAGE, capacity);
             c.start("C2", Role.STORAGE, capacity);

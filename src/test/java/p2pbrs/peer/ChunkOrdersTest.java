@@ -2,6 +2,7 @@ package p2pbrs.peer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static p2pbrs.peer.LocalCluster.CHUNK;
+import static p2pbrs.peer.LocalCluster.SEALED;
 import static p2pbrs.peer.LocalCluster.GIB;
 import static p2pbrs.peer.LocalCluster.ask;
 
@@ -43,17 +44,21 @@ class ChunkOrdersTest {
             String ownerId = c.udp().message("REGISTER 1 Ola OWNER 127.0.0.1 40000 40001 0B token=" + c.token("Ola"))
                     .option("id");
             String cluster = c.server.registry().clusterId();
-            String sum = LocalCluster.sha256(LocalCluster.chunkOf(data, 0));
+            String sum = LocalCluster.sha256(LocalCluster.sealed(owner.dataKey(), LocalCluster.chunkOf(data, 0)));
+            String kept;
+            try (ServerRecords records = new ServerRecords(c.dir.resolve("server"))) {
+                kept = records.chunkName("kept.bin", 1);
+            }
             int port = c.server.udpPort();
             // Something answers at the server's address, with the right key.
             c.server.close();
             byte[] key = HexFormat.of().parseHex(Tickets.keyFor(c.token("Box")));
             String expires = Long.toString(System.currentTimeMillis() / 1000 + 60);
             Message adopt = Message.of(Command.ADOPT, "7", "other.bin", "0").withOption("owner", ownerId)
-                    .withOption("version", "1").withOption("size", Integer.toString(CHUNK)).withOption("checksum", sum)
+                    .withOption("version", "1").withOption("size", Integer.toString(SEALED)).withOption("checksum", sum)
                     .withOption("file_size", Integer.toString(CHUNK)).withOption("chunk_count", "1")
                     .withOption("expires", expires);
-            Message copy = Message.of(Command.RELEASE_COPY, "8", "kept.bin", "0").withOption("owner", ownerId)
+            Message copy = Message.of(Command.RELEASE_COPY, "8", kept, "0").withOption("owner", ownerId)
                     .withOption("version", "1").withOption("expires", expires);
             Message orphan = Message.of(Command.RELEASE_ORPHAN, "9", sum)
                     .withOption("before", Long.toString(System.currentTimeMillis() + 60_000))
@@ -79,22 +84,22 @@ class ChunkOrdersTest {
                 assertEquals("RELEASE-DENIED 9 Ticket-expired", ask(server, peer, Signatures.sign(key,
                         orphan.withOption("expires", "1000").withOption("cluster", cluster))));
                 assertEquals(2, indexRows(c, "Box"));
-                assertEquals(2 * CHUNK, c.bytesOnDisk("Box"));
+                assertEquals(2 * SEALED, c.bytesOnDisk("Box"));
 
                 // Its own cluster's server is obeyed. The file of chunk 0 is adopted as one more chunk ...
                 assertEquals("ADOPTED 7 other.bin 0", ask(server, peer,
                         Signatures.sign(key, adopt.withOption("cluster", cluster))));
                 assertEquals(3, indexRows(c, "Box"));
                 // ... a copy released keeps the file another row uses ...
-                assertEquals("COPY_RELEASED 8 kept.bin 0", ask(server, peer,
+                assertEquals("COPY_RELEASED 8 " + kept + " 0", ask(server, peer,
                         Signatures.sign(key, copy.withOption("cluster", cluster))));
                 assertEquals(2, indexRows(c, "Box"));
-                assertEquals(2 * CHUNK, c.bytesOnDisk("Box"));
+                assertEquals(2 * SEALED, c.bytesOnDisk("Box"));
                 // ... and an orphan released takes its rows stored before the cut-off, then the file.
                 assertEquals("ORPHAN_RELEASED 9 " + sum + " rows=1", ask(server, peer,
                         Signatures.sign(key, orphan.withOption("cluster", cluster))));
                 assertEquals(1, indexRows(c, "Box"));
-                assertEquals(CHUNK, c.bytesOnDisk("Box"));
+                assertEquals(SEALED, c.bytesOnDisk("Box"));
                 // A file it does not hold is not adopted.
                 Message missing = adopt.withOption("checksum", "0".repeat(64)).withOption("cluster", cluster);
                 assertEquals("ADOPT-DENIED 7 Not-found", ask(server, peer, Signatures.sign(key, missing)));
@@ -125,7 +130,7 @@ class ChunkOrdersTest {
                         new InetSocketAddress("127.0.0.1", box.udpPort()), Signatures.sign(key, orphan)));
             }
             assertEquals(1, indexRows(c, "Box"));
-            assertEquals(CHUNK, c.bytesOnDisk("Box"));
+            assertEquals(SEALED, c.bytesOnDisk("Box"));
         }
     }
 

@@ -43,6 +43,9 @@ class ChunkServerTest {
 
     private static String raw;
 
+    // What the storage peers know the version by (the plan's chunk name).
+    private static String chunkName;
+
     @BeforeAll
     static void start() throws Exception {
         cluster = new TestCluster(dir);
@@ -55,6 +58,7 @@ class ChunkServerTest {
         plan = probe.call("BACKUP_REQ 2 raw.bin " + fileSize + " - token=" + token);
         assertEquals(Command.BACKUP_PLAN, plan.command(), plan.toString());
         slot0 = PlanPeer.parse(WireList.parse(plan.field(1), "2").get(0), "2");
+        chunkName = plan.option("chunk_name");
     }
 
     @AfterAll
@@ -64,7 +68,7 @@ class ChunkServerTest {
     }
 
     private static String header(int idx, long size, String checksum, String ticket, int slot) {
-        return Codec.format(Message.of(Command.SEND_CHUNK, "9", "raw.bin", Integer.toString(idx), Long.toString(size),
+        return Codec.format(Message.of(Command.SEND_CHUNK, "9", chunkName, Integer.toString(idx), Long.toString(size),
                         checksum)
                 .withOption("owner", raw)
                 .withOption("version", plan.option("version"))
@@ -110,7 +114,7 @@ class ChunkServerTest {
         try (Socket s = connect()) {
             Message reply = exchange(s, header(0, data.length, Sha256.hex(data), slot0.ticket(), 0), data);
             assertEquals(Command.CHUNK_OK, reply.command(), reply.toString());
-            assertEquals(List.of("raw.bin", "0"), reply.fields());
+            assertEquals(List.of(chunkName, "0"), reply.fields());
         }
     }
 
@@ -185,7 +189,7 @@ class ChunkServerTest {
     @Test
     void aStalledConnectionIsClosed() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write("SEND_CHUNK 1 raw.bin".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("SEND_CHUNK 1 " + chunkName).getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             // Nothing more is sent: the peer gives up after its timeout and closes.
             assertEquals(-1, s.getInputStream().read());
@@ -195,7 +199,7 @@ class ChunkServerTest {
     @Test
     void aGetWithoutTheOwnersTicketIsRefused() throws Exception {
         try (Socket s = connect()) {
-            Message reply = exchange(s, Codec.format(Message.of(Command.GET_CHUNK, "5", "raw.bin", "0")
+            Message reply = exchange(s, Codec.format(Message.of(Command.GET_CHUNK, "5", chunkName, "0")
                     .withOption("owner", raw).withOption("version", "1").withOption("expires", "9999999999")
                     .withOption("ticket", "0".repeat(32))), null);
             assertEquals(Command.CHUNK_ERROR, reply.command());

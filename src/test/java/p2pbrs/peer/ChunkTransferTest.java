@@ -35,7 +35,8 @@ import p2pbrs.protocol.WireList;
  */
 class ChunkTransferTest {
     private static final int TCP_TIMEOUT_MILLIS = 500;
-    private static final String FILE = "raw.bin";
+    // What the storage peers know Rawley's version by: the plan's chunk name, never "raw.bin".
+    private static String FILE;
     // Five chunks over three peers, two copies: slot s holds chunks s and s-1 (mod 3).
     private static final long FILE_SIZE = 4L * CHUNK + 100;
 
@@ -57,7 +58,8 @@ class ChunkTransferTest {
         LocalCluster.RawUdp udp = cluster.udp();
         String token = udp.register("1", "Rawley", Role.OWNER, 0);
         rawley = LocalCluster.idOf(token);
-        plan = udp.message("BACKUP_REQ 2 " + FILE + " " + FILE_SIZE + " - token=" + token);
+        plan = udp.message("BACKUP_REQ 2 raw.bin " + FILE_SIZE + " - token=" + token);
+        FILE = plan.option("chunk_name");
         assertEquals(Command.BACKUP_PLAN, plan.command(), plan.toString());
         assertEquals("2", plan.option("replicas"));
         slots = new ArrayList<>();
@@ -128,9 +130,9 @@ class ChunkTransferTest {
     @Test
     void aPlannedChunkIsStoredAndTheConnectionCarriesTheNext() throws Exception {
         try (LocalCluster.RawTcp tcp = connect(0)) {
-            assertEquals("CHUNK_OK 11 raw.bin 0",
+            assertEquals("CHUNK_OK 11 " + FILE + " 0",
                     Codec.format(tcp.exchange(Codec.format(honest("11", 0, 0)), LocalCluster.chunkOf(data, 0))));
-            assertEquals("CHUNK_OK 12 raw.bin 2",
+            assertEquals("CHUNK_OK 12 " + FILE + " 2",
                     Codec.format(tcp.exchange(Codec.format(honest("12", 2, 0)), LocalCluster.chunkOf(data, 2))));
         }
         for (int idx : new int[] {0, 2}) {
@@ -145,7 +147,7 @@ class ChunkTransferTest {
         byte[] chunk = LocalCluster.chunkOf(data, 0);
         try (LocalCluster.RawTcp tcp = connect(0)) {
             Message h = header("21", 0, chunk.length, LocalCluster.sha256(chunk), 0, "0123456789abcdef".repeat(2));
-            assertEquals("CHUNK_ERROR 21 raw.bin 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(h), chunk)));
+            assertEquals("CHUNK_ERROR 21 " + FILE + " 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(h), chunk)));
             assertTrue(tcp.closedWithin(Duration.ofSeconds(5)));
         }
     }
@@ -157,12 +159,12 @@ class ChunkTransferTest {
         // Chunk 1 is planned for slot 1, but the peer at slot 0 must not take it with slot 1's ticket.
         try (LocalCluster.RawTcp tcp = connect(0)) {
             Message h = header("22", 1, chunk.length, sum, 1, slots.get(1).ticket());
-            assertEquals("CHUNK_ERROR 22 raw.bin 1 Bad-ticket", Codec.format(tcp.exchange(Codec.format(h), chunk)));
+            assertEquals("CHUNK_ERROR 22 " + FILE + " 1 Bad-ticket", Codec.format(tcp.exchange(Codec.format(h), chunk)));
         }
         // Nor with its own ticket presented for a slot it does not have.
         try (LocalCluster.RawTcp tcp = connect(0)) {
             Message h = header("23", 1, chunk.length, sum, 1, slots.get(0).ticket());
-            assertEquals("CHUNK_ERROR 23 raw.bin 1 Bad-ticket", Codec.format(tcp.exchange(Codec.format(h), chunk)));
+            assertEquals("CHUNK_ERROR 23 " + FILE + " 1 Bad-ticket", Codec.format(tcp.exchange(Codec.format(h), chunk)));
         }
         assertTrue(Files.notExists(cluster.chunkFile(nameAt(0), sum)));
     }
@@ -173,13 +175,13 @@ class ChunkTransferTest {
         byte[] chunk = LocalCluster.chunkOf(data, 1);
         try (LocalCluster.RawTcp tcp = connect(0)) {
             Message h = header("31", 1, chunk.length, LocalCluster.sha256(chunk), 0, slots.get(0).ticket());
-            assertEquals("CHUNK_ERROR 31 raw.bin 1 Not-planned", Codec.format(tcp.exchange(Codec.format(h), chunk)));
+            assertEquals("CHUNK_ERROR 31 " + FILE + " 1 Not-planned", Codec.format(tcp.exchange(Codec.format(h), chunk)));
             assertTrue(tcp.closedWithin(Duration.ofSeconds(5)));
         }
         // Nor a chunk past the end of the file.
         try (LocalCluster.RawTcp tcp = connect(0)) {
             Message h = header("32", 5, 10, LocalCluster.sha256(new byte[10]), 0, slots.get(0).ticket());
-            assertEquals("CHUNK_ERROR 32 raw.bin 5 Not-planned",
+            assertEquals("CHUNK_ERROR 32 " + FILE + " 5 Not-planned",
                     Codec.format(tcp.exchange(Codec.format(h), new byte[10])));
         }
         assertTrue(Files.notExists(cluster.chunkFile(nameAt(0), LocalCluster.sha256(chunk))));
@@ -193,10 +195,10 @@ class ChunkTransferTest {
         byte[] wrong = chunk.clone();
         wrong[wrong.length / 2] ^= 1;
         try (LocalCluster.RawTcp tcp = connect(2)) {
-            assertEquals("CHUNK_ERROR 41 raw.bin 2 Checksum-mismatch",
+            assertEquals("CHUNK_ERROR 41 " + FILE + " 2 Checksum-mismatch",
                     Codec.format(tcp.exchange(Codec.format(honest("41", 2, 2)), wrong)));
             // The body was read whole, so the connection is still in step and carries the right bytes.
-            assertEquals("CHUNK_OK 42 raw.bin 2", Codec.format(tcp.exchange(Codec.format(honest("42", 2, 2)), chunk)));
+            assertEquals("CHUNK_OK 42 " + FILE + " 2", Codec.format(tcp.exchange(Codec.format(honest("42", 2, 2)), chunk)));
         }
         assertTrue(Files.notExists(cluster.chunkFile(nameAt(2), LocalCluster.sha256(wrong))));
         assertArrayEquals(chunk, Files.readAllBytes(cluster.chunkFile(nameAt(2), LocalCluster.sha256(chunk))));
@@ -211,7 +213,7 @@ class ChunkTransferTest {
         byte[] longer = LocalCluster.random(CHUNK, 43);
         try (LocalCluster.RawTcp tcp = connect(1)) {
             Message h = header("51", 4, longer.length, LocalCluster.sha256(longer), 1, slots.get(1).ticket());
-            assertEquals("CHUNK_ERROR 51 raw.bin 4 Incomplete-data",
+            assertEquals("CHUNK_ERROR 51 " + FILE + " 4 Incomplete-data",
                     Codec.format(tcp.exchange(Codec.format(h), null)));
             assertTrue(tcp.closedWithin(Duration.ofSeconds(5)));
         }
@@ -219,7 +221,7 @@ class ChunkTransferTest {
             tcp.write((Codec.format(honest("52", 4, 1)) + "\n").getBytes(StandardCharsets.UTF_8));
             tcp.write(java.util.Arrays.copyOf(last, 60));
             tcp.socket.shutdownOutput();
-            assertEquals("CHUNK_ERROR 52 raw.bin 4 Incomplete-data", Codec.format(tcp.readMessage()));
+            assertEquals("CHUNK_ERROR 52 " + FILE + " 4 Incomplete-data", Codec.format(tcp.readMessage()));
         }
         assertTrue(Files.notExists(cluster.chunkFile(nameAt(1), LocalCluster.sha256(last))));
         assertNoTemporaries(nameAt(1));
@@ -286,7 +288,7 @@ class ChunkTransferTest {
     @Test
     void aConnectionThatStallsMidHeaderIsClosedAfterTheTimeout() throws Exception {
         try (LocalCluster.RawTcp tcp = connect(1)) {
-            tcp.write("SEND_CHUNK 81 raw.bin 1 655".getBytes(StandardCharsets.US_ASCII));
+            tcp.write(("SEND_CHUNK 81 " + FILE + " 1 655").getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
             assertTrue(tcp.closedWithin(Duration.ofSeconds(5)), "the stalled connection was not closed");
             long waited = (System.nanoTime() - start) / 1_000_000;
@@ -303,7 +305,7 @@ class ChunkTransferTest {
             // Whatever the peer says before it closes (if anything), it closes.
             String line = tcp.readLineOrNull();
             if (line != null) {
-                assertTrue(line.startsWith("CHUNK_ERROR 91 raw.bin 1 "), line);
+                assertTrue(line.startsWith("CHUNK_ERROR 91 " + FILE + " 1 "), line);
                 assertTrue(tcp.closedWithin(Duration.ofSeconds(5)));
             }
         }
@@ -317,7 +319,7 @@ class ChunkTransferTest {
         try (LocalCluster.RawTcp tcp = connect(2)) {
             tcp.write((Codec.format(honest("92", 4, 2)) + "\n").getBytes(StandardCharsets.UTF_8));
             tcp.write(java.util.Arrays.copyOf(chunk, 10));
-            assertEquals("CHUNK_ERROR 92 raw.bin 4 Incomplete-data", tcp.readLineOrNull());
+            assertEquals("CHUNK_ERROR 92 " + FILE + " 4 Incomplete-data", tcp.readLineOrNull());
         }
     }
 
@@ -328,7 +330,7 @@ class ChunkTransferTest {
                     .withOption("version", plan.option("version")).withOption("expires", plan.option("expires"))
                     .withOption("ticket", slots.get(0).ticket());
             // A store ticket is not a fetch ticket; and a request no ticket covers keeps no slot.
-            assertEquals("CHUNK_ERROR 95 raw.bin 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(get), null)));
+            assertEquals("CHUNK_ERROR 95 " + FILE + " 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(get), null)));
             assertEquals(null, tcp.readLineOrNull(), "the connection is closed after a bad ticket");
         }
         try (LocalCluster.RawTcp tcp = connect(0)) {
@@ -337,7 +339,7 @@ class ChunkTransferTest {
             Message other = Message.of(Command.GET_CHUNK, "96", FILE, "0").withOption("owner", rawley)
                     .withOption("version", plan.option("version")).withOption("expires", Long.toString(inAnHour()))
                     .withOption("ticket", fetch);
-            assertEquals("CHUNK_ERROR 96 raw.bin 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(other), null)),
+            assertEquals("CHUNK_ERROR 96 " + FILE + " 0 Bad-ticket", Codec.format(tcp.exchange(Codec.format(other), null)),
                     "a ticket for another owner does not fetch Rawley's chunk");
         }
     }

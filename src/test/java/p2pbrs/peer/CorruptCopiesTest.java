@@ -60,7 +60,7 @@ class CorruptCopiesTest {
 
     /** Overwrites a peer's copy of chunk i with garbage of the same length. */
     private static void rot(String peer, byte[] data, int i) throws IOException {
-        Path file = cluster.chunkFile(peer, LocalCluster.sha256(LocalCluster.chunkOf(data, i)));
+        Path file = cluster.chunkFile(peer, data, i);
         long length = Files.size(file);
         Files.write(file, LocalCluster.random((int) length, 1000 + i));
         assertEquals(length, Files.size(file));
@@ -87,8 +87,8 @@ class CorruptCopiesTest {
     @Test
     void aMissingOrTruncatedCopyIsSkippedForTheOther() throws Exception {
         byte[] data = backUp("gaps.bin", 3 * CHUNK + 1, 2);
-        Files.delete(cluster.chunkFile("K2", LocalCluster.sha256(LocalCluster.chunkOf(data, 0))));
-        Path cut = cluster.chunkFile("K1", LocalCluster.sha256(LocalCluster.chunkOf(data, 1)));
+        Files.delete(cluster.chunkFile("K2", data, 0));
+        Path cut = cluster.chunkFile("K1", data, 1);
         Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(cut), 1000));
         assertArrayEquals(data, Files.readAllBytes(owner.restore("gaps.bin", null).path()));
     }
@@ -168,7 +168,7 @@ class CorruptCopiesTest {
                 int slot = rule.slot(i, j);
                 try (LocalCluster.RawTcp tcp = cluster.tcp(peers.get(slot).tcpPort())) {
                     Message ok = tcp.exchange(LocalCluster.sendChunk(plan, owner, "2", i, chunk, slot), chunk);
-                    assertEquals("CHUNK_OK 2 " + name + " " + i, Codec.format(ok));
+                    assertEquals("CHUNK_OK 2 " + plan.option("chunk_name") + " " + i, Codec.format(ok));
                     copies++;
                 }
             }

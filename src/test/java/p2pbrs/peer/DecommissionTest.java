@@ -67,7 +67,7 @@ class DecommissionTest {
 
             // A third storage peer appears: S1's chunks are copied to it, from S1 (S2 is dead).
             c.start("S3", Role.STORAGE, GIB, 5_000, null, 16, BEAT);
-            LocalCluster.poll(BEAT, Duration.ofSeconds(30), () -> c.bytesOnDisk("S3") == 6L * CHUNK ? "" : null);
+            LocalCluster.poll(BEAT, Duration.ofSeconds(30), () -> c.bytesOnDisk("S3") == 6L * LocalCluster.SEALED ? "" : null);
             assertFalse(leaving.isDone(), "each chunk has one copy elsewhere of the two it wants: " + text(said));
 
             // S2 comes back with its copies: two elsewhere of every chunk, and S1 may go.

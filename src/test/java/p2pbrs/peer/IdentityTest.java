@@ -59,10 +59,11 @@ class IdentityTest {
             Peer alice = c.start("Alice", Role.OWNER, 0);
             byte[] data = LocalCluster.random(2 * CHUNK + 9, 2);
             alice.backup(c.source("photo.jpg", data));
-            String token = c.token("Alice");
+            // A new machine (a new database): the recovery key brings the identity and its data key.
+            String recoveryKey = c.recoveryKey("Alice");
             alice.close();
 
-            Peer lower = c.start("alice", Role.OWNER, 0, 5_000, token);
+            Peer lower = c.start("alice", Role.OWNER, 0, 5_000, recoveryKey);
             assertEquals(1, lower.files().size());
             assertArrayEquals(data, Files.readAllBytes(lower.restore("photo.jpg", null).path()));
         }
@@ -114,7 +115,7 @@ class IdentityTest {
     }
 
     private static String get(int idx, String owner, Message restorePlan, String ticket) {
-        return Codec.format(Message.of(Command.GET_CHUNK, "8", "secret.bin", Integer.toString(idx))
+        return Codec.format(Message.of(Command.GET_CHUNK, "8", restorePlan.option("chunk_name"), Integer.toString(idx))
                 .withOption("owner", owner).withOption("version", restorePlan.option("version"))
                 .withOption("expires", restorePlan.option("expires")).withOption("ticket", ticket));
     }

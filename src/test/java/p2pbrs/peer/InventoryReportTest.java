@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Command;
+import p2pbrs.protocol.Message;
 import p2pbrs.protocol.Role;
 import p2pbrs.store.ChunkTaskKind;
 import p2pbrs.store.ReplicaState;
@@ -87,11 +88,11 @@ class InventoryReportTest {
             String shelf = udp.register("1", "Shelf", Role.STORAGE, GIB);
             String ola = udp.register("2", "Ola", Role.OWNER, 0);
             String sum = LocalCluster.sha256(LocalCluster.random(CHUNK, 39));
-            assertEquals(Command.BACKUP_PLAN, udp.message("BACKUP_REQ 3 one.bin " + CHUNK + " " + sum + " token="
-                    + ola).command());
+            Message plan = udp.message("BACKUP_REQ 3 one.bin " + CHUNK + " " + sum + " token=" + ola);
+            assertEquals(Command.BACKUP_PLAN, plan.command());
             assertEquals("ACK 4", udp.call("CHUNK_SUMS 4 one.bin version=1 from=0 sums=[" + sum + "] token=" + ola));
-            assertEquals("ACK 5", udp.call("STORE_ACK 5 one.bin 0 owner=" + LocalCluster.idOf(ola) + " version=1 size="
-                    + CHUNK + " checksum=" + sum + " token=" + shelf));
+            assertEquals("ACK 5", udp.call("STORE_ACK 5 " + plan.option("chunk_name") + " 0 owner="
+                    + LocalCluster.idOf(ola) + " version=1 size=" + CHUNK + " checksum=" + sum + " token=" + shelf));
             long acked = System.currentTimeMillis();
 
             try (ServerRecords server = new ServerRecords(c.dir.resolve("server"))) {
@@ -126,11 +127,11 @@ class InventoryReportTest {
             String shelf = udp.register("1", "Shelf", Role.STORAGE, GIB);
             String ola = udp.register("2", "Ola", Role.OWNER, 0);
             String sum = LocalCluster.sha256(LocalCluster.random(CHUNK, 40));
-            assertEquals(Command.BACKUP_PLAN, udp.message("BACKUP_REQ 3 one.bin " + CHUNK + " " + sum + " token="
-                    + ola).command());
+            Message plan = udp.message("BACKUP_REQ 3 one.bin " + CHUNK + " " + sum + " token=" + ola);
+            assertEquals(Command.BACKUP_PLAN, plan.command());
             assertEquals("ACK 4", udp.call("CHUNK_SUMS 4 one.bin version=1 from=0 sums=[" + sum + "] token=" + ola));
-            assertEquals("ACK 5", udp.call("STORE_ACK 5 one.bin 0 owner=" + LocalCluster.idOf(ola) + " version=1 size="
-                    + CHUNK + " checksum=" + sum + " token=" + shelf));
+            assertEquals("ACK 5", udp.call("STORE_ACK 5 " + plan.option("chunk_name") + " 0 owner="
+                    + LocalCluster.idOf(ola) + " version=1 size=" + CHUNK + " checksum=" + sum + " token=" + shelf));
             String other = udp.register("6", "Other", Role.STORAGE, GIB);
 
             try (ServerRecords server = new ServerRecords(c.dir.resolve("server"))) {

@@ -49,6 +49,8 @@ import p2pbrs.transport.RetryPolicy;
 final class LocalCluster implements AutoCloseable {
     /** Small chunks keep the tests fast while files still span many chunks. */
     static final int CHUNK = 64 * 1024;
+    /** A whole chunk as storage peers keep it: sealed, so its format's overhead longer. */
+    static final int SEALED = CHUNK + p2pbrs.protocol.ChunkFormats.SEALED_V1_OVERHEAD;
     static final long GIB = 1L << 30;
 
     final Path dir;
@@ -59,6 +61,8 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     private final Map<String, ByteArrayOutputStream> outputs = new LinkedHashMap<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
+    // The data key of each peer that printed a recovery key: what its chunks are sealed with.
+    private final Map<String, p2pbrs.crypto.DataKey> dataKeys = new LinkedHashMap<>();
 
     /** An owner's public id that no server issued: what a forger would put in owner=. */
     static final String FORGER = "f0".repeat(16);
@@ -133,6 +137,8 @@ final class LocalCluster implements AutoCloseable {
         Peer peer = Peer.start(config, new PrintStream(output, true, StandardCharsets.UTF_8));
         peers.put(name, peer);
         outputs.put(name, output);
+        output.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("RECOVERY-KEY "))
+                .forEach(l -> dataKeys.put(name, p2pbrs.crypto.RecoveryKey.parse(l.substring(13)).dataKey()));
         return peer;
     }
 
@@ -148,15 +154,24 @@ final class LocalCluster implements AutoCloseable {
         return dir.resolve("restored-" + name).toAbsolutePath().normalize();
     }
 
-    /** What a peer printed (READY, TOKEN, REGISTERED ...). */
+    /** What a peer printed (READY, RECOVERY-KEY, REGISTERED ...). */
     String output(String name) {
         return outputs.get(name).toString(StandardCharsets.UTF_8);
     }
 
-    /** The token the server gave a peer at its first registration, as the peer printed it. */
+    /** The recovery key a peer printed at its first registration: its token and its data key. */
+    String recoveryKey(String name) {
+        return output(name).lines().filter(l -> l.startsWith("RECOVERY-KEY ")).map(l -> l.substring(13))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " printed no recovery key: " + output(name)));
+    }
+
+    /**
+     * The token of a peer, from the recovery key it printed: what its requests carry and its
+     * ticket key comes from. Started again with it (not the whole recovery key), a peer keeps
+     * the data key in its database.
+     */
     String token(String name) {
-        return output(name).lines().filter(l -> l.startsWith("TOKEN ")).map(l -> l.substring(6)).findFirst()
-                .orElseThrow(() -> new AssertionError(name + " printed no token: " + output(name)));
+        return p2pbrs.crypto.RecoveryKey.parse(recoveryKey(name)).token();
     }
 
     /** The chunk files on a storage peer's disk, sorted. */
@@ -175,9 +190,32 @@ final class LocalCluster implements AutoCloseable {
         return storage(name).resolve("chunks").resolve(checksum.substring(0, 2)).resolve(checksum);
     }
 
-    /** Where a storage peer keeps chunk i of data. */
+    /**
+     * Where a storage peer keeps chunk i of data, as some owner here sealed it (sealing is
+     * deterministic: the same chunk under the same key gives the same bytes), or as it is
+     * for a version stored unsealed: the first of these on the peer's disk, else the chunk
+     * as the first owner would seal it.
+     */
     Path chunkFile(String name, byte[] data, int i) {
-        return chunkFile(name, sha256(chunkOf(data, i)));
+        byte[] plain = chunkOf(data, i);
+        List<Path> candidates = new ArrayList<>();
+        for (p2pbrs.crypto.DataKey key : dataKeys.values()) {
+            candidates.add(chunkFile(name, sha256(sealed(key, plain))));
+        }
+        candidates.add(chunkFile(name, sha256(plain)));
+        return candidates.stream().filter(Files::exists).findFirst().orElse(candidates.get(0));
+    }
+
+    /** A chunk as its owner's data key seals it. */
+    static byte[] sealed(p2pbrs.crypto.DataKey key, byte[] plain) {
+        byte[] out = new byte[plain.length + p2pbrs.crypto.ChunkSeal.OVERHEAD];
+        new p2pbrs.crypto.ChunkSeal(key).seal(plain, 0, plain.length, out, 0);
+        return out;
+    }
+
+    /** The data key a peer printed with its recovery key. */
+    p2pbrs.crypto.DataKey dataKey(String name) {
+        return java.util.Objects.requireNonNull(dataKeys.get(name), name + " printed no recovery key");
     }
 
     /** Flips one bit of a file in place: the same size, other bytes. */
@@ -474,7 +512,8 @@ final class LocalCluster implements AutoCloseable {
     static String sendChunk(Message plan, String owner, String rq, int idx, byte[] chunk, int slot)
             throws MalformedMessageException {
         List<String> peers = p2pbrs.protocol.WireList.parse(plan.field(1), plan.rq());
-        return Codec.format(Message.of(p2pbrs.protocol.Command.SEND_CHUNK, rq, plan.field(0), Integer.toString(idx),
+        return Codec.format(Message.of(p2pbrs.protocol.Command.SEND_CHUNK, rq, plan.option("chunk_name"),
+                        Integer.toString(idx),
                         Integer.toString(chunk.length), sha256(chunk))
                 .withOption("owner", owner)
                 .withOption("version", plan.option("version"))

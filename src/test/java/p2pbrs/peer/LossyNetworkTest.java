@@ -74,7 +74,7 @@ class LossyNetworkTest {
             // S1 dies: the copies it held are made again on the other two, which then hold all twelve.
             s1.close();
             Object repaired = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(60), () ->
-                    c.bytesOnDisk("S2") == 12L * CHUNK && c.bytesOnDisk("S3") == 12L * CHUNK ? Boolean.TRUE : null);
+                    c.bytesOnDisk("S2") == 12L * LocalCluster.SEALED && c.bytesOnDisk("S3") == 12L * LocalCluster.SEALED ? Boolean.TRUE : null);
             assertEquals(Boolean.TRUE, repaired, "S2 holds " + c.bytesOnDisk("S2") + ", S3 " + c.bytesOnDisk("S3"));
             // And the server knows it: every chunk healthy again, none missing or short.
             assertEquals(new Fsck(12, 0, 0, 0), Fsck.await(dir.resolve("server"), new Fsck(12, 0, 0, 0)));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static p2pbrs.peer.LocalCluster.CHUNK;
+import static p2pbrs.peer.LocalCluster.SEALED;
 import static p2pbrs.peer.LocalCluster.GIB;
 
 import java.nio.file.Files;
@@ -50,6 +51,7 @@ class ReconciliationTest {
                 assertEquals(Command.CHUNK_OK, tcp.exchange(LocalCluster.sendChunk(plan, LocalCluster.idOf(token), "3",
                         0, late, 0), late).command());
             }
+            // This raw owner sends its chunk unsealed.
             assertEquals(CHUNK, c.bytesOnDisk("Box"));
 
             String boxToken = c.token("Box");
@@ -117,8 +119,8 @@ class ReconciliationTest {
             }
             assertTrue(healthy(c, 3));
             // Nothing was copied: each peer holds what it held.
-            assertEquals(3 * CHUNK, c.bytesOnDisk("S1"));
-            assertEquals(3 * CHUNK, c.bytesOnDisk("S2"));
+            assertEquals(3 * SEALED, c.bytesOnDisk("S1"));
+            assertEquals(3 * SEALED, c.bytesOnDisk("S2"));
             // And the copies counted again serve: with S2 away, the file comes from S1 alone.
             c.peer("S2").close();
             assertArrayEquals(data, Files.readAllBytes(owner.restore("three.bin", null).path()));
@@ -137,8 +139,8 @@ class ReconciliationTest {
             c.peer("S1").close();
 
             // A new machine's database, the same storage folder, one chunk file rotten.
-            String rotten = LocalCluster.sha256(LocalCluster.chunkOf(spoiled, 1));
-            Path file = c.chunkFile("S1", rotten);
+            Path file = c.chunkFile("S1", spoiled, 1);
+            String rotten = file.getFileName().toString();
             byte[] bytes = Files.readAllBytes(file);
             bytes[7] ^= 1;
             Files.write(file, bytes);

@@ -108,8 +108,8 @@ class RefusalsTest {
     @Test
     void notEnoughCapacityIsNoCapacityAndStoresNothing(@TempDir Path own) throws Exception {
         try (LocalCluster tiny = new LocalCluster(own)) {
-            tiny.start("T1", Role.STORAGE, 2L * CHUNK);
-            tiny.start("T2", Role.STORAGE, 2L * CHUNK);
+            tiny.start("T1", Role.STORAGE, 2L * LocalCluster.SEALED);
+            tiny.start("T2", Role.STORAGE, 2L * LocalCluster.SEALED);
             Peer o = tiny.start("Owner", Role.OWNER, 0);
             Path big = tiny.source("big.bin", LocalCluster.random(2 * CHUNK + 1, 3));
             PeerException e = assertThrows(PeerException.class, () -> o.backup(big));

@@ -34,7 +34,7 @@ class RepairTest {
             s1.close();
             // Every chunk had a copy on S1 or not; once S1 is dead, both others hold all six.
             Object repaired = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(30), () ->
-                    c.bytesOnDisk("S2") == 6L * CHUNK && c.bytesOnDisk("S3") == 6L * CHUNK ? Boolean.TRUE : null);
+                    c.bytesOnDisk("S2") == 6L * LocalCluster.SEALED && c.bytesOnDisk("S3") == 6L * LocalCluster.SEALED ? Boolean.TRUE : null);
             assertEquals(Boolean.TRUE, repaired, "S2 holds " + c.bytesOnDisk("S2") + ", S3 " + c.bytesOnDisk("S3"));
 
             c.peer("S2").close();
@@ -54,7 +54,7 @@ class RepairTest {
 
             c.start("S2", Role.STORAGE, GIB, beat);
             Object toppedUp = LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(30),
-                    () -> c.bytesOnDisk("S2") == 4L * CHUNK ? Boolean.TRUE : null);
+                    () -> c.bytesOnDisk("S2") == 4L * LocalCluster.SEALED ? Boolean.TRUE : null);
             assertEquals(Boolean.TRUE, toppedUp, "S2 holds " + c.bytesOnDisk("S2"));
             c.peer("S1").close();
             assertArrayEquals(data, restoreOnceRecorded(owner, "lonely.bin"));
@@ -125,8 +125,8 @@ class RepairTest {
             assertEquals(new Fsck(4, 0, 0, 0), Fsck.await(dir.resolve("server"), new Fsck(4, 0, 0, 0)));
             for (String name : names.subList(1, 4)) {
                 for (int i = 0; i < 4; i++) {
-                    assertArrayEquals(LocalCluster.chunkOf(data, i), Files.readAllBytes(c.chunkFile(name, data, i)),
-                            "chunk " + i + " on " + name);
+                    assertArrayEquals(LocalCluster.sealed(owner.dataKey(), LocalCluster.chunkOf(data, i)),
+                            Files.readAllBytes(c.chunkFile(name, data, i)), "chunk " + i + " on " + name);
                 }
             }
         }
@@ -152,7 +152,7 @@ class RepairTest {
             c.peer("S2").close();
             assertEquals(new Fsck(2, 0, 0, 0), Fsck.await(dir.resolve("server"), new Fsck(2, 0, 0, 0)));
             assertEquals(Boolean.TRUE, LocalCluster.poll(Duration.ofMillis(100), Duration.ofSeconds(20),
-                    () -> c.bytesOnDisk("S1") == 2L * CHUNK ? Boolean.TRUE : null));
+                    () -> c.bytesOnDisk("S1") == 2L * LocalCluster.SEALED ? Boolean.TRUE : null));
             c.peer("S3").close();
             assertArrayEquals(data, restoreOnceRecorded(owner, "back.bin"));
         }

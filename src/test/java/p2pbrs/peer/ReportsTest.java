@@ -50,7 +50,7 @@ class ReportsTest {
             assertEquals(List.of("OWNER", "OWNER", "STORAGE", "STORAGE"), column(peers, "role"));
             assertEquals(List.of("ALIVE", "ALIVE", "ALIVE", "ALIVE"), column(peers, "state"));
             assertEquals(numbers(0, 0, GIB, GIB), column(peers, "capacity"));
-            assertEquals(numbers(0, 0, 6L * CHUNK, 6L * CHUNK), column(peers, "bytes_used"));
+            assertEquals(numbers(0, 0, 6L * LocalCluster.SEALED, 6L * LocalCluster.SEALED), column(peers, "bytes_used"));
             assertEquals(numbers(0, 0, 6, 6), column(peers, "chunks"));
             for (Object heard : column(peers, "last_heartbeat")) {
                 assertTrue(((String) heard).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z"), heard.toString());
@@ -61,10 +61,10 @@ class ReportsTest {
 
             List<Map<String, Object>> usage = Json.rows(running.get(2));
             assertEquals(List.of(
-                    row("owner", "Bo", 1L, 1L, 4, 4L * CHUNK),
-                    row("owner", "Ola", 2L, 2L, 8, 8L * CHUNK),
-                    row("peer", "S1", null, null, 6, 6L * CHUNK),
-                    row("peer", "S2", null, null, 6, 6L * CHUNK)), usage);
+                    row("owner", "Bo", 1L, 1L, 4, 4L * LocalCluster.SEALED),
+                    row("owner", "Ola", 2L, 2L, 8, 8L * LocalCluster.SEALED),
+                    row("peer", "S1", null, null, 6, 6L * LocalCluster.SEALED),
+                    row("peer", "S2", null, null, 6, 6L * LocalCluster.SEALED)), usage);
 
             String table = running.get(3);
             assertTrue(table.lines().findFirst().orElseThrow().matches(

@@ -146,14 +146,15 @@ class RoundTripTest {
         int[] perPeer = new int[STORAGE.size()];
         for (int i = 0; i < backup.chunks(); i++) {
             byte[] chunk = LocalCluster.chunkOf(data, i);
-            String sum = LocalCluster.sha256(chunk);
+            byte[] sealed = LocalCluster.sealed(owner.dataKey(), chunk);
+            String sum = LocalCluster.sha256(sealed);
             List<String> holders = new ArrayList<>();
             for (int p = 0; p < STORAGE.size(); p++) {
                 Path file = cluster.chunkFile(STORAGE.get(p), sum);
                 if (Files.exists(file)) {
                     holders.add(STORAGE.get(p));
                     perPeer[p]++;
-                    assertArrayEquals(chunk, Files.readAllBytes(file), "the stored copy is the chunk");
+                    assertArrayEquals(sealed, Files.readAllBytes(file), "the stored copy is the chunk, sealed");
                 }
             }
             assertEquals(2, holders.size(), "chunk " + i + " is on " + holders);

@@ -76,7 +76,7 @@ class ScrubTest {
             assertEquals(List.of(4, 1, 1), List.of(found.checked(), found.bad(), found.missing()));
             PeerStatus status = s1.status();
             assertEquals(2, status.chunks(), "both are out of the index");
-            assertEquals(2L * CHUNK, status.bytesStored(), "and no longer counted");
+            assertEquals(2L * LocalCluster.SEALED, status.bytesStored(), "and no longer counted");
             assertEquals(2, c.chunkFiles("S1").size(), "the rotten file is deleted");
 
             // The server counted both copies lost: each is made again on the one peer that
@@ -110,7 +110,7 @@ class ScrubTest {
             // K2 holds the only good copies and K1 none of them any more: K1 takes them again.
             assertEquals(new Fsck(4, 0, 0, 0), awaitFsck(new Fsck(4, 0, 0, 0)));
             assertEquals(List.of(0, 1, 2, 3), heldBy(c, "K1", data, 4));
-            assertEquals(4L * CHUNK, k1.status().bytesStored());
+            assertEquals(4L * LocalCluster.SEALED, k1.status().bytesStored());
             c.peer("K2").close();
             assertArrayEquals(data, Files.readAllBytes(owner.restore("two.bin", null).path()));
         }

@@ -30,6 +30,10 @@ class ServerAwayTest {
             Peer owner = c.start("Ola", Role.OWNER, 0);
             byte[] data = LocalCluster.random(2 * CHUNK, 14);
             owner.backup(c.source("held.bin", data));
+            String held;
+            try (ServerRecords records = new ServerRecords(c.dir.resolve("server"))) {
+                held = records.chunkName("held.bin", 1);
+            }
             String boxToken = c.token("Box");
             String ownerId = c.udp().message("REGISTER 1 Ola OWNER 127.0.0.1 40000 40001 0B token=" + c.token("Ola"))
                     .option("id");
@@ -42,15 +46,15 @@ class ServerAwayTest {
 
             // It hands a chunk to its owner, whose ticket it can check without the server.
             long expires = System.currentTimeMillis() / 1000 + 600;
-            String ticket = Tickets.fetch(Tickets.keyFor(boxToken), ownerId, "held.bin", 1, expires);
-            Message get = Message.of(Command.GET_CHUNK, "5", "held.bin", "0").withOption("owner", ownerId)
+            String ticket = Tickets.fetch(Tickets.keyFor(boxToken), ownerId, held, 1, expires);
+            Message get = Message.of(Command.GET_CHUNK, "5", held, "0").withOption("owner", ownerId)
                     .withOption("version", "1").withOption("expires", Long.toString(expires))
                     .withOption("ticket", ticket);
             try (LocalCluster.RawTcp tcp = c.tcp(back)) {
                 Message header = tcp.exchange(Codec.format(get), null);
                 assertEquals(Command.CHUNK_DATA, header.command(), Codec.format(header));
-                byte[] body = tcp.socket.getInputStream().readNBytes(CHUNK);
-                assertArrayEquals(LocalCluster.chunkOf(data, 0), body);
+                byte[] body = tcp.socket.getInputStream().readNBytes(LocalCluster.SEALED);
+                assertArrayEquals(LocalCluster.sealed(owner.dataKey(), LocalCluster.chunkOf(data, 0)), body);
             }
 
             // The server returns: the peer registers by itself, and restores work again.
@@ -69,6 +73,10 @@ class ServerAwayTest {
             Peer box = c.start("Box", Role.STORAGE, GIB);
             Peer owner = c.start("Ola", Role.OWNER, 0);
             owner.backup(c.source("kept.bin", LocalCluster.random(2 * CHUNK, 15)));
+            String kept;
+            try (ServerRecords records = new ServerRecords(c.dir.resolve("server"))) {
+                kept = records.chunkName("kept.bin", 1);
+            }
             String ownerId = c.udp().message("REGISTER 1 Ola OWNER 127.0.0.1 40000 40001 0B token=" + c.token("Ola"))
                     .option("id");
             String cluster = c.server.registry().clusterId();
@@ -80,15 +88,15 @@ class ServerAwayTest {
             try (java.net.DatagramSocket fake = new java.net.DatagramSocket(
                     new java.net.InetSocketAddress("127.0.0.1", port))) {
                 java.net.InetSocketAddress peer = new java.net.InetSocketAddress("127.0.0.1", box.udpPort());
-                Message release = Message.of(Command.RELEASE, "9", "kept.bin").withOption("owner", ownerId)
+                Message release = Message.of(Command.RELEASE, "9", kept).withOption("owner", ownerId)
                         .withOption("version", "1")
                         .withOption("expires", Long.toString(System.currentTimeMillis() / 1000 + 60));
                 String other = "ab".repeat(16);
                 assertEquals("RELEASE-DENIED 9 Wrong-cluster", ask(fake, peer,
                         p2pbrs.protocol.Signatures.sign(key, release.withOption("cluster", other))));
-                assertEquals(2 * CHUNK, c.bytesOnDisk("Box"));
+                assertEquals(2 * LocalCluster.SEALED, c.bytesOnDisk("Box"));
                 // Its own cluster's server is obeyed.
-                assertEquals("RELEASED 9 kept.bin chunks=2", ask(fake, peer,
+                assertEquals("RELEASED 9 " + kept + " chunks=2", ask(fake, peer,
                         p2pbrs.protocol.Signatures.sign(key, release.withOption("cluster", cluster))));
                 assertEquals(0, c.bytesOnDisk("Box"));
             }

@@ -48,6 +48,12 @@ final class ServerRecords implements AutoCloseable {
         return CounterAudit.mismatches(dsl());
     }
 
+    /** What storage peers know a version of a file by (any owner's file of that name). */
+    String chunkName(String file, int version) {
+        return dsl().select(FILE_VERSION.CHUNK_NAME).from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
+                .where(FILE.NAME.eq(file), FILE_VERSION.VERSION.eq(version)).fetchSingle(FILE_VERSION.CHUNK_NAME);
+    }
+
     /** The state of each copy the server records on a peer, by checksum. */
     Map<String, ReplicaState> copiesOn(String peer) {
         Map<String, ReplicaState> copies = new TreeMap<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static p2pbrs.peer.LocalCluster.CHUNK;
+import static p2pbrs.peer.LocalCluster.SEALED;
 import static p2pbrs.peer.LocalCluster.GIB;
 import static p2pbrs.peer.LocalCluster.ask;
 
@@ -103,12 +104,12 @@ class SpaceTest {
             PeerException full = assertThrows(PeerException.class, () -> owner.backup(third));
             assertTrue(full.getMessage().contains("No-capacity"), full.getMessage());
             PeerEntry box = owner.list().stream().filter(p -> p.name().equals("Box")).findFirst().orElseThrow();
-            assertEquals(8 * CHUNK, box.used());
+            assertEquals(8 * SEALED, box.used());
 
             assertEquals(1, owner.forget("big.bin", 1));
             // Free again once the server has the peer's confirmation, and gone from its disk.
-            awaitUsed(owner, "Box", 4 * CHUNK);
-            awaitDisk(c, "Box", 4 * CHUNK);
+            awaitUsed(owner, "Box", 4 * SEALED);
+            awaitDisk(c, "Box", 4 * SEALED);
             assertEquals(3, owner.backup(third).version(), "the freed space takes a new version");
             assertEquals(List.of(2, 3), owner.files().stream().map(FileEntry::version).toList());
             assertThrows(PeerException.class, () -> owner.restore("big.bin", 1), "a forgotten version is gone");
@@ -132,11 +133,11 @@ class SpaceTest {
             byte[] same = LocalCluster.random(3 * CHUNK, 4);
             owner.backup(c.source("same.bin", same));
             owner.backup(c.source("same.bin", same));
-            assertEquals(3 * CHUNK, c.bytesOnDisk("Box"), "identical chunks are stored once");
+            assertEquals(3 * SEALED, c.bytesOnDisk("Box"), "identical chunks are stored once");
             owner.forget("same.bin", 1);
             // The release of version 1 is confirmed when the server counts it free.
-            awaitUsed(owner, "Box", 3 * CHUNK);
-            assertEquals(3 * CHUNK, c.bytesOnDisk("Box"), "version 2 still uses every chunk");
+            awaitUsed(owner, "Box", 3 * SEALED);
+            assertEquals(3 * SEALED, c.bytesOnDisk("Box"), "version 2 still uses every chunk");
             assertArrayEquals(same, Files.readAllBytes(owner.restore("same.bin", 2).path()));
             owner.forget("same.bin", 2);
             awaitDisk(c, "Box", 0);
@@ -165,7 +166,7 @@ class SpaceTest {
                 assertEquals("RELEASE-DENIED 77 Bad-auth", ask(stranger, peer, Signatures.sign(wrongKey, release)));
                 assertEquals("RELEASE-DENIED 77 Bad-auth", ask(stranger, peer, release));
             }
-            assertEquals(2 * CHUNK, c.bytesOnDisk("Box"));
+            assertEquals(2 * SEALED, c.bytesOnDisk("Box"));
             assertArrayEquals(data, Files.readAllBytes(owner.restore("keep.bin", null).path()));
         }
     }
@@ -233,8 +234,8 @@ class SpaceTest {
             box.close();
             assertEquals(1, owner.forget("old.bin", 1));
             // Away: nothing is released, and the space still counts.
-            assertEquals(3 * CHUNK, c.bytesOnDisk("Box"));
-            assertEquals(3 * CHUNK, owner.list().stream().filter(p -> p.name().equals("Box")).findFirst()
+            assertEquals(3 * SEALED, c.bytesOnDisk("Box"));
+            assertEquals(3 * SEALED, owner.list().stream().filter(p -> p.name().equals("Box")).findFirst()
                     .orElseThrow().used());
 
             // Back (at another port): the queued release reaches it, and the space is free.

@@ -31,7 +31,7 @@ class StatusTest {
             String text = out.toString(StandardCharsets.UTF_8);
             assertTrue(text.contains("name=Box role=STORAGE"), text);
             assertTrue(text.contains("registered=yes state=ALIVE"), text);
-            assertTrue(text.contains("stored: 3 chunks, 192.0 KiB of 1.0 GiB"), text);
+            assertTrue(text.contains("stored: 3 chunks, 192.1 KiB of 1.0 GiB"), text);
             assertTrue(text.strip().endsWith("OK status"), text);
         }
     }
@@ -49,7 +49,7 @@ class StatusTest {
             String text = status(box);
             assertTrue(text.matches("(?s).*\\nscrub: last \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, "
                     + "3 files checked, 0 bad, 1 missing\\n.*"), text);
-            assertTrue(text.contains("stored: 2 chunks, 128.0 KiB of 1.0 GiB"), text);
+            assertTrue(text.contains("stored: 2 chunks, 128.1 KiB of 1.0 GiB"), text);
             // An owner keeps nothing of others' to scrub.
             assertTrue(status(owner).contains("scrub: never"), status(owner));
         }

@@ -77,7 +77,7 @@ class SubstituteTest {
             Map<Integer, Set<String>> holders = holders(c, c.token("Ola"), "lonely.bin");
             assertEquals(6, holders.size());
             holders.values().forEach(h -> assertEquals(Set.of("S3"), h));
-            assertEquals(6L * CHUNK, c.bytesOnDisk("S3"));
+            assertEquals(6L * LocalCluster.SEALED, c.bytesOnDisk("S3"));
             assertArrayEquals(data, Files.readAllBytes(owner.restore("lonely.bin", null).path()));
             assertPlannedThough(owner, "S1", "S2");
         }
@@ -127,7 +127,8 @@ class SubstituteTest {
                 assertFalse(slots.subList(0, 2).contains(p.name()), p.name() + " already has chunk 0 planned");
                 // A repair ticket for this one chunk, these bytes, made with that peer's key.
                 assertEquals(Tickets.repair(Tickets.keyFor(storageTokens.get(p.name())), LocalCluster.idOf(ola),
-                        "f.bin", 1, 0, CHUNK, SUM, 2L * CHUNK, CHUNK, Long.parseLong(first.option("expires"))),
+                        plan.option("chunk_name"), 1, 0, CHUNK, SUM, 2L * CHUNK, CHUNK,
+                        Long.parseLong(first.option("expires"))),
                         p.ticket());
                 assertEquals(used.get(p.name()) + CHUNK, used(udp, ola).get(p.name()), "counted against " + p.name());
             }
@@ -138,8 +139,8 @@ class SubstituteTest {
             assertEquals(afterGrants, used(udp, ola), "a refusal reserves nothing");
 
             // The substitute's STORE_ACK counts; a peer that was given nothing is refused.
-            String ack = " f.bin 0 owner=" + LocalCluster.idOf(ola) + " version=1 size=" + CHUNK + " checksum=" + SUM
-                    + " token=";
+            String ack = " " + plan.option("chunk_name") + " 0 owner=" + LocalCluster.idOf(ola) + " version=1 size="
+                    + CHUNK + " checksum=" + SUM + " token=";
             assertEquals("ACK 30", udp.call("STORE_ACK 30" + ack + storageTokens.get(one.name())));
             String bystander = slots.stream().skip(2).filter(n -> !n.equals(one.name()) && !n.equals(two.name()))
                     .findFirst().orElseThrow();

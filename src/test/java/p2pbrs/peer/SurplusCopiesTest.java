@@ -42,7 +42,7 @@ class SurplusCopiesTest {
             try (ServerRecords server = new ServerRecords(c.dir.resolve("server"))) {
                 // S1 is DEAD, and its chunks are copied again: two live copies each without it.
                 await(() -> server.liveGoodCopies().equals(Collections.nCopies(8, 2))
-                        && c.bytesOnDisk("S2") + c.bytesOnDisk("S3") + c.bytesOnDisk("S4") == 16L * CHUNK);
+                        && c.bytesOnDisk("S2") + c.bytesOnDisk("S3") + c.bytesOnDisk("S4") == 16L * LocalCluster.SEALED);
 
                 long back = System.nanoTime();
                 c.start("S1", Role.STORAGE, GIB, 5_000, token, 16, beat);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static p2pbrs.peer.LocalCluster.CHUNK;
+import static p2pbrs.peer.LocalCluster.SEALED;
 import static p2pbrs.peer.LocalCluster.GIB;
 
 import java.nio.file.Files;
@@ -175,7 +176,7 @@ class VersionsTest {
                 throw new AssertionError("the backup failed once the abandoned plan expired: " + e.getMessage(), e);
             }
             assertArrayEquals(data, Files.readAllBytes(eve.restore("wanted.bin", null).path()));
-            assertEquals(8 * CHUNK, c.bytesOnDisk("Box"), "the abandoned chunks are gone from the peer's disk");
+            assertEquals(8 * SEALED, c.bytesOnDisk("Box"), "the abandoned chunks are gone from the peer's disk");
         }
     }
 }

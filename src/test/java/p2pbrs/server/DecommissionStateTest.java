@@ -145,6 +145,9 @@ class DecommissionStateTest {
         }
     }
 
+    // The chunk name of each file's latest plan, as Sam would know it.
+    private final java.util.Map<String, String> chunkNames = new java.util.HashMap<>();
+
     // Backs one small file up with its one copy on Sam, to completion.
     private void backUp(UdpTestClient client, String file) {
         complete(client, file, plan(client, file));
@@ -156,6 +159,7 @@ class DecommissionStateTest {
                 + Sha256.hex(DATA) + " token=" + olga);
         assertEquals("BACKUP_PLAN", plan.command(), plan.text());
         assertEquals("[Sam:", plan.field(1).substring(0, 5), plan.text());
+        chunkNames.put(file, plan.option("chunk_name"));
         return plan.option("version");
     }
 
@@ -164,7 +168,9 @@ class DecommissionStateTest {
         String sum = Sha256.hex(DATA);
         assertEquals("ACK", client.call("CHUNK_SUMS " + nextRq() + " " + file + " version=" + version
                 + " from=0 sums=[" + sum + "] token=" + olga).command());
-        assertEquals("ACK", client.call("STORE_ACK " + nextRq() + " " + file + " 0 owner=" + olgaId + " version="
+        // Sam knows the version by its chunk name only.
+        assertEquals("ACK", client.call("STORE_ACK " + nextRq() + " " + chunkNames.get(file) + " 0 owner=" + olgaId
+                + " version="
                 + version + " size=" + DATA.length + " checksum=" + sum + " token=" + sam).command());
         UdpTestClient.Reply done = client.call("BACKUP_DONE " + nextRq() + " " + file + " version=" + version
                 + " token=" + olga);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.server.UdpTestClient.Entry;
 import p2pbrs.server.UdpTestClient.Reply;
+import p2pbrs.testing.Bytes;
 
 /**
  * A server closed and started again on the same database still knows its peers, and still
@@ -112,8 +113,8 @@ class RestartTest {
         try (Stream<Path> files = Files.walk(db)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 byte[] bytes = Files.readAllBytes(file);
-                if (contains(bytes, token.getBytes(StandardCharsets.US_ASCII))
-                        || contains(bytes, ticketKey.getBytes(StandardCharsets.US_ASCII))) {
+                if (Bytes.contains(bytes, token.getBytes(StandardCharsets.US_ASCII))
+                        || Bytes.contains(bytes, ticketKey.getBytes(StandardCharsets.US_ASCII))) {
                     holding.add(db.relativize(file));
                 }
             }
@@ -125,16 +126,4 @@ class RestartTest {
         }
     }
 
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
 }

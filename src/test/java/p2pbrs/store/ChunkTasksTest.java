@@ -51,7 +51,7 @@ class ChunkTasksTest {
         s2 = peer("S2", Role.STORAGE, 1000);
         s3 = peer("S3", Role.STORAGE, 1000);
         versionId = new BackupStore(db).transaction(tx -> {
-            VersionRow v = tx.newVersion(tx.fileId(owner, "f.bin", T0), 100, "f".repeat(64), 100, 1, 2, T0,
+            VersionRow v = tx.newVersion(tx.fileId(owner, "f.bin", T0), 100, "f".repeat(64), 100, 1, 2, 0, T0,
                     T0.plusHours(1));
             tx.addPlanPeer(v.id(), 0, s1, 100);
             tx.addPlanPeer(v.id(), 1, s2, 100);

@@ -40,7 +40,7 @@ class DecommissionTxTest {
         d = peer("D", Role.STORAGE);
         b = peer("B", Role.STORAGE);
         new BackupStore(db).transaction(tx -> {
-            VersionRow v = tx.newVersion(tx.fileId(owner, "f.bin", T0), 100, "f".repeat(64), 100, 1, 1, T0,
+            VersionRow v = tx.newVersion(tx.fileId(owner, "f.bin", T0), 100, "f".repeat(64), 100, 1, 1, 0, T0,
                     T0.plusHours(1));
             tx.addPlanPeer(v.id(), 0, d, 100);
             tx.addPlanPeer(v.id(), (int) -b, b, 100);

@@ -42,7 +42,7 @@ class HistoryStoreTest {
         long s2 = peer("S2", Role.STORAGE, 10_000);
         s3 = peer("S3", Role.STORAGE, 10_000);
         versionId = backups.transaction(tx -> {
-            VersionRow v = tx.newVersion(tx.fileId(owner, "f.bin", T0), 1000, "f".repeat(64), 1000, 1, 2, T0,
+            VersionRow v = tx.newVersion(tx.fileId(owner, "f.bin", T0), 1000, "f".repeat(64), 1000, 1, 2, 0, T0,
                     T0.plusHours(1));
             tx.addPlanPeer(v.id(), 0, s1, 1000);
             tx.addPlanPeer(v.id(), 1, s2, 1000);
