@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("p2pbrs-demo-");
-        // Peers' own chatter (READY, TOKEN) is not part of the story the demo tells.
+        // Peers' own chatter (READY, RECOVERY-KEY) is not part of the story the demo tells.
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         List<AutoCloseable> running = new ArrayList<>();
         try {
@@ -98,17 +98,22 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Peer startPeer(Path dir, String name, Role role, InetSocketAddress server, PrintStream out)
+    static Peer startPeer(Path dir, String name, Role role, InetSocketAddress server, PrintStream out)
             throws Exception {
-        return Peer.start(new PeerConfig(name, role, server, "127.0.0.1", 0, 0, 1L << 30,
+        return startPeer(dir, name, role, server, out, 1L << 30);
+    }
+
+    static Peer startPeer(Path dir, String name, Role role, InetSocketAddress server, PrintStream out, long capacity)
+            throws Exception {
+        return Peer.start(new PeerConfig(name, role, server, "127.0.0.1", 0, 0, capacity,
                 dir.resolve("storage/" + name), dir.resolve("db/peer-" + name), null, null, RetryPolicy.DEFAULT,
                 dir.resolve("restored"), true, 30_000, 32,
                 PeerConfig.DEFAULT_HEARTBEAT_INTERVAL, PeerConfig.DEFAULT_SCRUB_RATE,
                 PeerConfig.DEFAULT_SCRUB_INTERVAL), out);
     }
 
-    // Deterministic bytes, so that two runs of the demo move the same data.
-    private static void writeSample(Path file, long size) throws IOException {
+    // Deterministic bytes, so that two runs of the demo (or of a benchmark) move the same data.
+    static void writeSample(Path file, long size) throws IOException {
         SplittableRandom random = new SplittableRandom(366);
         byte[] buf = new byte[64 * 1024];
         try (OutputStream o = Files.newOutputStream(file)) {
@@ -124,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String checksum(Path file) throws IOException {
+    static String checksum(Path file) throws IOException {
         MessageDigest digest = Sha256.newDigest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[64 * 1024];
@@ -136,7 +141,7 @@ final class DemoCommand implements Callable<Integer> {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
