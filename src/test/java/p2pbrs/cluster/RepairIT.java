@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * would only repeat; RepairTest covers it in one JVM.)
  */
 class RepairIT {
+    // The owner's data key, from the recovery key its first run printed.
+    private p2pbrs.crypto.DataKey ownerKey;
+
     private static final Duration START = Duration.ofSeconds(30);
     private static final Duration WITHIN = Duration.ofSeconds(90);
     private static final int CHUNK = 64 * 1024;
@@ -133,7 +136,11 @@ class RepairIT {
     private int owner(String server, String command) throws Exception {
         try (Launched owner = Launched.start(dir, List.of(), "peer", "--name", "Ola", "--role", "OWNER",
                 "--server", server, "--restore-dir", "restored-Ola", "--rpc-timeout-ms", "100", "--exec", command)) {
-            return owner.awaitExit(WITHIN);
+            int code = owner.awaitExit(WITHIN);
+            // Its first run prints the recovery key: the data key its chunks are sealed with.
+            owner.output().stream().filter(l -> l.startsWith("RECOVERY-KEY ")).findFirst()
+                    .ifPresent(l -> ownerKey = p2pbrs.crypto.RecoveryKey.parse(l.substring(13)).dataKey());
+            return code;
         }
     }
 
@@ -144,10 +151,14 @@ class RepairIT {
 
     /** Waits until every chunk of the file lies in at least two of these peers' storage folders. */
     private void awaitTwoCopiesOn(byte[] data, List<String> peers) throws Exception {
+        // The chunks as stored: sealed with the owner's data key (the same chunk seals alike).
         List<String> sums = new ArrayList<>();
+        p2pbrs.crypto.ChunkSeal seal = new p2pbrs.crypto.ChunkSeal(ownerKey);
+        byte[] sealed = new byte[CHUNK + p2pbrs.crypto.ChunkSeal.OVERHEAD];
         for (int i = 0; i < data.length / CHUNK; i++) {
+            int length = seal.seal(data, i * CHUNK, CHUNK, sealed, 0);
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(data, i * CHUNK, CHUNK);
+            d.update(sealed, 0, length);
             sums.add(HexFormat.of().formatHex(d.digest()));
         }
         if (!within(WITHIN, () -> shortOfTwo(sums, peers) == 0)) {
