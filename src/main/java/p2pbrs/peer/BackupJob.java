@@ -41,10 +41,11 @@ import p2pbrs.transport.TransferLimits;
  * One backup: asks the server for a plan, reads the file once, seals each chunk with the
  * owner's data key (docs/protocol.md, "Chunk format": storage peers get ciphertext under
  * the version's chunk name, never a file name) and hashes what is sent, derives the
- * file's keyed checksum from the chunks' MACs (no second pass), sends every chunk to the peers the placement
- * rule names, one connection and thread per peer, peers in parallel (a copy a peer fails
- * to take goes to a substitute the server names), then reports the chunk checksums and
- * closes the backup. Memory is a few chunk buffers, whatever the file size.
+ * file's keyed checksum from the chunks' MACs (no second pass), sends every chunk to the
+ * peers the placement rule names, one connection and thread per peer, peers in parallel
+ * (a copy a peer fails to take goes to a substitute the server names), then reports the
+ * chunk checksums and closes the backup. Memory is a few chunk buffers, whatever the file
+ * size.
  */
 final class BackupJob {
     private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);

@@ -61,6 +61,7 @@ final class PeerPlacements {
                 .fetch()) {
             int idx = r.get(CHUNK.IDX);
             Integer slot = r.get(PLAN_PEER.SLOT);
+            // Which chunks the rule gives the slot: sizes, and so the format's overhead, do not matter.
             boolean byRule = slot != null && slot >= 0 && Placement.ofPlan(r.get(FILE_VERSION.SIZE),
                     r.get(FILE_VERSION.CHUNK_SIZE), r.get(planPeers), r.get(FILE_VERSION.REPLICAS), 0).assigned(idx, slot);
             ReplicaState copy = r.get(REPLICA.STATE);
