@@ -10,6 +10,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +49,9 @@ import p2pbrs.transport.TransferLimits;
 final class RestoreJob {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
     private static final int MAX_WORKERS = 8;
+    // What the buffers of sealed chunks being opened may take in all: with 8 MiB chunks, two
+    // at a time, well within a 128 MB heap whatever the file's size.
+    private static final long OPEN_BUFFERS_BYTES = 40L << 20;
 
     private final Registration registration;
     private final String owner;
@@ -289,25 +294,34 @@ final class RestoreJob {
         ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.numbered("restore-" + owner));
         AtomicInteger ioErrors = new AtomicInteger();
         AtomicReference<LocalWriteException> localFailure = new AtomicReference<>();
+        BlockingQueue<Opener> openers = openers(plan, workers);
         try {
             for (int w = 0; w < workers; w++) {
                 pool.execute(() -> {
                     Map<String, ChunkClient> clients = new ConcurrentHashMap<>();
-                    Opener opener = plan.format == ChunkFormats.PLAIN ? null : new Opener(plan);
                     try {
                         Chunk c;
                         while ((c = queue.poll()) != null) {
                             boolean fetched = false;
+                            Opener opener = null;
                             try {
+                                // A sealed chunk is held whole while it is opened: a worker waits
+                                // for one of the few buffers, so memory stays flat.
+                                opener = openers == null ? null : openers.take();
                                 // Once the local disk failed, the rest is settled unfetched: the restore is over.
                                 fetched = localFailure.get() == null && fetchOne(wireName, plan, c, file, clients,
                                         opener);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
                             } catch (LocalWriteException e) {
                                 localFailure.compareAndSet(null, e);
                             } catch (RuntimeException e) {
                                 LOG.error("fetching chunk {} failed", c.idx, e);
                                 ioErrors.incrementAndGet();
                             } finally {
+                                if (opener != null) {
+                                    openers.add(opener);
+                                }
                                 // Settled either way, so that the wait below ends.
                                 if (fetched) {
                                     bar.add(Math.min(plan.chunkSize, plan.size - (long) c.idx * plan.chunkSize));
@@ -420,8 +434,27 @@ final class RestoreJob {
     }
 
     /**
-     * A restore worker's means to open sealed chunks: its own ChunkSeal (not thread-safe)
-     * and buffers for one chunk as stored and as opened.
+     * The buffers sealed chunks are opened in, shared by the workers (null for a version
+     * stored unsealed, which streams to disk): as many as fit OPEN_BUFFERS_BYTES, at least
+     * one, at most one per worker. Made before the workers start, so that a heap too small
+     * for them fails the restore at once rather than a worker silently.
+     */
+    private BlockingQueue<Opener> openers(Plan plan, int workers) {
+        if (plan.format == ChunkFormats.PLAIN) {
+            return null;
+        }
+        long perOpener = 2 * plan.chunkSize + ChunkFormats.overhead(plan.format);
+        int count = (int) Math.max(1, Math.min(workers, OPEN_BUFFERS_BYTES / perOpener));
+        BlockingQueue<Opener> openers = new ArrayBlockingQueue<>(count);
+        for (int i = 0; i < count; i++) {
+            openers.add(new Opener(plan));
+        }
+        return openers;
+    }
+
+    /**
+     * A means to open sealed chunks, used by one worker at a time: a ChunkSeal (not
+     * thread-safe) and buffers for one chunk as stored and as opened.
      */
     private final class Opener {
         final int overhead;
