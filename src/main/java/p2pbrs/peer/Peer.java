@@ -396,7 +396,7 @@ public final class Peer implements AutoCloseable {
         }
         return new PeerStatus(config.name(), config.role().name(), registration.registered(),
                 registration.link().describe(), state, index.count(), chunkStore.used(), config.capacity(),
-                scrubber == null ? null : scrubber.last());
+                scrubber == null ? null : scrubber.last(), MemoryPeaks.ofThisProcess());
     }
 
     /**
