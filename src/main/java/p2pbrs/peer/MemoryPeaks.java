@@ -1,34 +1,25 @@
 package p2pbrs.peer;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The most memory this process has used since it started: the heap (the peaks of its heap
- * pools, added up) and the resident set (the kernel's high-water mark, where the system
- * keeps one: null elsewhere). The shell's {@code status} shows them, and the benchmark
- * reads them there from the owner it runs.
+ * The most memory this process has used since it started: the heap (see {@link HeapPeak})
+ * and the resident set (the kernel's high-water mark, where the system keeps one: null
+ * elsewhere). The shell's {@code status} shows them, and the benchmark reads them there
+ * from the owner it runs.
  */
 public record MemoryPeaks(long heapPeak, Long rssPeak) {
     private static final Path PROC_STATUS = Path.of("/proc/self/status");
+    private static final Pattern LINE = Pattern.compile("memory: heap_peak=([0-9]{1,19})( rss_peak=([0-9]{1,19}))?");
 
     /** This process's peaks now. */
     public static MemoryPeaks ofThisProcess() {
-        long heap = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage peak = pool.getPeakUsage();
-            // A pool the collector has retired answers null.
-            if (pool.getType() == MemoryType.HEAP && peak != null) {
-                heap += peak.getUsed();
-            }
-        }
-        return new MemoryPeaks(heap, residentPeak(PROC_STATUS));
+        return new MemoryPeaks(HeapPeak.peak(), residentPeak(PROC_STATUS));
     }
 
     /** VmHWM from a Linux /proc status file, in bytes; null when there is none or it cannot be read. */
@@ -56,6 +47,19 @@ public record MemoryPeaks(long heapPeak, Long rssPeak) {
             }
         }
         return null;
+    }
+
+    /** The peaks a status line shows; IllegalArgumentException for any other text. */
+    public static MemoryPeaks parse(String line) {
+        Matcher m = LINE.matcher(line);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a memory line: " + line);
+        }
+        try {
+            return new MemoryPeaks(Long.parseLong(m.group(1)), m.group(3) == null ? null : Long.valueOf(m.group(3)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a number out of range in: " + line);
+        }
     }
 
     /** The status line: {@code memory: heap_peak=<bytes> rss_peak=<bytes>}, the second only when known. */

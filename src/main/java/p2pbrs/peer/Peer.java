@@ -97,6 +97,8 @@ public final class Peer implements AutoCloseable {
      * registers. Fails, closing what it opened, when any step does.
      */
     public static Peer start(PeerConfig config, PrintStream out) throws IOException, PeerException {
+        // From the start, so that status can show the most heap this process has held.
+        HeapPeak.watch();
         Files.createDirectories(config.storageDir());
         Database database = Database.open(config.db(), Database.Kind.PEER, 4);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(

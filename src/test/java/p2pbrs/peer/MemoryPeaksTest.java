@@ -2,10 +2,13 @@ package p2pbrs.peer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +41,17 @@ class MemoryPeaksTest {
     }
 
     @Test
+    void aLineReadsBackAsTheSamePeaks() {
+        for (MemoryPeaks peaks : List.of(new MemoryPeaks(1000, 2000L), new MemoryPeaks(1000, null))) {
+            assertEquals(peaks, MemoryPeaks.parse(peaks.line()));
+        }
+        for (String bad : List.of("memory: heap_peak=", "memory: heap_peak=12 rss_peak=x",
+                "memory: heap_peak=99999999999999999999", "scrub: never")) {
+            assertThrows(IllegalArgumentException.class, () -> MemoryPeaks.parse(bad), bad);
+        }
+    }
+
+    @Test
     void theHeapPeakCoversWhatIsInUseNow() {
         // Held until after the peaks are read: the peak is at least what the heap holds then.
         byte[] held = new byte[48 << 20];
@@ -46,5 +60,19 @@ class MemoryPeaksTest {
         if (Files.isReadable(Path.of("/proc/self/status"))) {
             assertTrue(peaks.rssPeak() != null && peaks.rssPeak() > held.length, peaks.line());
         }
+        held[0] = 1;
+    }
+
+    @Test
+    void theHeapPeakOutlivesACollection() throws Exception {
+        HeapPeak.watch();
+        long size = 128L << 20;
+        byte[] garbage = new byte[(int) size];
+        garbage[garbage.length - 1] = 1;
+        garbage = null;
+        // The collection frees it; what the heap held before it is the peak that stays.
+        System.gc();
+        // Listeners hear of a collection on a thread of their own, soon after it.
+        LocalCluster.poll(Duration.ofMillis(10), Duration.ofSeconds(10), () -> HeapPeak.peak() >= size ? true : null);
     }
 }
