@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import p2pbrs.peer.MemoryPeaks;
 import p2pbrs.protocol.Sizes;
@@ -110,6 +111,12 @@ public final class Bench {
                     copySeconds, backupSeconds, restoreSeconds);
         }
         MemoryPeaks memory = owner.memory();
+        List<String> outOfMemory = cluster.outOfMemory();
+        if (!outOfMemory.isEmpty()) {
+            progress.println("bench: WARNING out of heap at -Xmx" + BenchCluster.PEER_HEAP_MB + "m: "
+                    + String.join(", ", outOfMemory) + "; every restore was verified, but a job that lost threads "
+                    + "to it ran with fewer (see each process's log with --keep)");
+        }
         return new BenchReport(settings, backup, restore, sha256, copy, memory);
     }
 

@@ -87,6 +87,21 @@ final class BenchCluster implements AutoCloseable {
         return owner;
     }
 
+    /**
+     * The processes whose log says a thread of theirs ran out of heap, each with how many
+     * times: a job may survive it with fewer threads, and then measures something else.
+     */
+    synchronized List<String> outOfMemory() {
+        List<String> found = new ArrayList<>();
+        for (ChildProcess child : started) {
+            long times = child.logLinesWith("OutOfMemoryError");
+            if (times > 0) {
+                found.add(child.label() + " (" + times + (times == 1 ? " time)" : " times)"));
+            }
+        }
+        return found;
+    }
+
     /** The end of every process's log, to explain a failure. */
     synchronized String logTails(int lines) {
         StringBuilder sb = new StringBuilder();
