@@ -1,24 +1,22 @@
 package p2pbrs.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import p2pbrs.bench.Baselines;
+import p2pbrs.bench.SampleFile;
 import p2pbrs.peer.Peer;
 import p2pbrs.peer.PeerConfig;
 import p2pbrs.protocol.Role;
-import p2pbrs.protocol.Sha256;
 import p2pbrs.protocol.Sizes;
 import p2pbrs.server.MetadataServer;
 import p2pbrs.server.ServerConfig;
@@ -114,31 +112,11 @@ final class DemoCommand implements Callable<Integer> {
 
     // Deterministic bytes, so that two runs of the demo (or of a benchmark) move the same data.
     static void writeSample(Path file, long size) throws IOException {
-        SplittableRandom random = new SplittableRandom(366);
-        byte[] buf = new byte[64 * 1024];
-        try (OutputStream o = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; left -= buf.length) {
-                for (int i = 0; i < buf.length; i += 8) {
-                    long v = random.nextLong();
-                    for (int b = 0; b < 8; b++) {
-                        buf[i + b] = (byte) (v >>> (8 * b));
-                    }
-                }
-                o.write(buf, 0, (int) Math.min(buf.length, left));
-            }
-        }
+        SampleFile.write(file, size, 366);
     }
 
     static String checksum(Path file) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[64 * 1024];
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                digest.update(buf, 0, r);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return HexFormat.of().formatHex(Baselines.sha256(file));
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -97,6 +97,8 @@ public final class Peer implements AutoCloseable {
      * registers. Fails, closing what it opened, when any step does.
      */
     public static Peer start(PeerConfig config, PrintStream out) throws IOException, PeerException {
+        // From the start, so that status can show the most heap this process has held.
+        HeapPeak.watch();
         Files.createDirectories(config.storageDir());
         Database database = Database.open(config.db(), Database.Kind.PEER, 4);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -396,7 +398,7 @@ public final class Peer implements AutoCloseable {
         }
         return new PeerStatus(config.name(), config.role().name(), registration.registered(),
                 registration.link().describe(), state, index.count(), chunkStore.used(), config.capacity(),
-                scrubber == null ? null : scrubber.last());
+                scrubber == null ? null : scrubber.last(), MemoryPeaks.ofThisProcess());
     }
 
     /**

@@ -25,7 +25,8 @@ public final class Shell {
             "  forget NAME VERSION      forget one version of a backed-up file (its space is freed)",
             "  forget NAME --all        forget every version of a backed-up file",
             "  list                     list the registered peers",
-            "  status                   this peer's registration, liveness, what it stores and its last scrub",
+            "  status                   this peer's registration, liveness, what it stores, its last scrub and",
+            "                           its process's peak memory",
             "  de                       de-register this peer (one holding others' chunks first waits until",
             "                           they have their copies elsewhere, serving them meanwhile)",
             "  help                     show this help",
@@ -120,6 +121,7 @@ public final class Shell {
         out.printf(Locale.ROOT, "stored: %d chunks, %s of %s%n", s.chunks(), Sizes.human(s.bytesStored()),
                 Sizes.human(s.capacity()));
         out.println("scrub: " + ScrubReport.describe(s.lastScrub()));
+        out.println(s.memory().line());
         out.println("OK status");
     }
 

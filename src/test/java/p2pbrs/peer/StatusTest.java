@@ -8,7 +8,10 @@ import static p2pbrs.peer.LocalCluster.GIB;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p2pbrs.protocol.Role;
@@ -37,13 +40,30 @@ class StatusTest {
     }
 
     @Test
+    void statusShowsTheProcessPeakMemory() throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1))) {
+            Peer owner = c.start("Ola", Role.OWNER, 0);
+            String text = status(owner);
+            Matcher m = Pattern.compile("\\nmemory: heap_peak=(\\d+)( rss_peak=(\\d+))?\\n").matcher(text);
+            assertTrue(m.find(), text);
+            // This JVM has run a server and a peer: its heap has held more than a few pages.
+            assertTrue(Long.parseLong(m.group(1)) > 1 << 20, text);
+            // Where Linux keeps a high-water mark the resident peak is shown, and it holds the heap's pages.
+            assertEquals(Files.isReadable(Path.of("/proc/self/status")), m.group(3) != null, text);
+            if (m.group(3) != null) {
+                assertTrue(Long.parseLong(m.group(3)) > 1 << 20, text);
+            }
+        }
+    }
+
+    @Test
     void statusShowsTheLastScrubAndWhatItFound() throws Exception {
         try (LocalCluster c = new LocalCluster(dir, s -> s.withReplicas(1))) {
             Peer box = c.start("Box", Role.STORAGE, GIB);
             Peer owner = c.start("Ola", Role.OWNER, 0);
             byte[] data = LocalCluster.random(3 * CHUNK, 19);
             owner.backup(c.source("three.bin", data));
-            java.nio.file.Files.delete(c.chunkFile("Box", data, 2));
+            Files.delete(c.chunkFile("Box", data, 2));
             box.scrub();
 
             String text = status(box);

@@ -1,0 +1,136 @@
+package p2pbrs.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import p2pbrs.peer.MemoryPeaks;
+import p2pbrs.protocol.Sizes;
+
+/**
+ * The benchmark: a cluster of separate processes on loopback, one random file backed up
+ * and restored through the owner's shell, run after run, each restore verified outside
+ * the timed part; the two baselines measured on the same file in the same runs, so that
+ * whatever else the machine does weighs on them alike.
+ */
+public final class Bench {
+    private static final long SEED = 366;
+    private static final String SAMPLE = "sample.bin";
+    private static final int LOG_LINES = 20;
+
+    /** What to measure. */
+    public record Settings(long size, int runs, int peers, int replicas) {
+        static final int MAX_RUNS = 100;
+        static final int MAX_PEERS = 32;
+
+        /** IllegalArgumentException, saying why, for settings that measure nothing. */
+        public Settings {
+            if (size < 1) {
+                throw new IllegalArgumentException("--size is at least 1 byte");
+            }
+            if (runs < 1 || runs > MAX_RUNS) {
+                throw new IllegalArgumentException("--runs is from 1 to " + MAX_RUNS);
+            }
+            if (peers < 1 || peers > MAX_PEERS) {
+                throw new IllegalArgumentException("--peers is from 1 to " + MAX_PEERS);
+            }
+            if (replicas < 1 || replicas > peers) {
+                throw new IllegalArgumentException("--replicas is from 1 to --peers (" + peers + ")");
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final Path dir;
+    private final PrintStream progress;
+
+    /** A benchmark working in {@code dir} (which it fills, and leaves to be deleted), telling its progress. */
+    public Bench(Settings settings, Path dir, PrintStream progress) {
+        this.settings = settings;
+        this.dir = dir;
+        this.progress = progress;
+    }
+
+    /** Runs it; a BenchException, with the end of every process's log, when it cannot measure or a restore differs. */
+    public BenchReport run() throws BenchException, IOException {
+        JarLauncher launcher = JarLauncher.of(Bench.class);
+        Path sample = dir.resolve(SAMPLE);
+        progress.println("bench: writing " + Sizes.human(settings.size()) + " of random bytes");
+        SampleFile.write(sample, settings.size(), SEED);
+        try (BenchCluster cluster = new BenchCluster(launcher, dir)) {
+            try {
+                return measure(cluster, sample);
+            } catch (BenchException | IOException e) {
+                throw new BenchException(e.getMessage() + cluster.logTails(LOG_LINES), e);
+            }
+        }
+    }
+
+    private BenchReport measure(BenchCluster cluster, Path sample) throws BenchException, IOException {
+        long begun = System.nanoTime();
+        cluster.start(settings.peers(), settings.replicas(), capacity());
+        progress.printf(Locale.ROOT, "bench: server, %d storage peers and the owner ready in %.1f s%n",
+                settings.peers(), (System.nanoTime() - begun) / 1e9);
+        OwnerShell owner = cluster.owner();
+        Timings backup = new Timings();
+        Timings restore = new Timings();
+        Timings sha256 = new Timings();
+        Timings copy = new Timings();
+        Duration timeout = operationTimeout();
+        Path copied = dir.resolve("copy.bin");
+        byte[] expected = null;
+        for (int run = 1; run <= settings.runs(); run++) {
+            long start = System.nanoTime();
+            byte[] digest = Baselines.sha256(sample);
+            double shaSeconds = sha256.since(start);
+            if (expected == null) {
+                expected = digest;
+            } else if (!Arrays.equals(expected, digest)) {
+                throw new BenchException("the sample file changed on disk between runs");
+            }
+            start = System.nanoTime();
+            Baselines.durableCopy(sample, copied);
+            double copySeconds = copy.since(start);
+            Files.delete(copied);
+
+            start = System.nanoTime();
+            int version = owner.backup(sample, timeout);
+            double backupSeconds = backup.since(start);
+            start = System.nanoTime();
+            Path restored = owner.restore(SAMPLE, version, timeout);
+            double restoreSeconds = restore.since(start);
+            if (!Arrays.equals(expected, Baselines.sha256(restored))) {
+                throw new BenchException("run " + run + ": version " + version + " restored differs from the original");
+            }
+            progress.printf(Locale.ROOT, "bench: run %d of %d: sha256 %.2f s, copy %.2f s, backup %.2f s, "
+                            + "restore %.2f s, restored file verified%n", run, settings.runs(), shaSeconds,
+                    copySeconds, backupSeconds, restoreSeconds);
+        }
+        MemoryPeaks memory = owner.memory();
+        List<String> outOfMemory = cluster.outOfMemory();
+        if (!outOfMemory.isEmpty()) {
+            progress.println("bench: WARNING out of heap at -Xmx" + BenchCluster.PEER_HEAP_MB + "m: "
+                    + String.join(", ", outOfMemory) + "; every restore was verified, but a job that lost threads "
+                    + "to it ran with fewer (see each process's log with --keep)");
+        }
+        return new BenchReport(settings, backup, restore, sha256, copy, memory);
+    }
+
+    /**
+     * What each storage peer offers: room for every version the runs make (nothing is
+     * forgotten between them), as if the server put every chunk on this one peer (a peer
+     * holds at most one copy of a chunk), with room to spare for what sealing adds.
+     */
+    private long capacity() {
+        return settings.runs() * (settings.size() + settings.size() / 16 + (1 << 20));
+    }
+
+    // Far beyond any healthy run (a MB a second): a deadline only for a cluster that hangs.
+    private Duration operationTimeout() {
+        return Duration.ofSeconds(120 + settings.size() / 1_000_000);
+    }
+}

@@ -1,0 +1,113 @@
+package p2pbrs.bench;
+
+import java.util.Locale;
+import java.util.StringJoiner;
+import p2pbrs.peer.MemoryPeaks;
+
+/**
+ * What a benchmark measured, as plain lines for people or one JSON object for scripts.
+ * Every figure is a median over the runs; a ratio is the baseline's seconds over the
+ * operation's (above 1, the operation was faster than the baseline). Memory is the owner
+ * process's peak over every run, in MiB (as -Xmx counts); throughput in MB (10^6 bytes) a
+ * second.
+ */
+public final class BenchReport {
+    private final Bench.Settings settings;
+    private final Timings backup;
+    private final Timings restore;
+    private final Timings sha256;
+    private final Timings copy;
+    private final MemoryPeaks owner;
+
+    BenchReport(Bench.Settings settings, Timings backup, Timings restore, Timings sha256, Timings copy,
+                MemoryPeaks owner) {
+        this.settings = settings;
+        this.backup = backup;
+        this.restore = restore;
+        this.sha256 = sha256;
+        this.copy = copy;
+        this.owner = owner;
+    }
+
+    /** The header line, then one line each for backup, restore and the two baselines. */
+    public String plain() {
+        int runs = settings.runs();
+        String nl = System.lineSeparator();
+        return "bench size=" + settings.size() + " runs=" + runs + " peers=" + settings.peers() + " replicas="
+                + settings.replicas() + " peer_heap_max_mb=" + BenchCluster.PEER_HEAP_MB + " cores=" + cores()
+                + " java=" + java() + " (median of " + runs + (runs == 1 ? " run" : " runs")
+                + "; vs_<baseline> = baseline seconds / operation seconds; memory: the owner's peaks over all runs, "
+                + "MiB)" + nl
+                + "backup " + operationFields(backup) + nl
+                + "restore " + operationFields(restore) + nl
+                + "baseline sha256 " + baselineFields(sha256) + nl
+                + "baseline copy " + baselineFields(copy) + nl;
+    }
+
+    private String operationFields(Timings t) {
+        return baselineFields(t) + " vs_sha256=" + ratio(sha256, t) + " vs_copy=" + ratio(copy, t) + " heap_peak_mb="
+                + mib(owner.heapPeak()) + (owner.rssPeak() == null ? "" : " rss_peak_mb=" + mib(owner.rssPeak()));
+    }
+
+    private String baselineFields(Timings t) {
+        return "seconds=" + seconds(t.median()) + " mb_s=" + mbPerSecond(t);
+    }
+
+    /** One JSON object, keys in lower case. */
+    public String json() {
+        return "{\"size\":" + settings.size() + ",\"runs\":" + settings.runs() + ",\"peers\":" + settings.peers()
+                + ",\"replicas\":" + settings.replicas()
+                + ",\"backup\":" + operationJson(backup) + ",\"restore\":" + operationJson(restore)
+                + ",\"baselines\":{\"sha256\":" + timingsJson(sha256) + ",\"copy\":" + timingsJson(copy) + "}"
+                + ",\"heap_max_mb\":{\"owner\":" + BenchCluster.PEER_HEAP_MB + ",\"storage\":"
+                + BenchCluster.PEER_HEAP_MB + "}"
+                + ",\"machine\":{\"cores\":" + cores() + ",\"java\":" + quote(java()) + ",\"os\":"
+                + quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")) + "}}";
+    }
+
+    private String operationJson(Timings t) {
+        String fields = timingsJson(t);
+        return fields.substring(0, fields.length() - 1) + ",\"vs_sha256\":" + ratio(sha256, t) + ",\"vs_copy\":"
+                + ratio(copy, t) + ",\"heap_peak_mb\":" + mib(owner.heapPeak()) + ",\"rss_peak_mb\":"
+                + (owner.rssPeak() == null ? "null" : mib(owner.rssPeak())) + "}";
+    }
+
+    private String timingsJson(Timings t) {
+        StringJoiner each = new StringJoiner(",", "[", "]");
+        for (double s : t.runs()) {
+            each.add(seconds(s));
+        }
+        return "{\"seconds\":" + seconds(t.median()) + ",\"mb_s\":" + mbPerSecond(t) + ",\"runs_seconds\":" + each
+                + "}";
+    }
+
+    private String mbPerSecond(Timings t) {
+        return String.format(Locale.ROOT, "%.1f", settings.size() / 1e6 / t.median());
+    }
+
+    private static String ratio(Timings baseline, Timings operation) {
+        return String.format(Locale.ROOT, "%.3f", baseline.median() / operation.median());
+    }
+
+    private static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.4f", s);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / (double) (1 << 20));
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static String java() {
+        return System.getProperty("java.version");
+    }
+
+    // The values quoted here are the JVM's own names: no control characters, but a quote or
+    // a backslash is escaped all the same.
+    private static String quote(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+}
