@@ -24,6 +24,9 @@ public final class ChunkSeal {
     static final int MAC_LENGTH = 32;
     static final int HEADER = 1 + MAC_LENGTH;
     public static final int OVERHEAD = HEADER + Jce.GCM_TAG;
+    /** Bytes before the ciphertext (format byte and MAC), and after it (the tag): for reading a chunk as it arrives. */
+    public static final int HEADER_BYTES = HEADER;
+    public static final int TAG_BYTES = Jce.GCM_TAG;
     /**
      * Plaintext goes to the cipher in slices of this size (a multiple of the AES block).
      * JDK 17's GCM reaches its AES-CTR and GHASH intrinsics only once the methods that call

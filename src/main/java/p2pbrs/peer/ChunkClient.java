@@ -12,6 +12,9 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import p2pbrs.protocol.Codec;
+import p2pbrs.crypto.BadChunkException;
+import p2pbrs.crypto.ChunkOpening;
+import p2pbrs.crypto.ChunkSeal;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.MalformedMessageException;
 import p2pbrs.protocol.Message;
@@ -117,33 +120,67 @@ final class ChunkClient implements AutoCloseable {
         }
     }
 
+    /** A sealed chunk fetched: its checksum as received (null after CHUNK_ERROR) and whether it opened. */
+    record FetchedSealed(Message header, String checksum, boolean opened) {
+    }
+
     /**
-     * Fetches a chunk (GET_CHUNK) into memory, hashing it as it arrives: a sealed chunk is
-     * opened whole before a byte of it is written. Fetched.checksum is null when the peer
-     * answered CHUNK_ERROR (the reply says why).
+     * Fetches a sealed chunk (GET_CHUNK) of storedSize bytes and opens it as it arrives:
+     * each piece hashed, decrypted and written at its place in the file, the tag checked at
+     * the end. What was written stands only if the checksum is the one expected and the
+     * chunk opened; otherwise another copy is to be written over it.
      */
-    Fetched fetchInto(Message header, byte[] into, int expectedSize) throws IOException {
+    FetchedSealed fetchSealed(Message header, FileChannel file, long offset, int storedSize, ChunkOpening opening)
+            throws IOException, LocalWriteException {
         try {
-            Message reply = ask(header, expectedSize);
+            Message reply = ask(header, storedSize);
             if (reply.command() != Command.CHUNK_DATA) {
-                return new Fetched(reply, null);
+                return new FetchedSealed(reply, null, false);
             }
             MessageDigest digest = Sha256.newDigest();
-            int done = 0;
-            while (done < expectedSize) {
-                int r = in.read(into, done, Math.min(BUFFER, expectedSize - done));
-                if (r < 0) {
-                    throw new IOException("peer " + peer.name() + " closed the connection " + (expectedSize - done)
-                            + " bytes short");
-                }
-                digest.update(into, done, r);
-                done += r;
+            byte[] buf = new byte[BUFFER];
+            byte[] plain = new byte[BUFFER];
+            readFully(buf, ChunkSeal.HEADER_BYTES, digest);
+            boolean opens = true;
+            try {
+                opening.begin(buf, 0);
+            } catch (BadChunkException e) {
+                opens = false;
             }
-            return new Fetched(reply, HexFormat.of().formatHex(digest.digest()));
-        } catch (IOException e) {
+            long left = storedSize - ChunkSeal.OVERHEAD;
+            long position = offset;
+            while (left > 0) {
+                int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (r < 0) {
+                    throw new IOException("peer " + peer.name() + " closed the connection " + left + " bytes short");
+                }
+                digest.update(buf, 0, r);
+                if (opens) {
+                    opening.update(buf, 0, r, plain, 0);
+                    position += writeAt(file, ByteBuffer.wrap(plain, 0, r), position);
+                }
+                left -= r;
+            }
+            readFully(buf, ChunkSeal.TAG_BYTES, digest);
+            opens = opens && opening.finish(buf, 0);
+            return new FetchedSealed(reply, HexFormat.of().formatHex(digest.digest()), opens);
+        } catch (IOException | LocalWriteException e) {
             close();
             throw e;
         }
+    }
+
+    private void readFully(byte[] buf, int length, MessageDigest digest) throws IOException {
+        int done = 0;
+        while (done < length) {
+            int r = in.read(buf, done, length - done);
+            if (r < 0) {
+                throw new IOException("peer " + peer.name() + " closed the connection " + (length - done)
+                        + " bytes short");
+            }
+            done += r;
+        }
+        digest.update(buf, 0, length);
     }
 
     /**

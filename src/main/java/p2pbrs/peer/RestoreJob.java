@@ -10,8 +10,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -21,8 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import p2pbrs.crypto.BadChunkException;
-import p2pbrs.crypto.ChunkSeal;
+import p2pbrs.crypto.ChunkOpening;
 import p2pbrs.crypto.DataKey;
 import p2pbrs.protocol.ChunkFormats;
 import p2pbrs.protocol.Command;
@@ -49,9 +46,6 @@ import p2pbrs.transport.TransferLimits;
 final class RestoreJob {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
     private static final int MAX_WORKERS = 8;
-    // What the buffers of sealed chunks being opened may take in all: with 8 MiB chunks, two
-    // at a time, well within a 128 MB heap whatever the file's size.
-    private static final long OPEN_BUFFERS_BYTES = 40L << 20;
 
     private final Registration registration;
     private final String owner;
@@ -294,34 +288,26 @@ final class RestoreJob {
         ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.numbered("restore-" + owner));
         AtomicInteger ioErrors = new AtomicInteger();
         AtomicReference<LocalWriteException> localFailure = new AtomicReference<>();
-        BlockingQueue<Opener> openers = openers(plan, workers);
         try {
             for (int w = 0; w < workers; w++) {
                 pool.execute(() -> {
                     Map<String, ChunkClient> clients = new ConcurrentHashMap<>();
+                    // Sealed chunks are opened as they arrive: a worker holds a piece, never a chunk.
+                    ChunkOpening opening = plan.format == ChunkFormats.PLAIN ? null : new ChunkOpening(key);
                     try {
                         Chunk c;
                         while ((c = queue.poll()) != null) {
                             boolean fetched = false;
-                            Opener opener = null;
                             try {
-                                // A sealed chunk is held whole while it is opened: a worker waits
-                                // for one of the few buffers, so memory stays flat.
-                                opener = openers == null ? null : openers.take();
                                 // Once the local disk failed, the rest is settled unfetched: the restore is over.
                                 fetched = localFailure.get() == null && fetchOne(wireName, plan, c, file, clients,
-                                        opener);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
+                                        opening);
                             } catch (LocalWriteException e) {
                                 localFailure.compareAndSet(null, e);
                             } catch (RuntimeException e) {
                                 LOG.error("fetching chunk {} failed", c.idx, e);
                                 ioErrors.incrementAndGet();
                             } finally {
-                                if (opener != null) {
-                                    openers.add(opener);
-                                }
                                 // Settled either way, so that the wait below ends.
                                 if (fetched) {
                                     bar.add(Math.min(plan.chunkSize, plan.size - (long) c.idx * plan.chunkSize));
@@ -361,7 +347,7 @@ final class RestoreJob {
      * write them here is no holder's fault and ends the trying.
      */
     private boolean fetchOne(String wireName, Plan plan, Chunk c, FileChannel file, Map<String, ChunkClient> clients,
-                             Opener opener) throws LocalWriteException {
+                             ChunkOpening opening) throws LocalWriteException {
         long offset = (long) c.idx * plan.chunkSize;
         long size = Math.min(plan.chunkSize, plan.size - offset);
         Lease lease = lease(wireName, plan, c);
@@ -375,24 +361,22 @@ final class RestoreJob {
                     .withOption("expires", Long.toString(lease.expires()))
                     .withOption("ticket", holder.ticket());
             try {
-                ChunkClient.Fetched fetched = opener == null ? client.fetch(header, file, offset, size)
-                        : client.fetchInto(header, opener.sealed, (int) size + opener.overhead);
+                if (opening != null) {
+                    if (fetchSealed(wireName, plan, c, holder, client, header, file, offset, size, opening)) {
+                        return true;
+                    }
+                    continue;
+                }
+                ChunkClient.Fetched fetched = client.fetch(header, file, offset, size);
                 if (fetched.checksum() == null) {
                     LOG.warn("peer {} has no chunk {}: {}", holder.name(), c.idx, fetched.header());
                     // The server counts a copy there: a copy gone is as bad as a rotten one.
                     if (Reason.NOT_FOUND.equals(fetched.header().field(2))) {
                         reportBadCopy(wireName, plan.version, c.idx, holder.name());
                     }
-                } else if (fetched.checksum().equals(c.checksum) && (opener == null
-                        || opener.open(plan, c.idx, (int) size, file, offset, holder.name()))) {
+                } else if (fetched.checksum().equals(c.checksum)) {
                     plan.served.add(holder.name());
                     return true;
-                } else if (fetched.checksum().equals(c.checksum)) {
-                    // The very bytes the backup recorded, yet they do not open: no holder's
-                    // fault (another copy has the same bytes), but this peer's data key or the
-                    // server's record. Reported as nobody's bad copy; the restore fails.
-                    LOG.error("chunk {} from {} is as the backup recorded it but does not open with this peer's"
-                            + " data key", c.idx, holder.name());
                 } else {
                     LOG.warn("peer {} sent corrupt bytes for chunk {}; trying another copy", holder.name(), c.idx);
                     reportBadCopy(wireName, plan.version, c.idx, holder.name());
@@ -400,6 +384,37 @@ final class RestoreJob {
             } catch (IOException e) {
                 LOG.warn("fetching chunk {} from {} failed: {}", c.idx, holder.name(), e.toString());
             }
+        }
+        return false;
+    }
+
+    /**
+     * One holder's copy of a sealed chunk, opened as it arrives and written in place: kept
+     * when it has the checksum the owner recorded and its tag verifies. A wrong or missing
+     * copy is reported bad; bytes that are the ones recorded yet do not open are no holder's
+     * fault (every copy has those bytes) but this peer's data key's or the server's record's,
+     * and are reported as nobody's: the restore fails.
+     */
+    private boolean fetchSealed(String wireName, Plan plan, Chunk c, PlanPeer holder, ChunkClient client,
+                                Message header, FileChannel file, long offset, long size, ChunkOpening opening)
+            throws IOException, LocalWriteException {
+        ChunkClient.FetchedSealed fetched = client.fetchSealed(header, file, offset,
+                (int) size + ChunkFormats.overhead(plan.format), opening);
+        if (fetched.checksum() == null) {
+            LOG.warn("peer {} has no chunk {}: {}", holder.name(), c.idx, fetched.header());
+            if (Reason.NOT_FOUND.equals(fetched.header().field(2))) {
+                reportBadCopy(wireName, plan.version, c.idx, holder.name());
+            }
+        } else if (!fetched.checksum().equals(c.checksum)) {
+            LOG.warn("peer {} sent corrupt bytes for chunk {}; trying another copy", holder.name(), c.idx);
+            reportBadCopy(wireName, plan.version, c.idx, holder.name());
+        } else if (!fetched.opened()) {
+            LOG.error("chunk {} from {} is as the backup recorded it but does not open with this peer's data key",
+                    c.idx, holder.name());
+        } else {
+            plan.macs[c.idx] = opening.mac();
+            plan.served.add(holder.name());
+            return true;
         }
         return false;
     }
@@ -431,63 +446,6 @@ final class RestoreJob {
     private static int distinctPeers(Plan plan) {
         return (int) plan.chunks.stream().flatMap(c -> c.lease.holders().stream()).map(PlanPeer::name).distinct()
                 .count();
-    }
-
-    /**
-     * The buffers sealed chunks are opened in, shared by the workers (null for a version
-     * stored unsealed, which streams to disk): as many as fit OPEN_BUFFERS_BYTES, at least
-     * one, at most one per worker. Made before the workers start, so that a heap too small
-     * for them fails the restore at once rather than a worker silently.
-     */
-    private BlockingQueue<Opener> openers(Plan plan, int workers) {
-        if (plan.format == ChunkFormats.PLAIN) {
-            return null;
-        }
-        long perOpener = 2 * plan.chunkSize + ChunkFormats.overhead(plan.format);
-        int count = (int) Math.max(1, Math.min(workers, OPEN_BUFFERS_BYTES / perOpener));
-        BlockingQueue<Opener> openers = new ArrayBlockingQueue<>(count);
-        for (int i = 0; i < count; i++) {
-            openers.add(new Opener(plan));
-        }
-        return openers;
-    }
-
-    /**
-     * A means to open sealed chunks, used by one worker at a time: a ChunkSeal (not
-     * thread-safe) and buffers for one chunk as stored and as opened.
-     */
-    private final class Opener {
-        final int overhead;
-        final byte[] sealed;
-        final byte[] plain;
-        final ChunkSeal seal;
-
-        Opener(Plan plan) {
-            this.overhead = ChunkFormats.overhead(plan.format);
-            this.sealed = new byte[Math.toIntExact(plan.chunkSize) + overhead];
-            this.plain = new byte[Math.toIntExact(plan.chunkSize)];
-            this.seal = new ChunkSeal(key);
-        }
-
-        /** Opens the fetched chunk and writes it in place; false (nothing written) if it does not open. */
-        boolean open(Plan plan, int idx, int plainSize, FileChannel file, long offset, String holder)
-                throws LocalWriteException {
-            int opened;
-            try {
-                opened = seal.open(sealed, 0, plainSize + overhead, plain, 0);
-            } catch (BadChunkException e) {
-                LOG.warn("chunk {} from {} does not open: {}; trying another copy", idx, holder, e.getMessage());
-                return false;
-            }
-            if (opened != plainSize) {
-                LOG.warn("chunk {} from {} opens to {} bytes, not {}; trying another copy", idx, holder, opened,
-                        plainSize);
-                return false;
-            }
-            ChunkClient.writeAt(file, ByteBuffer.wrap(plain, 0, opened), offset);
-            plan.macs[idx] = ChunkSeal.mac(sealed, 0);
-            return true;
-        }
     }
 
     /**
