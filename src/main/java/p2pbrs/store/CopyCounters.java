@@ -66,41 +66,45 @@ final class CopyCounters {
             dsl.update(PEER).set(PEER.STORED_COPIES, PEER.STORED_COPIES.plus(copies))
                     .set(PEER.STORED_BYTES, PEER.STORED_BYTES.plus(bytes))
                     .where(PEER.ID.eq(peerId)).execute();
-            dsl.update(FILE_VERSION).set(FILE_VERSION.STORED_COPIES, FILE_VERSION.STORED_COPIES.plus(copies))
-                    .set(FILE_VERSION.STORED_BYTES, FILE_VERSION.STORED_BYTES.plus(bytes))
-                    .where(FILE_VERSION.ID.eq(version.id())).execute();
         }
         int good = count(after != null && after.good(reference)) - count(before != null && before.good(reference));
-        if (good != 0) {
-            chunkChanged(version, idx, good, holderCounts ? good : 0);
+        int[] crossings = good != 0 ? chunkChanged(version, idx, good, holderCounts ? good : 0) : null;
+        if (copies == 0 && bytes == 0 && crossings == null) {
+            return;
         }
+        // One statement for all of the version's counters: STORE_ACK is the busiest request.
+        var update = dsl.update(FILE_VERSION)
+                .set(FILE_VERSION.STORED_COPIES, FILE_VERSION.STORED_COPIES.plus(copies))
+                .set(FILE_VERSION.STORED_BYTES, FILE_VERSION.STORED_BYTES.plus(bytes));
+        if (crossings != null) {
+            update = update.set(FILE_VERSION.COPIES_GOOD, FILE_VERSION.COPIES_GOOD.plus(good))
+                    .set(FILE_VERSION.CHUNKS_STORED, FILE_VERSION.CHUNKS_STORED.plus(crossings[0]))
+                    .set(FILE_VERSION.CHUNKS_FULL, FILE_VERSION.CHUNKS_FULL.plus(crossings[1]))
+                    .set(FILE_VERSION.CHUNKS_LIVE, FILE_VERSION.CHUNKS_LIVE.plus(crossings[2]))
+                    .set(FILE_VERSION.CHUNKS_LIVE_FULL, FILE_VERSION.CHUNKS_LIVE_FULL.plus(crossings[3]));
+        }
+        update.where(FILE_VERSION.ID.eq(version.id())).execute();
     }
 
     /**
-     * A chunk's good and live copies changed by these amounts; the version's counters
-     * follow from the chunk's before and after.
+     * A chunk's good and live copies changed by these amounts. Returns how the version's
+     * chunk counters follow from the chunk's before and after (chunks stored, full, live,
+     * live and full: each -1, 0 or +1), or all zeros when the chunk's checksum has not come.
      */
-    private void chunkChanged(VersionRow version, int idx, int goodDelta, int liveDelta) {
+    private int[] chunkChanged(VersionRow version, int idx, int goodDelta, int liveDelta) {
         dsl.update(CHUNK).set(CHUNK.GOOD_COPIES, CHUNK.GOOD_COPIES.plus(goodDelta))
                 .set(CHUNK.LIVE_COPIES, CHUNK.LIVE_COPIES.plus(liveDelta))
                 .where(CHUNK.FILE_VERSION_ID.eq(version.id()), CHUNK.IDX.eq(idx)).execute();
         var after = dsl.select(CHUNK.GOOD_COPIES, CHUNK.LIVE_COPIES).from(CHUNK)
                 .where(CHUNK.FILE_VERSION_ID.eq(version.id()), CHUNK.IDX.eq(idx)).fetchOne();
         if (after == null) {
-            return;
+            return new int[4];
         }
         int good = after.value1();
         int live = after.value2();
         int wanted = version.replicas();
-        dsl.update(FILE_VERSION)
-                .set(FILE_VERSION.CHUNKS_STORED, FILE_VERSION.CHUNKS_STORED.plus(crossed(good - goodDelta, good, 1)))
-                .set(FILE_VERSION.CHUNKS_FULL, FILE_VERSION.CHUNKS_FULL.plus(crossed(good - goodDelta, good, wanted)))
-                .set(FILE_VERSION.COPIES_GOOD, FILE_VERSION.COPIES_GOOD.plus(goodDelta))
-                .set(FILE_VERSION.CHUNKS_LIVE, FILE_VERSION.CHUNKS_LIVE.plus(crossed(live - liveDelta, live, 1)))
-                .set(FILE_VERSION.CHUNKS_LIVE_FULL,
-                        FILE_VERSION.CHUNKS_LIVE_FULL.plus(crossed(live - liveDelta, live, wanted)))
-                .where(FILE_VERSION.ID.eq(version.id()))
-                .execute();
+        return new int[] {crossed(good - goodDelta, good, 1), crossed(good - goodDelta, good, wanted),
+                crossed(live - liveDelta, live, 1), crossed(live - liveDelta, live, wanted)};
     }
 
     /**
