@@ -1,11 +1,8 @@
 package p2pbrs.crypto;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
 
 /**
  * Opens one sealed chunk (docs/protocol.md, "Chunk format") as its bytes arrive, so that a
@@ -18,20 +15,12 @@ import javax.crypto.spec.IvParameterSpec;
  * thread-safe; one per thread, reused chunk after chunk.
  */
 public final class ChunkOpening {
-    private static final int COUNTER_BLOCK = 16;
-
-    private final DataKey key;
-    private final Cipher ctr = Jce.ctr();
-    private final RepeatableGcm tagger;
-    private final byte[] counter = new byte[COUNTER_BLOCK];
+    private final GcmDecrypter decrypter;
     private final byte[] header = new byte[ChunkSeal.HEADER];
-    private final byte[] computedTag = new byte[Jce.GCM_TAG];
-    private final byte[] scratch = new byte[GcmDecrypter.SLICE + 2 * Jce.GCM_TAG];
-    private Cipher gcm;
+    private boolean begun;
 
     public ChunkOpening(DataKey key) {
-        this.key = Objects.requireNonNull(key, "key");
-        this.tagger = new RepeatableGcm(key.encryptionKey());
+        this.decrypter = new GcmDecrypter(Objects.requireNonNull(key, "key").encryptionKey());
     }
 
     /** Starts a chunk with its header: the format byte, then the MAC whose first 12 bytes are the nonce. */
@@ -42,33 +31,23 @@ public final class ChunkOpening {
                     + (in[off] & 0xff) + ")");
         }
         System.arraycopy(in, off, header, 0, ChunkSeal.HEADER);
-        System.arraycopy(header, 1, counter, 0, Jce.GCM_NONCE);
-        Arrays.fill(counter, Jce.GCM_NONCE, COUNTER_BLOCK - 1, (byte) 0);
-        counter[COUNTER_BLOCK - 1] = 2;
         try {
-            ctr.init(Cipher.DECRYPT_MODE, key.encryptionKey(), new IvParameterSpec(counter));
-            gcm = tagger.encrypting(header, 1);
-            gcm.updateAAD(header, 0, ChunkSeal.HEADER);
+            decrypter.start(header, 1, header, 0, ChunkSeal.HEADER);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java runtime has AES-CTR and AES-GCM", e);
         }
+        begun = true;
     }
 
     /** Decrypts the next len bytes of ciphertext into out[outOff, outOff+len). */
     public void update(byte[] in, int off, int len, byte[] out, int outOff) {
-        if (gcm == null) {
+        if (!begun) {
             throw new IllegalStateException("begin() first");
         }
         Objects.checkFromIndexSize(off, len, in.length);
         Objects.checkFromIndexSize(outOff, len, out.length);
         try {
-            // In slices, each decrypted and at once encrypted again while in the cache, and
-            // short enough that both Ciphers' fast paths come early in a process.
-            for (int at = 0; at < len; at += GcmDecrypter.SLICE) {
-                int n = Math.min(GcmDecrypter.SLICE, len - at);
-                ctr.update(in, off + at, n, out, outOff + at);
-                gcm.update(out, outOff + at, n, scratch, 0);
-            }
+            decrypter.decryptPiece(in, off, len, out, outOff);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CTR or AES-GCM failed on a buffer of the right size", e);
         }
@@ -76,18 +55,16 @@ public final class ChunkOpening {
 
     /** Ends the chunk with its tag (16 bytes): whether everything update gave out is what was sealed. */
     public boolean finish(byte[] tag, int off) {
-        if (gcm == null) {
+        if (!begun) {
             throw new IllegalStateException("begin() first");
         }
-        Objects.checkFromIndexSize(off, Jce.GCM_TAG, tag.length);
+        Objects.checkFromIndexSize(off, ChunkSeal.TAG_BYTES, tag.length);
         try {
-            int n = gcm.doFinal(scratch, 0);
-            System.arraycopy(scratch, n - Jce.GCM_TAG, computedTag, 0, Jce.GCM_TAG);
-            return MessageDigest.isEqual(computedTag, Arrays.copyOfRange(tag, off, off + Jce.GCM_TAG));
+            return decrypter.tagMatches(tag, off);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to end", e);
         } finally {
-            gcm = null;
+            begun = false;
         }
     }
 

@@ -48,13 +48,46 @@ final class GcmDecrypter {
     private final RepeatableGcm tagger;
     private final byte[] counter = new byte[COUNTER_BLOCK];
     /** The re-encrypted ciphertext of one slice (thrown away) and, after the last, its tag. */
-    private final byte[] scratch = new byte[SLICE + Jce.GCM_TAG];
+    private final byte[] scratch = new byte[SLICE + 2 * Jce.GCM_TAG];
     private final byte[] receivedTag = new byte[Jce.GCM_TAG];
     private final byte[] computedTag = new byte[Jce.GCM_TAG];
+    // The tag's Cipher of the decryption under way.
+    private Cipher gcm;
 
     GcmDecrypter(SecretKeySpec key) {
         this.key = Objects.requireNonNull(key, "key");
         this.tagger = new RepeatableGcm(key);
+    }
+
+    /**
+     * Starts a decryption with the nonce at nonce[nonceOff, nonceOff+12) and the additional
+     * data aad[aadOff, aadOff+aadLen): then {@link #decryptPiece} for the ciphertext, in
+     * pieces of any size, and {@link #tagMatches} with the tag received.
+     */
+    void start(byte[] nonce, int nonceOff, byte[] aad, int aadOff, int aadLen) throws GeneralSecurityException {
+        System.arraycopy(nonce, nonceOff, counter, 0, Jce.GCM_NONCE);
+        Arrays.fill(counter, Jce.GCM_NONCE, COUNTER_BLOCK - 1, (byte) 0);
+        counter[COUNTER_BLOCK - 1] = 2;
+        ctr.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counter));
+        gcm = tagger.encrypting(nonce, nonceOff);
+        gcm.updateAAD(aad, aadOff, aadLen);
+    }
+
+    /** Decrypts the next len bytes of ciphertext into out[outOff, outOff+len), unchecked until the tag is. */
+    void decryptPiece(byte[] in, int inOff, int len, byte[] out, int outOff) throws GeneralSecurityException {
+        // In slices, each decrypted and at once encrypted again while in the cache.
+        for (int at = 0; at < len; at += SLICE) {
+            int n = Math.min(SLICE, len - at);
+            ctr.update(in, inOff + at, n, out, outOff + at);
+            gcm.update(out, outOff + at, n, scratch, 0);
+        }
+    }
+
+    /** Ends the decryption: whether the 16-byte tag at tag[off...] is the ciphertext's, in constant time. */
+    boolean tagMatches(byte[] tag, int off) throws GeneralSecurityException {
+        int n = gcm.doFinal(scratch, 0);
+        System.arraycopy(scratch, n - Jce.GCM_TAG, computedTag, 0, Jce.GCM_TAG);
+        return MessageDigest.isEqual(computedTag, Arrays.copyOfRange(tag, off, off + Jce.GCM_TAG));
     }
 
     /**
@@ -73,24 +106,11 @@ final class GcmDecrypter {
         }
         Objects.checkFromIndexSize(outOff, length, out.length);
         System.arraycopy(in, inOff + length, receivedTag, 0, Jce.GCM_TAG);
-        System.arraycopy(nonce, nonceOff, counter, 0, Jce.GCM_NONCE);
-        Arrays.fill(counter, Jce.GCM_NONCE, COUNTER_BLOCK - 1, (byte) 0);
-        counter[COUNTER_BLOCK - 1] = 2;
-        ctr.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(counter));
-        Cipher gcm = tagger.encrypting(nonce, nonceOff);
-        gcm.updateAAD(aad, aadOff, aadLen);
+        start(nonce, nonceOff, aad, aadOff, aadLen);
         boolean verified = false;
         try {
-            int at = 0;
-            for (; length - at > SLICE; at += SLICE) {
-                ctr.update(in, inOff + at, SLICE, out, outOff + at);
-                gcm.update(out, outOff + at, SLICE, scratch, 0);
-            }
-            int rest = length - at;
-            ctr.doFinal(in, inOff + at, rest, out, outOff + at);
-            gcm.doFinal(out, outOff + at, rest, scratch, 0);
-            System.arraycopy(scratch, rest, computedTag, 0, Jce.GCM_TAG);
-            verified = MessageDigest.isEqual(computedTag, receivedTag);
+            decryptPiece(in, inOff, length, out, outOff);
+            verified = tagMatches(receivedTag, 0);
         } finally {
             if (!verified) {
                 Arrays.fill(out, outOff, outOff + length, (byte) 0);
