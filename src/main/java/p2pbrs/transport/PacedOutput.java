@@ -3,17 +3,13 @@ package p2pbrs.transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The writing side of a chunk connection, held to {@link TransferLimits}. A socket write
  * has no timeout of its own and blocks as long as the other side does not read (a stopped
  * process, a peer that only pretends): each slice is written under a watchdog that closes
- * the socket when the slice is overdue, and the write then fails with a
- * SocketTimeoutException saying which limit passed.
+ * the socket when the slice is overdue ({@link WriteWatchdog}), and the write then fails
+ * with a SocketTimeoutException saying which limit passed.
  */
 public final class PacedOutput extends OutputStream {
     // Small enough that a slice at the minimum rate fits well within the idle timeout.
@@ -22,18 +18,7 @@ public final class PacedOutput extends OutputStream {
     private final Socket socket;
     private final OutputStream out;
     private final Pace pace;
-
-    /** One thread for every connection's watchdogs: it only closes sockets. */
-    private static final class Watchdog {
-        static final ScheduledThreadPoolExecutor TIMER = create();
-
-        private static ScheduledThreadPoolExecutor create() {
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-                    r -> DaemonThreads.named(r, "chunk-write-watchdog"));
-            timer.setRemoveOnCancelPolicy(true);
-            return timer;
-        }
-    }
+    private final WriteWatchdog.Watch watch = new WriteWatchdog.Watch(this::closeQuietly);
 
     public PacedOutput(Socket socket, TransferLimits limits) throws IOException {
         this.socket = socket;
@@ -59,36 +44,43 @@ public final class PacedOutput extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        while (len > 0) {
-            int n = Math.min(SLICE, len);
-            writeSlice(b, off, n);
-            off += n;
-            len -= n;
+        if (len <= 0) {
+            return;
+        }
+        WriteWatchdog.INSTANCE.arm(watch, slotDue(len));
+        try {
+            while (len > 0) {
+                int n = Math.min(SLICE, len);
+                writeSlice(b, off, n);
+                off += n;
+                len -= n;
+            }
+        } finally {
+            WriteWatchdog.INSTANCE.disarm(watch);
         }
     }
 
-    private void writeSlice(byte[] b, int off, int len) throws IOException {
-        long left = pace.deadline(len) - System.nanoTime();
-        if (left <= 0) {
+    // The deadline of the next slice of len bytes, or, if it has passed already, the end.
+    private long slotDue(int len) throws IOException {
+        long due = pace.deadline(Math.min(SLICE, len));
+        if (due - System.nanoTime() <= 0) {
             socket.close();
             throw pace.overdue();
         }
-        AtomicBoolean fired = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = Watchdog.TIMER.schedule(() -> {
-            fired.set(true);
-            closeQuietly();
-        }, left, TimeUnit.NANOSECONDS);
+        return due;
+    }
+
+    private void writeSlice(byte[] b, int off, int len) throws IOException {
+        watch.due(slotDue(len));
         try {
             out.write(b, off, len);
         } catch (IOException e) {
-            if (fired.get()) {
+            if (watch.fired()) {
                 throw pace.overdue();
             }
             throw e;
-        } finally {
-            watchdog.cancel(false);
         }
-        if (fired.get()) {
+        if (watch.fired()) {
             throw pace.overdue();
         }
         pace.moved(len);
