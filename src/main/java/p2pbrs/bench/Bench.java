@@ -23,7 +23,7 @@ public final class Bench {
     private static final int LOG_LINES = 20;
 
     /** What to measure. */
-    public record Settings(long size, int runs, int peers, int replicas) {
+    public record Settings(long size, int runs, int peers, int replicas, boolean profile) {
         static final int MAX_RUNS = 100;
         static final int MAX_PEERS = 32;
 
@@ -61,7 +61,7 @@ public final class Bench {
         Path sample = dir.resolve(SAMPLE);
         progress.println("bench: writing " + Sizes.human(settings.size()) + " of random bytes");
         SampleFile.write(sample, settings.size(), SEED);
-        try (BenchCluster cluster = new BenchCluster(launcher, dir)) {
+        try (BenchCluster cluster = new BenchCluster(launcher, dir, settings.profile())) {
             try {
                 return measure(cluster, sample);
             } catch (BenchException | IOException e) {

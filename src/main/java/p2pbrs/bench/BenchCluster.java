@@ -29,10 +29,13 @@ final class BenchCluster implements AutoCloseable {
     private final Thread hook = new Thread(this::close, "bench-cluster-shutdown");
     private OwnerShell owner;
     private boolean closed;
+    private final boolean profile;
 
-    BenchCluster(JarLauncher launcher, Path dir) {
+    /** With {@code profile}, every process records a JFR profile into its folder ({@code <label>.jfr}). */
+    BenchCluster(JarLauncher launcher, Path dir, boolean profile) {
         this.launcher = launcher;
         this.dir = dir;
+        this.profile = profile;
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -73,7 +76,12 @@ final class BenchCluster implements AutoCloseable {
         if (closed) {
             throw new BenchException("stopped before " + label + " could start");
         }
-        ChildProcess child = launcher.start(label, dir.resolve(label), jvmOptions, args);
+        List<String> options = new ArrayList<>(jvmOptions);
+        if (profile) {
+            // Written when the process ends, which close() lets it do before forcing.
+            options.add("-XX:StartFlightRecording=settings=profile,filename=" + label + ".jfr");
+        }
+        ChildProcess child = launcher.start(label, dir.resolve(label), options, args);
         started.add(child);
         return child;
     }

@@ -43,6 +43,10 @@ final class BenchCommand implements Callable<Integer> {
             + "system's temporary folder). It needs room for the file about --runs x --replicas + 3 times over.")
     Path parent;
 
+    @Option(names = "--profile", description = "Record a JFR profile of every process (<label>.jfr in its folder; "
+            + "implies --keep): where the time goes.")
+    boolean profile;
+
     @Option(names = "--keep", description = "Keep the temporary folder (databases, chunks, each process's log).")
     boolean keep;
 
@@ -50,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         Bench.Settings settings;
         try {
-            settings = new Bench.Settings(size, runs, peers, replicas);
+            settings = new Bench.Settings(size, runs, peers, replicas, profile);
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;
@@ -72,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("ERROR " + e.getMessage());
             return 1;
         } finally {
-            if (keep) {
+            if (keep || profile) {
                 System.err.println("bench: kept " + dir);
             } else {
                 try {

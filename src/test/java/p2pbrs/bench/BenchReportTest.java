@@ -72,7 +72,7 @@ class BenchReportTest {
     }
 
     private static BenchReport report(MemoryPeaks owner) {
-        return new BenchReport(new Bench.Settings(SIZE, 3, 3, 1), timings(9.0, 5.0, 4.0), timings(4.0, 3.0, 6.0),
+        return new BenchReport(new Bench.Settings(SIZE, 3, 3, 1, false), timings(9.0, 5.0, 4.0), timings(4.0, 3.0, 6.0),
                 timings(1.0, 1.0, 1.5), timings(2.0, 2.5, 1.0), owner);
     }
 
