@@ -56,6 +56,22 @@ public final class ChunkSeal {
     public int seal(byte[] plain, int off, int len, byte[] out, int outOff) {
         Objects.checkFromIndexSize(off, len, plain.length);
         Objects.checkFromIndexSize(outOff, len + OVERHEAD, out.length);
+        return sealInto(plain, off, len, out, outOff);
+    }
+
+    /**
+     * Seals, in place, the len bytes of plaintext at buf[off + HEADER_BYTES...]: the sealed
+     * chunk then fills buf[off, off + len + OVERHEAD). Saves a chunk-sized buffer and a copy
+     * of every byte: the header goes before the plaintext, each slice is encrypted where it
+     * lies, the tag after it. Returns len + OVERHEAD.
+     */
+    public int sealInPlace(byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len + OVERHEAD, buf.length);
+        return sealInto(buf, off + HEADER, len, buf, off);
+    }
+
+    // Ranges checked; the plaintext either apart from the output or exactly where its ciphertext goes.
+    private int sealInto(byte[] plain, int off, int len, byte[] out, int outOff) {
         try {
             siv.update(plain, off, len);
             out[outOff] = FORMAT;

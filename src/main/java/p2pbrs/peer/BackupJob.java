@@ -1,17 +1,24 @@
 package p2pbrs.peer;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +59,10 @@ final class BackupJob {
     // Two connections per storage peer keep a chunk in flight while the peer makes the
     // previous one durable (its fsyncs would otherwise idle the network, and the reverse).
     private static final int CONNECTIONS_PER_PEER = 2;
+    // Sealing threads at most, and the memory their chunks and those on their way may take.
+    private static final int MAX_SEALERS = 4;
+    private static final long SEALING_MEMORY = 32L << 20;
+    private static final long BUFFER_MEMORY = 48L << 20;
     // BACKUP_DONE keeps asking while the storage peers' STORE_ACKs still arrive. When none
     // has arrived for this long, it stops waiting for every copy it saw stored (a storage
     // peer may have died between its CHUNK_OK and its STORE_ACK) and settles for one copy of
@@ -239,22 +250,24 @@ final class BackupJob {
     private String sendChunks(Path file, String wireName, Plan plan, Progress bar) throws IOException, PeerException {
         // Format 0 (benchmarks only): the file's SHA-256, as before chunks were sealed.
         MessageDigest whole = key == null ? Sha256.newDigest() : null;
-        List<byte[]> macs = new ArrayList<>();
         int chunks = plan.placement.chunkCount();
+        byte[][] macs = new byte[chunks][];
         if (chunks == 0) {
             return fileChecksum(plan, whole, macs);
         }
         int chunkSize = Math.toIntExact(plan.placement.chunkSize());
         int storedSize = chunkSize + plan.placement.overhead();
-        // Enough buffers that reading overlaps sending, few enough to keep memory flat.
-        int buffers = (int) Math.max(2, Math.min(6, (32L << 20) / chunkSize));
+        // Sealing and hashing are most of the owner's work: one thread per core does it, as
+        // memory allows. The whole-file SHA-256 of format 0 needs the chunks in order: one.
+        int sealers = key == null ? 1 : (int) Math.max(1, Math.min(Math.min(Runtime.getRuntime().availableProcessors(),
+                MAX_SEALERS), SEALING_MEMORY / chunkSize));
+        // Enough buffers that every sealer works while chunks are on their way, few enough to
+        // keep memory flat: a chunk in a buffer is sealed where it was read.
+        int buffers = (int) Math.max(sealers + 1, Math.min(sealers + 4, BUFFER_MEMORY / chunkSize));
         BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(buffers);
         for (int i = 0; i < buffers; i++) {
             pool.add(new byte[storedSize]);
         }
-        // The file's bytes are read here and sealed into a pool buffer.
-        byte[] plain = key == null ? null : new byte[chunkSize];
-        ChunkSeal seal = key == null ? null : new ChunkSeal(key);
         // Every copy's transfer is bounded by the limits; a sender's queue holds at most one
         // job per buffer, each tried twice at its peer and then at a few substitutes, each
         // after the server's answer: no chunk settles within this only if something is wrong.
@@ -274,35 +287,18 @@ final class BackupJob {
                 s.start();
             }
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int i = 0; i < chunks; i++) {
-                int plainLength = (int) plan.placement.plainSizeOf(i);
-                byte[] buf = pool.poll(stallMillis, TimeUnit.MILLISECONDS);
-                if (buf == null) {
-                    throw stalled(stallMillis);
-                }
-                if (in.readNBytes(plain != null ? plain : buf, 0, plainLength) < plainLength) {
-                    throw new PeerException("the file shrank while it was being backed up; try again");
-                }
-                int length;
-                if (seal != null) {
-                    length = seal.seal(plain, 0, plainLength, buf, 0);
-                    macs.add(ChunkSeal.mac(buf, 0));
-                } else {
-                    length = plainLength;
-                    whole.update(buf, 0, length);
-                }
-                // The checksum of the bytes as stored: what storage peers and restores check.
-                MessageDigest digest = Sha256.newDigest();
-                digest.update(buf, 0, length);
-                Job job = new Job(i, buf, length, plainLength, HexFormat.of().formatHex(digest.digest()),
-                        plan.placement.replicas());
-                plan.checksums[i] = job.checksum;
-                for (int copy = 0; copy < plan.placement.replicas(); copy++) {
-                    queues.get(plan.placement.slot(i, copy)).put(job);
-                }
+        ExecutorService sealing = Executors.newFixedThreadPool(sealers, DaemonThreads.numbered("backup-" + owner
+                + "-sealer"));
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            Sealing work = new Sealing(plan, in, pool, queues, whole, macs, stallMillis);
+            List<Future<Void>> sealed = new ArrayList<>();
+            for (int i = 0; i < sealers; i++) {
+                sealed.add(sealing.submit(work));
             }
-            if (in.read() >= 0) {
+            for (Future<Void> f : sealed) {
+                work.await(f);
+            }
+            if (in.read(ByteBuffer.allocate(1), plan.size) > 0) {
                 throw new PeerException("the file grew while it was being backed up; try again");
             }
             if (!Waits.untilDoneOrStalled(allDone, stallMillis)) {
@@ -312,6 +308,7 @@ final class BackupJob {
             Thread.currentThread().interrupt();
             throw new PeerException("backup interrupted");
         } finally {
+            sealing.shutdownNow();
             for (Sender s : senders) {
                 s.stop();
             }
@@ -323,12 +320,109 @@ final class BackupJob {
     }
 
     /**
+     * Reads, seals and hashes the file's chunks, each sealer taking the next chunk not yet
+     * taken (so chunks leave nearly in order), and queues each for the peers of its copies.
+     * The first failure stops every sealer; {@link #await} gives it to the backup.
+     */
+    private final class Sealing implements Callable<Void> {
+        private final Plan plan;
+        private final FileChannel in;
+        private final BlockingQueue<byte[]> pool;
+        private final List<BlockingQueue<Job>> queues;
+        private final MessageDigest whole;
+        private final byte[][] macs;
+        private final long stallMillis;
+        private final AtomicInteger next = new AtomicInteger();
+        private volatile boolean failed;
+
+        Sealing(Plan plan, FileChannel in, BlockingQueue<byte[]> pool, List<BlockingQueue<Job>> queues,
+                MessageDigest whole, byte[][] macs, long stallMillis) {
+            this.plan = plan;
+            this.in = in;
+            this.pool = pool;
+            this.queues = queues;
+            this.whole = whole;
+            this.macs = macs;
+            this.stallMillis = stallMillis;
+        }
+
+        @Override
+        public Void call() throws IOException, PeerException, InterruptedException {
+            // One per thread: it holds the Mac and Ciphers a chunk would otherwise look up.
+            ChunkSeal seal = key == null ? null : new ChunkSeal(key);
+            MessageDigest digest = Sha256.newDigest();
+            try {
+                int i;
+                while (!failed && (i = next.getAndIncrement()) < plan.placement.chunkCount()) {
+                    byte[] buf = pool.poll(stallMillis, TimeUnit.MILLISECONDS);
+                    if (buf == null) {
+                        throw stalled(stallMillis);
+                    }
+                    int plainLength = (int) plan.placement.plainSizeOf(i);
+                    // A sealed chunk's plaintext is read where its ciphertext goes, after the header.
+                    int at = seal != null ? ChunkSeal.HEADER_BYTES : 0;
+                    readFully(buf, at, plainLength, (long) i * plan.placement.chunkSize());
+                    int length;
+                    if (seal != null) {
+                        length = seal.sealInPlace(buf, 0, plainLength);
+                        macs[i] = ChunkSeal.mac(buf, 0);
+                    } else {
+                        length = plainLength;
+                        whole.update(buf, 0, length);
+                    }
+                    // The checksum of the bytes as stored: what storage peers and restores check.
+                    digest.update(buf, 0, length);
+                    Job job = new Job(i, buf, length, plainLength, HexFormat.of().formatHex(digest.digest()),
+                            plan.placement.replicas());
+                    plan.checksums[i] = job.checksum;
+                    for (int copy = 0; copy < plan.placement.replicas(); copy++) {
+                        queues.get(plan.placement.slot(i, copy)).put(job);
+                    }
+                }
+                return null;
+            } catch (IOException | PeerException | InterruptedException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        private void readFully(byte[] buf, int off, int length, long position) throws IOException, PeerException {
+            ByteBuffer target = ByteBuffer.wrap(buf, off, length);
+            while (target.hasRemaining()) {
+                if (in.read(target, position + target.position() - off) < 0) {
+                    throw new PeerException("the file shrank while it was being backed up; try again");
+                }
+            }
+        }
+
+        /** Waits for one sealer; its failure, as the backup's. */
+        void await(Future<Void> sealer) throws IOException, PeerException, InterruptedException {
+            try {
+                sealer.get();
+            } catch (ExecutionException e) {
+                failed = true;
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof PeerException pe) {
+                    throw pe;
+                }
+                if (cause instanceof InterruptedException ie) {
+                    throw ie;
+                }
+                throw new IllegalStateException("sealing a chunk failed", cause);
+            }
+        }
+    }
+
+    /**
      * The checksum BACKUP_DONE gives the server: keyed, from the chunks' MACs, for sealed
      * chunks (nothing the server keeps lets it confirm a guess about the content); the
      * file's SHA-256 for chunks stored as they are.
      */
-    private String fileChecksum(Plan plan, MessageDigest whole, List<byte[]> macs) {
-        return key != null ? key.fileChecksum(plan.size, macs) : HexFormat.of().formatHex(whole.digest());
+    private String fileChecksum(Plan plan, MessageDigest whole, byte[][] macs) {
+        return key != null ? key.fileChecksum(plan.size, Arrays.asList(macs)) : HexFormat.of().formatHex(whole.digest());
     }
 
     private static PeerException stalled(long stallMillis) {

@@ -63,6 +63,26 @@ class ChunkSealTest {
         assertArrayEquals(plain, opened(new ChunkSeal(DataKey.of(key.raw())), sealed), "the key, not the object, opens it");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, ChunkSeal.SLICE, ChunkSeal.SLICE + 1, 64 * 1024 + 3, 8 * 1024 * 1024})
+    void sealingInPlaceGivesTheSameBytesAsSealingIntoAnotherArray(int size) throws BadChunkException {
+        byte[] plain = randomBytes(size);
+        byte[] buf = new byte[OUT_OFFSET + size + ChunkSeal.OVERHEAD + 3];
+        Arrays.fill(buf, (byte) 0x5a);
+        System.arraycopy(plain, 0, buf, OUT_OFFSET + ChunkSeal.HEADER_BYTES, size);
+        assertEquals(size + ChunkSeal.OVERHEAD, seal.sealInPlace(buf, OUT_OFFSET, size));
+        byte[] sealed = Arrays.copyOfRange(buf, OUT_OFFSET, OUT_OFFSET + size + ChunkSeal.OVERHEAD);
+        assertArrayEquals(sealed(seal, plain), sealed);
+        assertArrayEquals(plain, opened(seal, sealed));
+        for (int i = 0; i < OUT_OFFSET; i++) {
+            assertEquals((byte) 0x5a, buf[i], "nothing written before the chunk");
+        }
+        for (int i = OUT_OFFSET + sealed.length; i < buf.length; i++) {
+            assertEquals((byte) 0x5a, buf[i], "nothing written after the chunk");
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> seal.sealInPlace(buf, 4, buf.length - ChunkSeal.OVERHEAD));
+    }
+
     @Test
     void overheadIsTheVersionByteTheMacAndTheTag() {
         assertEquals(1 + 32 + 16, ChunkSeal.OVERHEAD);
