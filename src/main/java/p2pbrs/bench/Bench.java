@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,8 @@ import p2pbrs.protocol.Sizes;
 public final class Bench {
     private static final long SEED = 366;
     private static final String SAMPLE = "sample.bin";
+    private static final String WARM_UP = "warm-up.bin";
+    private static final long WARM_UP_BYTES = 256L << 20;
     private static final int LOG_LINES = 20;
 
     /** What to measure. */
@@ -76,10 +79,13 @@ public final class Bench {
         progress.printf(Locale.ROOT, "bench: server, %d storage peers and the owner ready in %.1f s%n",
                 settings.peers(), (System.nanoTime() - begun) / 1e9);
         OwnerShell owner = cluster.owner();
+        warmUp(owner);
         Timings backup = new Timings();
         Timings restore = new Timings();
         Timings sha256 = new Timings();
         Timings copy = new Timings();
+        List<CpuUse> backupCpu = new ArrayList<>();
+        List<CpuUse> restoreCpu = new ArrayList<>();
         Duration timeout = operationTimeout();
         Path copied = dir.resolve("copy.bin");
         byte[] expected = null;
@@ -97,12 +103,16 @@ public final class Bench {
             double copySeconds = copy.since(start);
             Files.delete(copied);
 
+            CpuUse cpu = cluster.cpu();
             start = System.nanoTime();
             int version = owner.backup(sample, timeout);
             double backupSeconds = backup.since(start);
+            backupCpu.add(cluster.cpu().minus(cpu));
+            cpu = cluster.cpu();
             start = System.nanoTime();
             Path restored = owner.restore(SAMPLE, version, timeout);
             double restoreSeconds = restore.since(start);
+            restoreCpu.add(cluster.cpu().minus(cpu));
             if (!Arrays.equals(expected, Baselines.sha256(restored))) {
                 throw new BenchException("run " + run + ": version " + version + " restored differs from the original");
             }
@@ -117,16 +127,35 @@ public final class Bench {
                     + String.join(", ", outOfMemory) + "; every restore was verified, but a job that lost threads "
                     + "to it ran with fewer (see each process's log with --keep)");
         }
-        return new BenchReport(settings, backup, restore, sha256, copy, memory);
+        return new BenchReport(settings, backup, restore, sha256, copy, memory, CpuTimings.of(backupCpu),
+                CpuTimings.of(restoreCpu));
     }
 
     /**
-     * What each storage peer offers: room for every version the runs make (nothing is
-     * forgotten between them), as if the server put every chunk on this one peer (a peer
+     * One backup and restore of a smaller file, untimed, before the runs. Server and peers
+     * are long-running processes in real use; in a cluster just started, the JIT compiles
+     * their hot paths during the first operations, and on two cores that compiling took a
+     * third of the CPU the first runs used (measured with --profile).
+     */
+    private void warmUp(OwnerShell owner) throws BenchException, IOException {
+        long size = Math.min(settings.size(), WARM_UP_BYTES);
+        Path warm = dir.resolve(WARM_UP);
+        progress.println("bench: warming up: one untimed backup and restore of " + Sizes.human(size));
+        SampleFile.write(warm, size, SEED + 1);
+        Duration timeout = operationTimeout();
+        int version = owner.backup(warm, timeout);
+        Files.delete(owner.restore(WARM_UP, version, timeout));
+        Files.delete(warm);
+    }
+
+    /**
+     * What each storage peer offers: room for every version the runs and the warm-up make
+     * (nothing is forgotten between them), as if the server put every chunk on this one peer (a peer
      * holds at most one copy of a chunk), with room to spare for what sealing adds.
      */
     private long capacity() {
-        return settings.runs() * (settings.size() + settings.size() / 16 + (1 << 20));
+        long file = settings.size() + settings.size() / 16 + (1 << 20);
+        return settings.runs() * file + Math.min(file, WARM_UP_BYTES * 2);
     }
 
     // Far beyond any healthy run (a MB a second): a deadline only for a cluster that hangs.

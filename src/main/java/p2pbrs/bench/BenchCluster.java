@@ -28,6 +28,9 @@ final class BenchCluster implements AutoCloseable {
     // Stops the processes should this program be stopped first (SIGINT, SIGTERM).
     private final Thread hook = new Thread(this::close, "bench-cluster-shutdown");
     private OwnerShell owner;
+    private ChildProcess server;
+    private ChildProcess ownerProcess;
+    private final List<ChildProcess> storage = new ArrayList<>();
     private boolean closed;
     private final boolean profile;
 
@@ -44,14 +47,13 @@ final class BenchCluster implements AutoCloseable {
      * every peer has registered. Each storage peer offers the capacity given.
      */
     void start(int storagePeers, int replicas, long capacity) throws BenchException {
-        ChildProcess server = launch("server", List.of(), List.of("server", "--udp-port", "0", "--sql-port", "0",
+        server = launch("server", List.of(), List.of("server", "--udp-port", "0", "--sql-port", "0",
                 "--bind", "127.0.0.1", "--db", "db/server", "--registration", "open",
                 // Every peer registers from 127.0.0.1 at once.
                 "--registrations-per-minute", String.valueOf(storagePeers + 10),
                 "--replicas", String.valueOf(replicas)));
         String address = "127.0.0.1:" + server.awaitLine(l -> l.startsWith(LISTENING), START, "LISTENING line")
                 .substring(LISTENING.length()).trim();
-        List<ChildProcess> storage = new ArrayList<>();
         for (int i = 1; i <= storagePeers; i++) {
             String name = "S" + i;
             storage.add(launch(name, PEER_JVM, List.of("peer", "--name", name, "--role", "STORAGE",
@@ -59,7 +61,7 @@ final class BenchCluster implements AutoCloseable {
                     "--quiet")));
         }
         Path restoreDir = dir.resolve(OWNER_NAME).resolve("restored");
-        ChildProcess ownerProcess = launch(OWNER_NAME, PEER_JVM, List.of("peer", "--name", OWNER_NAME,
+        ownerProcess = launch(OWNER_NAME, PEER_JVM, List.of("peer", "--name", OWNER_NAME,
                 "--role", "OWNER", "--server", address, "--db", "db", "--storage", "storage",
                 "--restore-dir", restoreDir.toString(), "--quiet"));
         for (ChildProcess peer : storage) {
@@ -88,6 +90,15 @@ final class BenchCluster implements AutoCloseable {
 
     private static void awaitRegistered(ChildProcess peer) throws BenchException {
         peer.awaitLine(l -> l.startsWith("REGISTERED "), START, "REGISTERED line");
+    }
+
+    /** The CPU seconds each role's processes have used so far, once {@link #start} has returned. */
+    CpuUse cpu() {
+        double storageSeconds = 0;
+        for (ChildProcess peer : storage) {
+            storageSeconds += peer.cpuSeconds();
+        }
+        return new CpuUse(ownerProcess.cpuSeconds(), storageSeconds, server.cpuSeconds());
     }
 
     /** The owner's shell, once {@link #start} has returned. */

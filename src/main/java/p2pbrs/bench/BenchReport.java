@@ -18,9 +18,13 @@ public final class BenchReport {
     private final Timings sha256;
     private final Timings copy;
     private final MemoryPeaks owner;
+    private final CpuTimings backupCpu;
+    private final CpuTimings restoreCpu;
 
     BenchReport(Bench.Settings settings, Timings backup, Timings restore, Timings sha256, Timings copy,
-                MemoryPeaks owner) {
+                MemoryPeaks owner, CpuTimings backupCpu, CpuTimings restoreCpu) {
+        this.backupCpu = backupCpu;
+        this.restoreCpu = restoreCpu;
         this.settings = settings;
         this.backup = backup;
         this.restore = restore;
@@ -37,16 +41,18 @@ public final class BenchReport {
                 + settings.replicas() + " peer_heap_max_mb=" + BenchCluster.PEER_HEAP_MB + " cores=" + cores()
                 + " java=" + java() + " (median of " + runs + (runs == 1 ? " run" : " runs")
                 + "; vs_<baseline> = baseline seconds / operation seconds; memory: the owner's peaks over all runs, "
-                + "MiB)" + nl
-                + "backup " + operationFields(backup) + nl
-                + "restore " + operationFields(restore) + nl
+                + "MiB; cpu_<role>_s: CPU seconds its processes used during the operation)" + nl
+                + "backup " + operationFields(backup, backupCpu) + nl
+                + "restore " + operationFields(restore, restoreCpu) + nl
                 + "baseline sha256 " + baselineFields(sha256) + nl
                 + "baseline copy " + baselineFields(copy) + nl;
     }
 
-    private String operationFields(Timings t) {
+    private String operationFields(Timings t, CpuTimings cpu) {
         return baselineFields(t) + " vs_sha256=" + ratio(sha256, t) + " vs_copy=" + ratio(copy, t) + " heap_peak_mb="
-                + mib(owner.heapPeak()) + (owner.rssPeak() == null ? "" : " rss_peak_mb=" + mib(owner.rssPeak()));
+                + mib(owner.heapPeak()) + (owner.rssPeak() == null ? "" : " rss_peak_mb=" + mib(owner.rssPeak()))
+                + " cpu_owner_s=" + cpuSeconds(cpu.owner()) + " cpu_storage_s=" + cpuSeconds(cpu.storage())
+                + " cpu_server_s=" + cpuSeconds(cpu.server());
     }
 
     private String baselineFields(Timings t) {
@@ -57,7 +63,7 @@ public final class BenchReport {
     public String json() {
         return "{\"size\":" + settings.size() + ",\"runs\":" + settings.runs() + ",\"peers\":" + settings.peers()
                 + ",\"replicas\":" + settings.replicas()
-                + ",\"backup\":" + operationJson(backup) + ",\"restore\":" + operationJson(restore)
+                + ",\"backup\":" + operationJson(backup, backupCpu) + ",\"restore\":" + operationJson(restore, restoreCpu)
                 + ",\"baselines\":{\"sha256\":" + timingsJson(sha256) + ",\"copy\":" + timingsJson(copy) + "}"
                 + ",\"heap_max_mb\":{\"owner\":" + BenchCluster.PEER_HEAP_MB + ",\"storage\":"
                 + BenchCluster.PEER_HEAP_MB + "}"
@@ -65,11 +71,24 @@ public final class BenchReport {
                 + quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")) + "}}";
     }
 
-    private String operationJson(Timings t) {
+    private String operationJson(Timings t, CpuTimings cpu) {
         String fields = timingsJson(t);
         return fields.substring(0, fields.length() - 1) + ",\"vs_sha256\":" + ratio(sha256, t) + ",\"vs_copy\":"
                 + ratio(copy, t) + ",\"heap_peak_mb\":" + mib(owner.heapPeak()) + ",\"rss_peak_mb\":"
-                + (owner.rssPeak() == null ? "null" : mib(owner.rssPeak())) + "}";
+                + (owner.rssPeak() == null ? "null" : mib(owner.rssPeak())) + ",\"cpu_seconds\":{\"owner\":"
+                + cpuJson(cpu.owner()) + ",\"storage\":" + cpuJson(cpu.storage()) + ",\"server\":"
+                + cpuJson(cpu.server()) + "}}";
+    }
+
+    // Unknown where the system does not tell a process's CPU time.
+    private static String cpuSeconds(Timings t) {
+        double s = t.median();
+        return Double.isNaN(s) ? "unknown" : String.format(Locale.ROOT, "%.2f", s);
+    }
+
+    private static String cpuJson(Timings t) {
+        double s = t.median();
+        return Double.isNaN(s) ? "null" : String.format(Locale.ROOT, "%.2f", s);
     }
 
     private String timingsJson(Timings t) {

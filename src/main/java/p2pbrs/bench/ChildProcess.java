@@ -145,6 +145,11 @@ final class ChildProcess {
         }
     }
 
+    /** The CPU seconds it has used so far, user and system; NaN where the system does not say. */
+    double cpuSeconds() {
+        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
     /** How many lines of its standard error mention the text. */
     long logLinesWith(String text) {
         try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
