@@ -18,7 +18,10 @@ import p2pbrs.protocol.Message;
 
 /**
  * One UDP socket carrying the requests of many simulated peers, with up to a window of
- * them unanswered at once. A request unanswered is sent again under the same RQ#, as a
+ * them unanswered at once. The window adapts as TCP's does: it grows while answers come
+ * on the first try and halves when one had to be sent again, so that the server is kept
+ * busy without letting its queue grow past the retransmission timeout (which would only
+ * make it answer the same requests twice). A request unanswered is sent again under the same RQ#, as a
  * real peer does (docs/protocol.md, "Reliability": 300 ms, doubling up to 3 s, 7 tries);
  * one never answered fails the run. RQ#s are numbered per socket, since the server tells
  * requests apart by source address and RQ#, not by identity.
@@ -52,6 +55,7 @@ final class MetaLane implements AutoCloseable {
     private final InetSocketAddress server;
     private final ByteBuffer in = ByteBuffer.allocate(Codec.MAX_DATAGRAM_BYTES + 1);
     private int lastRq;
+    private Congestion congestion;
 
     MetaLane(InetSocketAddress server) throws IOException {
         this.server = server;
@@ -76,13 +80,14 @@ final class MetaLane implements AutoCloseable {
     MetaLaneResult run(MetaSource source, int window, long deadlineNanos) throws IOException {
         Map<String, Pending> unanswered = new HashMap<>();
         MetaLaneResult result = new MetaLaneResult();
+        congestion = new Congestion(window);
         boolean open = true;
         while (true) {
             long now = System.nanoTime();
             if (open && now - deadlineNanos >= 0 && source.mayStop()) {
                 open = false;
             }
-            while (open && unanswered.size() < window) {
+            while (open && unanswered.size() < congestion.window()) {
                 MetaCall call = source.next();
                 if (call == null) {
                     open = false;
@@ -136,6 +141,9 @@ final class MetaLane implements AutoCloseable {
                 result.denied(p.call.kind().wireName() + " answered " + Codec.format(reply));
                 continue;
             }
+            if (p.tries == 1) {
+                congestion.answered();
+            }
             try {
                 p.call.answered(reply);
                 result.answered(now - p.firstSent);
@@ -160,6 +168,7 @@ final class MetaLane implements AutoCloseable {
                 continue;
             }
             p.tries++;
+            congestion.timedOut(now);
             p.timeout = Math.min(MAX_TIMEOUT_NANOS, p.timeout * 2);
             p.due = now + p.timeout;
             result.retransmitted();
