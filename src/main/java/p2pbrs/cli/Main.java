@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         description = "P2PBRS: peer-to-peer backup and restore.",
         subcommands = {ServerCommand.class, PeerCommand.class, InviteCommand.class, FsckCommand.class,
                 SqlCommand.class, HistoryCommand.class, FilesCommand.class, PeersCommand.class, UsageCommand.class,
-                DemoCommand.class, BenchCommand.class, BenchReportsCommand.class, BenchSealCommand.class})
+                DemoCommand.class, BenchCommand.class, BenchReportsCommand.class, BenchSealCommand.class,
+                BenchMetaCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;

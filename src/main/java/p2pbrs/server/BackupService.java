@@ -83,9 +83,7 @@ final class BackupService {
                 long fileId = tx.fileId(caller.id(), name, now);
                 VersionRow version = tx.newVersion(fileId, size, req.checksum(), config.chunkSize(),
                         plan.placement().chunkCount(), config.replicas(), req.format(), now, expires);
-                for (PlanSlot slot : plan.peers()) {
-                    tx.addPlanPeer(version.id(), slot.slot(), slot.peerId(), plan.placement().bytesFor(slot.slot()));
-                }
+                tx.addPlanPeers(version.id(), plan.peers(), plan.placement()::bytesFor);
                 Message reply = planner.message(rq, wireName, version.chunkName(), caller.peer().publicId(),
                         version.version(), plan, expires);
                 return RequestLog.record(tx.registry(), sender, request, reply, now);
@@ -162,9 +160,10 @@ final class BackupService {
                 return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_VERSION);
             }
             VersionRow row = v.get();
-            Placement placement = placementOf(tx, row);
-            Optional<PlanSlot> slot = tx.planSlots(row.id()).stream()
-                    .filter(s -> s.peerId() == caller.id()).findFirst();
+            // The plan's rows are read once: the rule's peer count and this peer's slot come from them.
+            List<PlanSlot> slots = tx.planSlots(row.id());
+            Placement placement = placementOf(row, slots.size());
+            Optional<PlanSlot> slot = slots.stream().filter(s -> s.peerId() == caller.id()).findFirst();
             boolean planned = slot.isPresent() && idx < row.chunkCount() && placement.assigned(idx, slot.get().slot());
             // A copy a repair sent here, or one the owner was given this peer for in place of
             // a planned peer that failed, is as welcome as a planned one. A repair may also
@@ -229,7 +228,11 @@ final class BackupService {
     }
 
     static Placement placementOf(BackupTx tx, VersionRow row) {
-        return Placement.ofPlan(row.size(), row.chunkSize(), tx.planSlots(row.id()).size(), row.replicas(),
+        return placementOf(row, tx.planSlots(row.id()).size());
+    }
+
+    private static Placement placementOf(VersionRow row, int planPeers) {
+        return Placement.ofPlan(row.size(), row.chunkSize(), planPeers, row.replicas(),
                 ChunkFormats.overhead(row.format()));
     }
 

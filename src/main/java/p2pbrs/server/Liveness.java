@@ -14,13 +14,15 @@ import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.protocol.Tokens;
+import p2pbrs.store.PeerChanges;
 import p2pbrs.store.PeerLiveness;
 import p2pbrs.store.PeerState;
 import p2pbrs.store.RegisteredPeer;
 import p2pbrs.store.RegistryStore;
 
 /**
- * Which peers are alive. A HEARTBEAT is answered from memory: the time a peer was last
+ * Which peers are alive. A HEARTBEAT is answered from memory: who holds its token is
+ * remembered while no peer changes ({@link HeartbeatIdentities}), and the time a peer was last
  * heard from is kept here and written only now and then (so a thousand peers heartbeating
  * are not a thousand commits a second), while a change of state (ALIVE, STALE, DEAD) is
  * stored at once. A peer silent for --stale-after is STALE (no new chunks are placed on
@@ -37,6 +39,7 @@ final class Liveness {
     private final Duration deadAfter;
     private final Instant startedAt;
     private final Map<Long, Instant> heard = new ConcurrentHashMap<>();
+    private final HeartbeatIdentities identities = new HeartbeatIdentities();
 
     Liveness(RegistryStore store, Clock clock, Duration staleAfter, Duration deadAfter) {
         this.store = store;
@@ -57,20 +60,33 @@ final class Liveness {
         if (req.token() == null) {
             return Message.of(Command.ACK_DENIED, rq, Reason.MISSING_TOKEN);
         }
-        Optional<RegisteredPeer> peer = Tokens.wellFormed(req.token())
-                ? store.transaction(tx -> tx.activeByTokenHash(Tokens.hash(req.token())))
-                : Optional.empty();
-        if (peer.isEmpty()) {
+        if (!Tokens.wellFormed(req.token())) {
             return Message.of(Command.ACK_DENIED, rq, Reason.BAD_TOKEN);
         }
-        if (!PeerNames.key(peer.get().info().name()).equals(PeerNames.key(req.name()))) {
+        String tokenHash = Tokens.hash(req.token());
+        HeartbeatIdentities.Known known = identities.lookUp(tokenHash);
+        boolean revive = false;
+        if (known == null) {
+            // Taken before the lookup: a change committed meanwhile makes what is read here stale at once.
+            long epoch = PeerChanges.epoch();
+            Optional<RegisteredPeer> peer = store.transaction(tx -> tx.activeByTokenHash(tokenHash));
+            if (peer.isEmpty()) {
+                return Message.of(Command.ACK_DENIED, rq, Reason.BAD_TOKEN);
+            }
+            known = new HeartbeatIdentities.Known(peer.get().id(), PeerNames.key(peer.get().info().name()), epoch);
+            PeerState state = peer.get().state();
+            // A leaving peer stays DECOMMISSIONING while it speaks; anyone else is ALIVE.
+            revive = state != PeerState.ALIVE && state != PeerState.DECOMMISSIONING;
+            if (!revive) {
+                identities.remember(tokenHash, known);
+            }
+        }
+        if (!known.nameKey().equals(PeerNames.key(req.name()))) {
             return Message.of(Command.ACK_DENIED, rq, Reason.UNKNOWN_NAME);
         }
-        heard.put(peer.get().id(), clock.instant());
-        PeerState state = peer.get().state();
-        // A leaving peer stays DECOMMISSIONING while it speaks; anyone else is ALIVE.
-        if (state != PeerState.ALIVE && state != PeerState.DECOMMISSIONING) {
-            store.revive(peer.get().id(), now());
+        heard.put(known.peerId(), clock.instant());
+        if (revive) {
+            store.revive(known.peerId(), now());
         }
         return Message.of(Command.ACK, rq);
     }

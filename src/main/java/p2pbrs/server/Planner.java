@@ -25,6 +25,9 @@ import p2pbrs.store.StorageCandidate;
 final class Planner {
     // A chunk name as long as a real one, for measuring a plan's datagram before the version exists.
     private static final String CHUNK_NAME_PLACEHOLDER = "0".repeat(32);
+    // A ticket as long as a real one (Tickets: 32 hex digits), for the same measurement: the
+    // real ones cost a key unsealed and an HMAC per peer, and each attempt would pay them again.
+    private static final String TICKET_PLACEHOLDER = "0".repeat(32);
 
     // A plan considers at most this many peers; the datagram may hold fewer.
     static final int MAX_PLAN_PEERS = 32;
@@ -63,8 +66,8 @@ final class Planner {
                     Math.min(config.replicas(), peers.size()), overhead);
             Plan plan = new Plan(slots(peers), placement);
             // Measured with a placeholder version: leave room for its digits.
-            boolean fitsDatagram = Codec.format(message(rq, wireName, CHUNK_NAME_PLACEHOLDER, owner, 1, plan, expires))
-                    .length()
+            boolean fitsDatagram = Codec.format(render(rq, wireName, CHUNK_NAME_PLACEHOLDER, 1, plan, expires,
+                            p -> TICKET_PLACEHOLDER)).length()
                     < Codec.MAX_DATAGRAM_BYTES - 10;
             if (fitsDatagram && fitsCapacity(peers, placement)) {
                 return plan;
@@ -99,11 +102,16 @@ final class Planner {
     Message message(String rq, String wireName, String chunkName, String owner, int version, Plan plan,
                     OffsetDateTime expires) {
         long expiresEpoch = expires.toEpochSecond();
+        return render(rq, wireName, chunkName, version, plan, expires, p -> Tickets.store(
+                keys.open(p.sealedTicketKey()), owner, FileNames.encode(chunkName), version, plan.placement(),
+                p.slot(), expiresEpoch));
+    }
+
+    private static Message render(String rq, String wireName, String chunkName, int version, Plan plan,
+                                  OffsetDateTime expires, java.util.function.Function<PlanSlot, String> ticket) {
         List<String> entries = new ArrayList<>();
         for (PlanSlot p : plan.peers()) {
-            String ticket = Tickets.store(keys.open(p.sealedTicketKey()), owner, FileNames.encode(chunkName), version,
-                    plan.placement(), p.slot(), expiresEpoch);
-            entries.add(new PlanPeer(p.name(), p.ip(), p.tcpPort(), ticket).encode());
+            entries.add(new PlanPeer(p.name(), p.ip(), p.tcpPort(), ticket.apply(p)).encode());
         }
         return Message.of(Command.BACKUP_PLAN, rq, wireName, WireList.format(entries),
                         Long.toString(plan.placement().chunkSize()))
@@ -112,6 +120,6 @@ final class Planner {
                 .withOption("chunks", Integer.toString(plan.placement().chunkCount()))
                 .withOption("size", Long.toString(plan.placement().fileSize()))
                 .withOption("chunk_name", FileNames.encode(chunkName))
-                .withOption("expires", Long.toString(expiresEpoch));
+                .withOption("expires", Long.toString(expires.toEpochSecond()));
     }
 }

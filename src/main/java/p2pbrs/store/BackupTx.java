@@ -119,12 +119,31 @@ public final class BackupTx {
 
     /** Adds a peer to a plan, and counts what the plan reserves on it against its capacity. */
     public void addPlanPeer(long versionId, int slot, long peerId, long reservedBytes) {
-        dsl.insertInto(PLAN_PEER, PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.SLOT, PLAN_PEER.PEER_ID,
-                        PLAN_PEER.RESERVED_BYTES)
-                .values(versionId, slot, peerId, reservedBytes)
-                .execute();
-        dsl.update(PEER).set(PEER.COMMITTED_BYTES, PEER.COMMITTED_BYTES.plus(reservedBytes))
-                .where(PEER.ID.eq(peerId)).execute();
+        addPlanPeers(versionId, List.of(new PlanSlot(slot, peerId, null, null, 0, null)), s -> reservedBytes);
+    }
+
+    /**
+     * Adds a plan's peers, and counts what the plan reserves on each against its capacity:
+     * one INSERT of every row and one UPDATE run as a batch, so that a plan of 32 peers costs
+     * two statements rendered once each rather than 64 (bench-meta measured the plan's rows
+     * at a third of a BACKUP_REQ's time).
+     */
+    public void addPlanPeers(long versionId, List<PlanSlot> slots, java.util.function.IntToLongFunction reserved) {
+        if (slots.isEmpty()) {
+            return;
+        }
+        var insert = dsl.insertInto(PLAN_PEER, PLAN_PEER.FILE_VERSION_ID, PLAN_PEER.SLOT, PLAN_PEER.PEER_ID,
+                PLAN_PEER.RESERVED_BYTES);
+        for (PlanSlot slot : slots) {
+            insert = insert.values(versionId, slot.slot(), slot.peerId(), reserved.applyAsLong(slot.slot()));
+        }
+        insert.execute();
+        var count = dsl.batch(dsl.update(PEER).set(PEER.COMMITTED_BYTES, PEER.COMMITTED_BYTES.plus((Long) null))
+                .where(PEER.ID.eq((Long) null)));
+        for (PlanSlot slot : slots) {
+            count = count.bind(reserved.applyAsLong(slot.slot()), slot.peerId());
+        }
+        count.execute();
     }
 
     public Optional<VersionRow> version(long versionId) {

@@ -70,6 +70,7 @@ public final class DecommissionTx {
      * so that another target is chosen for them.
      */
     public void decommission(long peerId, OffsetDateTime now) {
+        PeerChanges.changed();
         PeerState before = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).forUpdate()
                 .fetchOptional(PEER.STATE).orElse(PeerState.GONE);
         dsl.update(PEER)

@@ -58,6 +58,7 @@ public final class RegistryStore {
                     .limit(limit)
                     .fetch(PEER.ID);
             if (!ids.isEmpty()) {
+                PeerChanges.changed();
                 dsl.deleteFrom(PEER_SECRET).where(PEER_SECRET.PEER_ID.in(ids)).execute();
                 dsl.deleteFrom(PEER).where(PEER.ID.in(ids)).execute();
             }
@@ -84,6 +85,7 @@ public final class RegistryStore {
      */
     public void setState(long peerId, PeerState from, PeerState to, OffsetDateTime now) {
         database.transaction(dsl -> {
+            PeerChanges.changed();
             if (dsl.update(PEER).set(PEER.STATE, to).set(PEER.UPDATED_AT, now)
                     .where(PEER.ID.eq(peerId), PEER.STATE.eq(from)).execute() > 0) {
                 new CopyCounters(dsl).holderChanged(peerId, from, to);
@@ -100,6 +102,7 @@ public final class RegistryStore {
      */
     public void revive(long peerId, OffsetDateTime now) {
         database.transaction(dsl -> {
+            PeerChanges.changed();
             PeerState was = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).forUpdate()
                     .fetchOne(PEER.STATE);
             dsl.update(PEER).set(PEER.STATE, PeerState.ALIVE).set(PEER.UPDATED_AT, now)

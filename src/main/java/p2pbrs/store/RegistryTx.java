@@ -99,6 +99,7 @@ public final class RegistryTx {
     public RegisteredPeer insert(PeerInfo info, String publicId, String tokenHash, String sealedTicketKey,
                                  OffsetDateTime now) {
         PeerRecord row = dsl.newRecord(PEER);
+        PeerChanges.changed();
         copy(info, row);
         row.setNameKey(PeerNames.key(info.name()));
         row.setPublicId(publicId);
@@ -119,6 +120,7 @@ public final class RegistryTx {
      * role and capacity: a restart, a move, or a de-registered identity coming back.
      */
     public void rebind(long peerId, PeerInfo info, OffsetDateTime now) {
+        PeerChanges.changed();
         PeerRecord row = dsl.selectFrom(PEER).where(PEER.ID.eq(peerId)).forUpdate().fetchSingle();
         PeerState before = row.getState();
         copy(info, row);
@@ -144,6 +146,7 @@ public final class RegistryTx {
 
     /** De-registers a peer; its name stays bound to it when {@code keepName}. */
     public void markGone(long peerId, boolean keepName, OffsetDateTime now) {
+        PeerChanges.changed();
         PeerState before = dsl.select(PEER.STATE).from(PEER).where(PEER.ID.eq(peerId)).forUpdate()
                 .fetchOptional(PEER.STATE).orElse(PeerState.GONE);
         var update = dsl.update(PEER)
