@@ -22,7 +22,7 @@ public final class Bench {
     private static final long SEED = 366;
     private static final String SAMPLE = "sample.bin";
     private static final String WARM_UP = "warm-up.bin";
-    private static final long WARM_UP_BYTES = 256L << 20;
+    private static final long WARM_UP_BYTES = 1L << 30;
     private static final int LOG_LINES = 20;
 
     /** What to measure. */
@@ -132,10 +132,11 @@ public final class Bench {
     }
 
     /**
-     * One backup and restore of a smaller file, untimed, before the runs. Server and peers
-     * are long-running processes in real use; in a cluster just started, the JIT compiles
-     * their hot paths during the first operations, and on two cores that compiling took a
-     * third of the CPU the first runs used (measured with --profile).
+     * One backup and restore of a file as large (up to 1 GiB), untimed, before the runs.
+     * Server and peers are long-running processes in real use; in a cluster just started,
+     * the JIT compiles their hot paths during the first operations, and on two cores that
+     * compiling took a third of the storage peers' CPU in the first runs (perf), and most of
+     * the server's: its code runs once per chunk, not per byte, and is compiled late.
      */
     private void warmUp(OwnerShell owner) throws BenchException, IOException {
         long size = Math.min(settings.size(), WARM_UP_BYTES);
@@ -155,7 +156,7 @@ public final class Bench {
      */
     private long capacity() {
         long file = settings.size() + settings.size() / 16 + (1 << 20);
-        return settings.runs() * file + Math.min(file, WARM_UP_BYTES * 2);
+        return (settings.runs() + 1) * file;
     }
 
     // Far beyond any healthy run (a MB a second): a deadline only for a cluster that hangs.

@@ -126,12 +126,14 @@ final class ChunkClient implements AutoCloseable {
 
     /**
      * Fetches a sealed chunk (GET_CHUNK) of storedSize bytes and opens it as it arrives:
-     * each piece hashed, decrypted and written at its place in the file, the tag checked at
-     * the end. What was written stands only if the checksum is the one expected and the
-     * chunk opened; otherwise another copy is to be written over it.
+     * each piece hashed and decrypted into {@code plain}, which is written at its place in
+     * the file each time it fills (so that several restore threads writing one file take
+     * its lock a few times a chunk, not at every piece received), the tag checked at the
+     * end. What was written stands only if the checksum is the one expected and the chunk
+     * opened; otherwise another copy is to be written over it.
      */
-    FetchedSealed fetchSealed(Message header, FileChannel file, long offset, int storedSize, ChunkOpening opening)
-            throws IOException, LocalWriteException {
+    FetchedSealed fetchSealed(Message header, FileChannel file, long offset, int storedSize, ChunkOpening opening,
+                              byte[] plain) throws IOException, LocalWriteException {
         try {
             Message reply = ask(header, storedSize);
             if (reply.command() != Command.CHUNK_DATA) {
@@ -139,7 +141,6 @@ final class ChunkClient implements AutoCloseable {
             }
             MessageDigest digest = Sha256.newDigest();
             byte[] buf = new byte[BUFFER];
-            byte[] plain = new byte[BUFFER];
             readFully(buf, ChunkSeal.HEADER_BYTES, digest);
             boolean opens = true;
             try {
@@ -149,17 +150,25 @@ final class ChunkClient implements AutoCloseable {
             }
             long left = storedSize - ChunkSeal.OVERHEAD;
             long position = offset;
+            int filled = 0;
             while (left > 0) {
-                int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                int r = in.read(buf, 0, (int) Math.min(Math.min(buf.length, plain.length), left));
                 if (r < 0) {
                     throw new IOException("peer " + peer.name() + " closed the connection " + left + " bytes short");
                 }
                 digest.update(buf, 0, r);
-                if (opens) {
-                    opening.update(buf, 0, r, plain, 0);
-                    position += writeAt(file, ByteBuffer.wrap(plain, 0, r), position);
-                }
                 left -= r;
+                if (opens) {
+                    if (filled + r > plain.length) {
+                        position += writeAt(file, ByteBuffer.wrap(plain, 0, filled), position);
+                        filled = 0;
+                    }
+                    opening.update(buf, 0, r, plain, filled);
+                    filled += r;
+                }
+            }
+            if (filled > 0) {
+                writeAt(file, ByteBuffer.wrap(plain, 0, filled), position);
             }
             readFully(buf, ChunkSeal.TAG_BYTES, digest);
             opens = opens && opening.finish(buf, 0);
