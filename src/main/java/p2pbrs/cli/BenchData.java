@@ -83,15 +83,17 @@ final class BenchData {
         long versionSize = CHUNK_SIZE * CHUNKS_PER_VERSION;
         update(c, "INSERT INTO file_version (id, file_id, version, size, checksum, chunk_size, chunk_count, replicas, "
                 + "state, created_at, completed_at, expires_at, chunks_summed, chunks_stored, chunks_full, copies_good, "
-                + "stored_copies, stored_bytes, chunk_name, format) "
+                + "stored_copies, stored_bytes, chunk_name, format, owner_peer_id) "
                 + "SELECT X, 1 + (X - 1) / ?, 1 + MOD(X - 1, ?), ?, LPAD(CAST(X AS VARCHAR), 64, 'v'), ?, ?, ?, "
                 + "'COMPLETE', DATEADD('MINUTE', X, " + EPOCH + "), DATEADD('MINUTE', X, " + EPOCH + "), "
-                + "DATEADD('MINUTE', X, " + EPOCH + "), ?, ?, ?, ?, ?, ?, LPAD(CAST(X AS VARCHAR), 32, '0'), ? "
+                + "DATEADD('MINUTE', X, " + EPOCH + "), ?, ?, ?, ?, ?, ?, LPAD(CAST(X AS VARCHAR), 32, '0'), ?, "
+                // The file's owner, as the file rows above give it.
+                + "? + 1 + MOD((X - 1) / ?, ?) "
                 + "FROM SYSTEM_RANGE(1, ?)",
                 VERSIONS_PER_FILE, VERSIONS_PER_FILE, versionSize, CHUNK_SIZE, CHUNKS_PER_VERSION, COPIES,
                 CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNKS_PER_VERSION, CHUNKS_PER_VERSION * COPIES,
                 CHUNKS_PER_VERSION * COPIES, STORED_CHUNK * CHUNKS_PER_VERSION * COPIES, ChunkFormats.SEALED_V1,
-                versions);
+                STORAGE_PEERS, VERSIONS_PER_FILE, OWNERS, versions);
         // A copy on one of the DEAD peers (the last ones) is good but not live.
         update(c, "INSERT INTO chunk (id, file_version_id, idx, size, checksum, good_copies, live_copies) "
                 + "SELECT k.X, 1 + (k.X - 1) / ?, MOD(k.X - 1, ?), ?, LPAD(CAST(k.X AS VARCHAR), 64, 'c'), ?, "

@@ -65,8 +65,9 @@ public final class BackupTx {
 
     /** How many of the owner's versions are being backed up now. */
     public int pendingVersions(long ownerPeerId) {
-        return dsl.fetchCount(dsl.selectOne().from(FILE_VERSION).join(FILE).on(FILE.ID.eq(FILE_VERSION.FILE_ID))
-                .where(FILE.OWNER_PEER_ID.eq(ownerPeerId), FILE_VERSION.STATE.eq(VersionState.PENDING)));
+        // Through idx_file_version_owner_state: a few rows, however long the owner's history.
+        return dsl.fetchCount(dsl.selectOne().from(FILE_VERSION)
+                .where(FILE_VERSION.OWNER_PEER_ID.eq(ownerPeerId), FILE_VERSION.STATE.eq(VersionState.PENDING)));
     }
 
     /** The owner's file of this name, created if new; returns its id. */
@@ -100,6 +101,7 @@ public final class BackupTx {
                 .where(FILE_VERSION.FILE_ID.eq(fileId)).fetchOne(0, Integer.class);
         FileVersionRecord row = dsl.newRecord(FILE_VERSION);
         row.setFileId(fileId);
+        row.setOwnerPeerId(dsl.select(FILE.OWNER_PEER_ID).from(FILE).where(FILE.ID.eq(fileId)).fetchOne(FILE.OWNER_PEER_ID));
         row.setVersion(last == null ? 1 : last + 1);
         row.setSize(size);
         row.setChecksum(checksum);

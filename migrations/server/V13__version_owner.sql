@@ -1,0 +1,7 @@
+-- The owner of each version, beside the file's: a BACKUP_REQ counts the owner's versions
+-- being backed up (at most 16 may be) through this index, reading those few rows, instead
+-- of every version of every file the owner ever backed up.
+ALTER TABLE file_version ADD COLUMN owner_peer_id BIGINT;
+UPDATE file_version fv SET owner_peer_id = (SELECT f.owner_peer_id FROM file f WHERE f.id = fv.file_id);
+ALTER TABLE file_version ALTER COLUMN owner_peer_id SET NOT NULL;
+CREATE INDEX idx_file_version_owner_state ON file_version (owner_peer_id, state);
