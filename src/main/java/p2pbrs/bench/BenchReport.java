@@ -38,8 +38,8 @@ public final class BenchReport {
         int runs = settings.runs();
         String nl = System.lineSeparator();
         return "bench size=" + settings.size() + " runs=" + runs + " peers=" + settings.peers() + " replicas="
-                + settings.replicas() + " peer_heap_max_mb=" + BenchCluster.PEER_HEAP_MB + " cores=" + cores()
-                + " java=" + java() + " (median of " + runs + (runs == 1 ? " run" : " runs")
+                + settings.replicas() + " peer_heap_max_mb=" + BenchCluster.PEER_HEAP_MB + " cores=" + Machine.cores()
+                + " java=" + Machine.java() + " (median of " + runs + (runs == 1 ? " run" : " runs")
                 + "; vs_<baseline> = baseline seconds / operation seconds; memory: the owner's peaks over all runs, "
                 + "MiB; cpu_<role>_s: CPU seconds its processes used during the operation)" + nl
                 + "backup " + operationFields(backup, backupCpu) + nl
@@ -63,12 +63,12 @@ public final class BenchReport {
     public String json() {
         return "{\"size\":" + settings.size() + ",\"runs\":" + settings.runs() + ",\"peers\":" + settings.peers()
                 + ",\"replicas\":" + settings.replicas()
-                + ",\"backup\":" + operationJson(backup, backupCpu) + ",\"restore\":" + operationJson(restore, restoreCpu)
+                + ",\"backup\":" + operationJson(backup, backupCpu)
+                + ",\"restore\":" + operationJson(restore, restoreCpu)
                 + ",\"baselines\":{\"sha256\":" + timingsJson(sha256) + ",\"copy\":" + timingsJson(copy) + "}"
                 + ",\"heap_max_mb\":{\"owner\":" + BenchCluster.PEER_HEAP_MB + ",\"storage\":"
                 + BenchCluster.PEER_HEAP_MB + "}"
-                + ",\"machine\":{\"cores\":" + cores() + ",\"java\":" + quote(java()) + ",\"os\":"
-                + quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")) + "}}";
+                + ",\"machine\":" + Machine.json() + "}";
     }
 
     private String operationJson(Timings t, CpuTimings cpu) {
@@ -114,19 +114,5 @@ public final class BenchReport {
 
     private static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f", bytes / (double) (1 << 20));
-    }
-
-    private static int cores() {
-        return Runtime.getRuntime().availableProcessors();
-    }
-
-    private static String java() {
-        return System.getProperty("java.version");
-    }
-
-    // The values quoted here are the JVM's own names: no control characters, but a quote or
-    // a backslash is escaped all the same.
-    private static String quote(String text) {
-        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

@@ -30,7 +30,7 @@ public final class MetaReport {
         String nl = System.lineSeparator();
         StringBuilder sb = new StringBuilder("bench-meta peers=" + settings.peers() + " owners=" + owners
                 + " storage=" + storage + " seconds=" + settings.seconds() + " sockets=" + settings.sockets()
-                + " window=" + settings.window() + " cores=" + cores() + " java=" + java()
+                + " window=" + settings.window() + " cores=" + Machine.cores() + " java=" + Machine.java()
                 + " (answered requests; latency from first sending to answer, retransmissions included; "
                 + "server_cpu_s: the server's CPU seconds during the phase)" + nl);
         for (MetaPhase p : phases) {
@@ -52,7 +52,7 @@ public final class MetaReport {
     public String json() {
         StringJoiner requests = new StringJoiner(",", "{", "}");
         for (MetaPhase p : phases) {
-            requests.add(quote(p.kind()) + ":{\"count\":" + p.count() + ",\"seconds\":" + fixed(p.seconds(), 3)
+            requests.add(Machine.quote(p.kind()) + ":{\"count\":" + p.count() + ",\"seconds\":" + fixed(p.seconds(), 3)
                     + ",\"per_second\":" + fixed(p.perSecond(), 1) + ",\"p50_ms\":" + fixed(p.p50Millis(), 2)
                     + ",\"p99_ms\":" + fixed(p.p99Millis(), 2) + ",\"denied\":0,\"retransmitted\":"
                     + p.retransmitted() + ",\"server_cpu_seconds\":"
@@ -62,8 +62,7 @@ public final class MetaReport {
                 + ",\"seconds\":" + settings.seconds() + ",\"sockets\":" + settings.sockets() + ",\"window\":"
                 + settings.window() + ",\"requests\":" + requests + ",\"server\":{\"rss_peak_mb\":"
                 + (serverRssPeakMib == null ? "null" : mib(serverRssPeakMib)) + "}"
-                + ",\"machine\":{\"cores\":" + cores() + ",\"java\":" + quote(java()) + ",\"os\":"
-                + quote(System.getProperty("os.name") + " " + System.getProperty("os.arch")) + "}}";
+                + ",\"machine\":" + Machine.json() + "}";
     }
 
     private static String cpu(double seconds) {
@@ -76,18 +75,5 @@ public final class MetaReport {
 
     private static String fixed(double value, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", value);
-    }
-
-    private static int cores() {
-        return Runtime.getRuntime().availableProcessors();
-    }
-
-    private static String java() {
-        return System.getProperty("java.version");
-    }
-
-    // The values quoted here are wire names and the JVM's own: a quote or backslash is escaped all the same.
-    private static String quote(String text) {
-        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

@@ -1,7 +1,6 @@
 package p2pbrs.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import p2pbrs.bench.Bench;
@@ -59,12 +58,8 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("ERROR " + e.getMessage());
             return 2;
         }
-        Path dir;
-        try {
-            dir = parent == null ? Files.createTempDirectory("p2pbrs-bench-")
-                    : Files.createTempDirectory(Files.createDirectories(parent), "p2pbrs-bench-");
-        } catch (IOException e) {
-            System.err.println("ERROR cannot make the benchmark's folder: " + e.getMessage());
+        Path dir = BenchFolder.make(parent, "p2pbrs-bench-");
+        if (dir == null) {
             return 1;
         }
         try {
@@ -76,15 +71,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("ERROR " + e.getMessage());
             return 1;
         } finally {
-            if (keep || profile) {
-                System.err.println("bench: kept " + dir);
-            } else {
-                try {
-                    DemoCommand.deleteTree(dir);
-                } catch (IOException e) {
-                    System.err.println("WARNING cannot delete " + dir + ": " + e.getMessage());
-                }
-            }
+            BenchFolder.finish(dir, keep || profile, "bench");
         }
     }
 }

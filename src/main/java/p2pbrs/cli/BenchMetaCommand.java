@@ -1,7 +1,6 @@
 package p2pbrs.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,12 +58,8 @@ final class BenchMetaCommand implements Callable<Integer> {
             System.err.println("ERROR " + e.getMessage());
             return 2;
         }
-        Path dir;
-        try {
-            dir = parent == null ? Files.createTempDirectory("p2pbrs-bench-meta-")
-                    : Files.createTempDirectory(Files.createDirectories(parent), "p2pbrs-bench-meta-");
-        } catch (IOException e) {
-            System.err.println("ERROR cannot make the benchmark's folder: " + e.getMessage());
+        Path dir = BenchFolder.make(parent, "p2pbrs-bench-meta-");
+        if (dir == null) {
             return 1;
         }
         try {
@@ -76,15 +71,7 @@ final class BenchMetaCommand implements Callable<Integer> {
             System.err.println("ERROR " + e.getMessage());
             return 1;
         } finally {
-            if (keep) {
-                System.err.println("bench-meta: kept " + dir);
-            } else {
-                try {
-                    DemoCommand.deleteTree(dir);
-                } catch (IOException e) {
-                    System.err.println("WARNING cannot delete " + dir + ": " + e.getMessage());
-                }
-            }
+            BenchFolder.finish(dir, keep, "bench-meta");
         }
     }
 }

@@ -422,7 +422,8 @@ final class BackupJob {
      * file's SHA-256 for chunks stored as they are.
      */
     private String fileChecksum(Plan plan, MessageDigest whole, byte[][] macs) {
-        return key != null ? key.fileChecksum(plan.size, Arrays.asList(macs)) : HexFormat.of().formatHex(whole.digest());
+        return key != null ? key.fileChecksum(plan.size, Arrays.asList(macs))
+                : HexFormat.of().formatHex(whole.digest());
     }
 
     private static PeerException stalled(long stallMillis) {

@@ -101,7 +101,8 @@ public final class BackupTx {
                 .where(FILE_VERSION.FILE_ID.eq(fileId)).fetchOne(0, Integer.class);
         FileVersionRecord row = dsl.newRecord(FILE_VERSION);
         row.setFileId(fileId);
-        row.setOwnerPeerId(dsl.select(FILE.OWNER_PEER_ID).from(FILE).where(FILE.ID.eq(fileId)).fetchOne(FILE.OWNER_PEER_ID));
+        row.setOwnerPeerId(dsl.select(FILE.OWNER_PEER_ID).from(FILE).where(FILE.ID.eq(fileId))
+                .fetchOne(FILE.OWNER_PEER_ID));
         row.setVersion(last == null ? 1 : last + 1);
         row.setSize(size);
         row.setChecksum(checksum);

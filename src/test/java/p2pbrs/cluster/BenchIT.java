@@ -2,10 +2,11 @@ package p2pbrs.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static p2pbrs.cluster.BenchOutput.number;
+import static p2pbrs.cluster.BenchOutput.object;
+import static p2pbrs.cluster.BenchOutput.stderr;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,27 +95,5 @@ class BenchIT {
     private static void assertClose(double expected, double printed) {
         assertTrue(Math.abs(expected - printed) <= 0.02 * Math.abs(expected) + 0.05,
                 "expected about " + expected + ", printed " + printed);
-    }
-
-    private static double number(Map<String, Object> object, String key) {
-        Object value = object.get(key);
-        assertNotNull(value, "no " + key + " in " + object);
-        return ((BigDecimal) value).doubleValue();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Object value) {
-        assertTrue(value instanceof Map, "an object expected: " + value);
-        return (Map<String, Object>) value;
-    }
-
-    private static String stderr(Path work) throws IOException {
-        StringBuilder sb = new StringBuilder("\n--- standard error ---\n");
-        try (Stream<Path> files = Files.list(work)) {
-            for (Path log : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
-                sb.append(Files.readString(log));
-            }
-        }
-        return sb.toString();
     }
 }

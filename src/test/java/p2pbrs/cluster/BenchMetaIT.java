@@ -1,10 +1,11 @@
 package p2pbrs.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static p2pbrs.cluster.BenchOutput.number;
+import static p2pbrs.cluster.BenchOutput.object;
+import static p2pbrs.cluster.BenchOutput.stderr;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,27 +73,5 @@ class BenchMetaIT {
         try (Stream<Path> left = Files.list(benchDirs)) {
             assertEquals(List.of(), left.collect(Collectors.toList()));
         }
-    }
-
-    private static double number(Map<String, Object> object, String key) {
-        Object value = object.get(key);
-        assertNotNull(value, "no " + key + " in " + object);
-        return ((BigDecimal) value).doubleValue();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Object value) {
-        assertTrue(value instanceof Map, "an object expected: " + value);
-        return (Map<String, Object>) value;
-    }
-
-    private static String stderr(Path work) throws IOException {
-        StringBuilder sb = new StringBuilder("\n--- standard error ---\n");
-        try (Stream<Path> files = Files.list(work)) {
-            for (Path log : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
-                sb.append(Files.readString(log));
-            }
-        }
-        return sb.toString();
     }
 }
