@@ -116,9 +116,10 @@ public final class Bench {
             if (!Arrays.equals(expected, Baselines.sha256(restored))) {
                 throw new BenchException("run " + run + ": version " + version + " restored differs from the original");
             }
-            // Gone before the next run: a restore over the last one's file would also pay,
-            // in its rename, for freeing a gibibyte of the old file's blocks (its CPU time
-            // doubled here, on ext4).
+            // Gone before the next run, which then restores into a new file as this one did.
+            // Left in place, the second run's restore replaced it, and the freeing of its
+            // blocks shared the disk with what came next (the copy baseline of the run after
+            // took 3 s instead of 0.7).
             Files.delete(restored);
             CpuUse backupUse = backupCpu.get(backupCpu.size() - 1);
             CpuUse restoreUse = restoreCpu.get(restoreCpu.size() - 1);
