@@ -27,6 +27,11 @@ public final class PacedOutput extends OutputStream {
         pace.control();
     }
 
+    /** Whether a write is under way, its deadline watched (for tests). */
+    boolean writing() {
+        return WriteWatchdog.INSTANCE.isArmed(watch);
+    }
+
     /** Short writes (a header, a reply): each is due within the idle timeout. */
     public void expectControl() {
         pace.control();

@@ -59,6 +59,11 @@ final class WriteWatchdog {
         }
     }
 
+    /** Whether a write of this watch is under way (for tests). */
+    boolean isArmed(Watch watch) {
+        return armed.contains(watch);
+    }
+
     /** Stops watching it (the write returned, or failed). */
     void disarm(Watch watch) {
         armed.remove(watch);

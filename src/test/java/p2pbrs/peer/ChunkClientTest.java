@@ -1,5 +1,6 @@
 package p2pbrs.peer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import p2pbrs.crypto.ChunkOpening;
+import p2pbrs.crypto.ChunkSeal;
+import p2pbrs.crypto.DataKey;
 import p2pbrs.protocol.Codec;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
@@ -110,6 +114,38 @@ class ChunkClientTest {
                      StandardOpenOption.WRITE)) {
             assertEquals(SUM, client.fetch(GET, file, 0, BODY.length).checksum());
             assertEquals(BODY.length, file.size());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {4_099, 100_003, 1 << 20})
+    void aSealedChunkOpensIntoItsPlaceWhateverSizeThePiecesWrittenAre(int batch) throws Exception {
+        DataKey key = DataKey.generate();
+        byte[] plain = new byte[3 * 1024 * 1024 + 123];
+        new java.util.Random(366).nextBytes(plain);
+        byte[] sealed = new byte[plain.length + ChunkSeal.OVERHEAD];
+        new ChunkSeal(key).seal(plain, 0, plain.length, sealed, 0);
+        String sum = LocalCluster.sha256(sealed);
+        long offset = 5_000;
+        try (FakeStoragePeer peer = FakeStoragePeer.unregistered("Honest", c -> {
+                 c.readHeader();
+                 c.send("CHUNK_DATA 42 f.bin 7 " + sealed.length + " " + sum);
+                 c.send(sealed);
+                 c.readHeader();
+             });
+             ChunkClient client = new ChunkClient("Owner", peer.planPeer(), LIMITS);
+             FileChannel file = FileChannel.open(dir.resolve("part"), StandardOpenOption.CREATE,
+                     StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ChunkClient.FetchedSealed fetched = client.fetchSealed(GET, file, offset, sealed.length,
+                    new ChunkOpening(key), new byte[batch]);
+            assertEquals(sum, fetched.checksum());
+            assertTrue(fetched.opened());
+            assertEquals(offset + plain.length, file.size());
+            java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(plain.length);
+            while (back.hasRemaining() && file.read(back, offset + back.position()) > 0) {
+                // read on
+            }
+            assertArrayEquals(plain, back.array());
         }
     }
 

@@ -1,6 +1,7 @@
 package p2pbrs.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,5 +153,43 @@ class PacedStreamsTest {
         assertEquals("the body stalled for 500 ms", e.getMessage());
         assertTrue(client.isClosed());
         assertTrue(millisSince(start) < 10_000, "gave up after " + millisSince(start) + " ms");
+    }
+
+    @Test
+    void aStalledWriteWithAnEarlierDeadlineIsCutOnTimeWhileAnotherWaitsForALaterOne() throws Exception {
+        // One watchdog follows every write: a write stuck with a deadline a minute away must
+        // not make it miss one that is due sooner.
+        try (ServerSocket otherListener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket otherClient = new Socket(InetAddress.getLoopbackAddress(), otherListener.getLocalPort());
+             Socket otherServer = otherListener.accept()) {
+            PacedOutput patient = new PacedOutput(otherClient, new TransferLimits(60_000, HEADER_MILLIS, 200, 1));
+            patient.expectBody();
+            var stuck = timer.submit(() -> {
+                byte[] slice = new byte[1 << 20];
+                for (int i = 0; i < 256; i++) {
+                    patient.write(slice);
+                }
+                return null;
+            });
+            // The patient write is under way, so the watchdog waits for its far deadline.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!patient.writing()) {
+                assertTrue(System.nanoTime() < deadline, "the patient write never started");
+                Thread.onSpinWait();
+            }
+            PacedOutput hasty = new PacedOutput(client, new TransferLimits(500, HEADER_MILLIS, 200, 50_000));
+            hasty.expectBody();
+            byte[] slice = new byte[1 << 20];
+            long start = System.nanoTime();
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> {
+                for (int i = 0; i < 256; i++) {
+                    hasty.write(slice);
+                }
+            });
+            assertEquals("the body stalled for 500 ms", e.getMessage());
+            assertTrue(millisSince(start) < 10_000, "gave up after " + millisSince(start) + " ms");
+            assertFalse(stuck.isDone(), "the patient write still waits, its deadline far off");
+            otherClient.close();
+        }
     }
 }
