@@ -1,10 +1,8 @@
 package p2pbrs.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import p2pbrs.bench.Bench;
-import p2pbrs.bench.BenchException;
 import p2pbrs.bench.BenchReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--dir", description = "Folder in which the benchmark makes its temporary folder (default: the "
-            + "system's temporary folder). It needs room for the file about --runs x --replicas + 3 times over.")
+            + "system's temporary folder). It needs room for the file about (--runs + 1) x --replicas + 3 times over.")
     Path parent;
 
     @Option(names = "--profile", description = "Record a JFR profile of every process (<label>.jfr in its folder; "
@@ -58,20 +56,9 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("ERROR " + e.getMessage());
             return 2;
         }
-        Path dir = BenchFolder.make(parent, "p2pbrs-bench-");
-        if (dir == null) {
-            return 1;
-        }
-        try {
-            // Progress goes to standard error: standard output carries the report alone.
+        return BenchFolder.run(parent, "p2pbrs-bench-", keep || profile, "bench", dir -> {
             BenchReport report = new Bench(settings, dir, System.err).run();
-            System.out.print(json ? report.json() + System.lineSeparator() : report.plain());
-            return 0;
-        } catch (BenchException | IOException e) {
-            System.err.println("ERROR " + e.getMessage());
-            return 1;
-        } finally {
-            BenchFolder.finish(dir, keep || profile, "bench");
-        }
+            return json ? report.json() + System.lineSeparator() : report.plain();
+        });
     }
 }

@@ -1,11 +1,9 @@
 package p2pbrs.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import p2pbrs.bench.BenchException;
 import p2pbrs.bench.MetaBench;
 import p2pbrs.bench.MetaReport;
 import picocli.CommandLine.Command;
@@ -58,20 +56,9 @@ final class BenchMetaCommand implements Callable<Integer> {
             System.err.println("ERROR " + e.getMessage());
             return 2;
         }
-        Path dir = BenchFolder.make(parent, "p2pbrs-bench-meta-");
-        if (dir == null) {
-            return 1;
-        }
-        try {
-            // Progress goes to standard error: standard output carries the report alone.
+        return BenchFolder.run(parent, "p2pbrs-bench-meta-", keep, "bench-meta", dir -> {
             MetaReport report = new MetaBench(settings, dir, System.err).run();
-            System.out.print(json ? report.json() + System.lineSeparator() : report.plain());
-            return 0;
-        } catch (BenchException | IOException e) {
-            System.err.println("ERROR " + e.getMessage());
-            return 1;
-        } finally {
-            BenchFolder.finish(dir, keep, "bench-meta");
-        }
+            return json ? report.json() + System.lineSeparator() : report.plain();
+        });
     }
 }
