@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
@@ -39,7 +40,13 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource, Path file) {
         this.dataSource = dataSource;
         this.file = file;
-        this.dsl = DSL.using(dataSource, SQLDialect.H2);
+        // Per statement, jOOQ otherwise asks the driver for warnings, consults its debug
+        // logger, and names the schema (PUBLIC, the only one): 14% of a STORE_ACK's CPU
+        // (bench-meta, run back to back: 1.41 ms each, then 1.22).
+        this.dsl = DSL.using(dataSource, SQLDialect.H2, new Settings()
+                .withExecuteLogging(false)
+                .withFetchWarnings(false)
+                .withRenderSchema(false));
     }
 
     /**
