@@ -5,3 +5,8 @@ ALTER TABLE file_version ADD COLUMN owner_peer_id BIGINT;
 UPDATE file_version fv SET owner_peer_id = (SELECT f.owner_peer_id FROM file f WHERE f.id = fv.file_id);
 ALTER TABLE file_version ALTER COLUMN owner_peer_id SET NOT NULL;
 CREATE INDEX idx_file_version_owner_state ON file_version (owner_peer_id, state);
+
+-- The last version number a file was given: the next BACKUP_REQ takes the one after it from
+-- this row instead of looking at every version the file ever had. Numbers are never reused.
+ALTER TABLE file ADD COLUMN last_version INT DEFAULT 0 NOT NULL;
+UPDATE file f SET last_version = COALESCE((SELECT MAX(v.version) FROM file_version v WHERE v.file_id = f.id), 0);

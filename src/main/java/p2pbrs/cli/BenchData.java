@@ -77,9 +77,9 @@ final class BenchData {
                 STORAGE_PEERS, STORAGE_PEERS, STORAGE_PEERS - DEAD_PEERS, STORAGE_PEERS, STORAGE_PEERS,
                 STORAGE_PEERS, STORAGE_PEERS + OWNERS);
         restart(c, "peer", STORAGE_PEERS + OWNERS);
-        update(c, "INSERT INTO file (id, owner_peer_id, name, created_at) "
+        update(c, "INSERT INTO file (id, owner_peer_id, name, created_at, last_version) "
                 + "SELECT X, ? + 1 + MOD(X - 1, ?), 'file-' || LPAD(CAST(X AS VARCHAR), 7, '0') || '.dat', " + EPOCH
-                + " FROM SYSTEM_RANGE(1, ?)", STORAGE_PEERS, OWNERS, files);
+                + ", ? FROM SYSTEM_RANGE(1, ?)", STORAGE_PEERS, OWNERS, VERSIONS_PER_FILE, files);
         long versionSize = CHUNK_SIZE * CHUNKS_PER_VERSION;
         update(c, "INSERT INTO file_version (id, file_id, version, size, checksum, chunk_size, chunk_count, replicas, "
                 + "state, created_at, completed_at, expires_at, chunks_summed, chunks_stored, chunks_full, copies_good, "

@@ -97,13 +97,14 @@ public final class BackupTx {
     /** Creates the next version of a file (numbers are never reused, expired ones included). */
     public VersionRow newVersion(long fileId, long size, String checksum, long chunkSize, int chunkCount,
                                  int replicas, int format, OffsetDateTime now, OffsetDateTime expiresAt) {
-        Integer last = dsl.select(DSL.max(FILE_VERSION.VERSION)).from(FILE_VERSION)
-                .where(FILE_VERSION.FILE_ID.eq(fileId)).fetchOne(0, Integer.class);
+        // The file's row counts its versions (and stays locked by this update until the
+        // transaction ends): one row read, however many versions the file has had.
+        dsl.update(FILE).set(FILE.LAST_VERSION, FILE.LAST_VERSION.plus(1)).where(FILE.ID.eq(fileId)).execute();
+        var file = dsl.select(FILE.LAST_VERSION, FILE.OWNER_PEER_ID).from(FILE).where(FILE.ID.eq(fileId)).fetchOne();
         FileVersionRecord row = dsl.newRecord(FILE_VERSION);
         row.setFileId(fileId);
-        row.setOwnerPeerId(dsl.select(FILE.OWNER_PEER_ID).from(FILE).where(FILE.ID.eq(fileId))
-                .fetchOne(FILE.OWNER_PEER_ID));
-        row.setVersion(last == null ? 1 : last + 1);
+        row.setOwnerPeerId(file.value2());
+        row.setVersion(file.value1());
         row.setSize(size);
         row.setChecksum(checksum);
         row.setChunkSize(chunkSize);
