@@ -10,3 +10,9 @@ CREATE INDEX idx_file_version_owner_state ON file_version (owner_peer_id, state)
 -- this row instead of looking at every version the file ever had. Numbers are never reused.
 ALTER TABLE file ADD COLUMN last_version INT DEFAULT 0 NOT NULL;
 UPDATE file f SET last_version = COALESCE((SELECT MAX(v.version) FROM file_version v WHERE v.file_id = f.id), 0);
+
+-- Each peer's free space, kept by the database, indexed after its state and before its name:
+-- a BACKUP_REQ reads the ALIVE peers with the most room straight from this index, as many as
+-- a plan can name, instead of reading every peer and sorting them.
+ALTER TABLE peer ADD COLUMN free_bytes BIGINT GENERATED ALWAYS AS (capacity - committed_bytes);
+CREATE INDEX idx_peer_state_free ON peer (state, free_bytes DESC, name_key);

@@ -69,7 +69,7 @@ final class BackupService {
                 if (tx.pendingVersions(caller.id()) >= MAX_PENDING_PER_OWNER) {
                     return refusals.refuse(tx, caller, name, null, rq, Reason.TOO_MANY_PENDING);
                 }
-                List<StorageCandidate> candidates = tx.storageCandidates(caller.id());
+                List<StorageCandidate> candidates = tx.storageCandidates(caller.id(), Planner.MAX_PLAN_PEERS);
                 if (candidates.isEmpty() && size > 0) {
                     return refusals.refuse(tx, caller, name, null, rq, Reason.NO_STORAGE_PEER);
                 }

@@ -59,7 +59,9 @@ final class Planner {
             return new Plan(List.of(), new Placement(0, config.chunkSize(), 0, 0, overhead));
         }
         List<StorageCandidate> sorted = new ArrayList<>(candidates);
-        sorted.sort(Comparator.comparingLong(StorageCandidate::free).reversed().thenComparing(StorageCandidate::name));
+        // As the database gave them: the most free first, ties by name regardless of case.
+        sorted.sort(Comparator.comparingLong(StorageCandidate::free).reversed()
+                .thenComparing(StorageCandidate::name, String.CASE_INSENSITIVE_ORDER));
         List<StorageCandidate> peers = new ArrayList<>(sorted.subList(0, Math.min(MAX_PLAN_PEERS, sorted.size())));
         while (!peers.isEmpty()) {
             Placement placement = new Placement(size, config.chunkSize(), peers.size(),

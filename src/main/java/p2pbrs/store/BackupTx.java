@@ -50,17 +50,20 @@ public final class BackupTx {
     /**
      * Registered, ALIVE, storage-capable peers other than the owner, with their free space:
      * capacity minus what the server counts against them (every plan placed on them until
-     * they confirm its release), one number per peer.
+     * they confirm its release), one number per peer. The {@code most} with the most room,
+     * ties by name regardless of case: read in that order from idx_peer_state_free, a few
+     * rows however many peers there are.
      */
-    public List<StorageCandidate> storageCandidates(long ownerPeerId) {
-        return dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER.CAPACITY, PEER.COMMITTED_BYTES,
-                        PEER_SECRET.SEALED_TICKET_KEY)
+    public List<StorageCandidate> storageCandidates(long ownerPeerId, int most) {
+        return dsl.select(PEER.ID, PEER.NAME, PEER.IP, PEER.TCP_PORT, PEER.FREE_BYTES, PEER_SECRET.SEALED_TICKET_KEY)
                 .from(PEER).join(PEER_SECRET).on(PEER_SECRET.PEER_ID.eq(PEER.ID))
                 .where(PEER.STATE.eq(PeerState.ALIVE), PEER.ROLE.in(Role.STORAGE, Role.BOTH), PEER.ID.ne(ownerPeerId),
                         PEER_SECRET.SEALED_TICKET_KEY.isNotNull())
-                .orderBy(PEER.NAME_KEY)
+                // The state first, as the index has it: H2 then reads the index in order.
+                .orderBy(PEER.STATE, PEER.FREE_BYTES.desc(), PEER.NAME_KEY)
+                .limit(most)
                 .fetch(r -> new StorageCandidate(r.value1(), r.value2(), r.value3(), r.value4(),
-                        Math.max(0, r.value5() - r.value6()), r.value7()));
+                        Math.max(0, r.value5()), r.value6()));
     }
 
     /** How many of the owner's versions are being backed up now. */
