@@ -107,12 +107,14 @@ public final class Bench {
             start = System.nanoTime();
             int version = owner.backup(sample, timeout);
             double backupSeconds = backup.since(start);
-            backupCpu.add(cluster.cpu().minus(cpu));
+            CpuUse backupUse = cluster.cpu().minus(cpu);
+            backupCpu.add(backupUse);
             cpu = cluster.cpu();
             start = System.nanoTime();
             Path restored = owner.restore(SAMPLE, version, timeout);
             double restoreSeconds = restore.since(start);
-            restoreCpu.add(cluster.cpu().minus(cpu));
+            CpuUse restoreUse = cluster.cpu().minus(cpu);
+            restoreCpu.add(restoreUse);
             if (!Arrays.equals(expected, Baselines.sha256(restored))) {
                 throw new BenchException("run " + run + ": version " + version + " restored differs from the original");
             }
@@ -121,8 +123,6 @@ public final class Bench {
             // blocks shared the disk with what came next (the copy baseline of the run after
             // took 3 s instead of 0.7).
             Files.delete(restored);
-            CpuUse backupUse = backupCpu.get(backupCpu.size() - 1);
-            CpuUse restoreUse = restoreCpu.get(restoreCpu.size() - 1);
             progress.printf(Locale.ROOT, "bench: run %d of %d: sha256 %.2f s, copy %.2f s, backup %.2f s (CPU s "
                             + "owner %.2f, storage %.2f, server %.2f), restore %.2f s (%.2f, %.2f, %.2f), restored "
                             + "file verified%n", run, settings.runs(), shaSeconds, copySeconds, backupSeconds,

@@ -80,15 +80,18 @@ public final class BenchReport {
                 + cpuJson(cpu.server()) + "}}";
     }
 
-    // Unknown where the system does not tell a process's CPU time.
     private static String cpuSeconds(Timings t) {
-        double s = t.median();
-        return Double.isNaN(s) ? "unknown" : String.format(Locale.ROOT, "%.2f", s);
+        return cpu(t, "unknown");
     }
 
     private static String cpuJson(Timings t) {
+        return cpu(t, "null");
+    }
+
+    // The median CPU seconds, or what stands for unknown where the system does not tell them.
+    private static String cpu(Timings t, String unknown) {
         double s = t.median();
-        return Double.isNaN(s) ? "null" : String.format(Locale.ROOT, "%.2f", s);
+        return Double.isNaN(s) ? unknown : String.format(Locale.ROOT, "%.2f", s);
     }
 
     private String timingsJson(Timings t) {

@@ -52,7 +52,7 @@ public final class PacedOutput extends OutputStream {
         if (len <= 0) {
             return;
         }
-        WriteWatchdog.INSTANCE.arm(watch, slotDue(len));
+        WriteWatchdog.INSTANCE.arm(watch, sliceDue(len));
         try {
             while (len > 0) {
                 int n = Math.min(SLICE, len);
@@ -66,7 +66,7 @@ public final class PacedOutput extends OutputStream {
     }
 
     // The deadline of the next slice of len bytes, or, if it has passed already, the end.
-    private long slotDue(int len) throws IOException {
+    private long sliceDue(int len) throws IOException {
         long due = pace.deadline(Math.min(SLICE, len));
         if (due - System.nanoTime() <= 0) {
             socket.close();
@@ -76,7 +76,7 @@ public final class PacedOutput extends OutputStream {
     }
 
     private void writeSlice(byte[] b, int off, int len) throws IOException {
-        watch.due(slotDue(len));
+        watch.due(sliceDue(len));
         try {
             out.write(b, off, len);
         } catch (IOException e) {
