@@ -120,26 +120,31 @@ final class ChunkClient implements AutoCloseable {
         }
     }
 
-    /** A sealed chunk fetched: its checksum as received (null after CHUNK_ERROR) and whether it opened. */
+    /**
+     * A sealed chunk fetched: the peer's header (CHUNK_DATA, or CHUNK_ERROR and nothing
+     * else), the checksum of what was received when it was hashed, and whether it opened.
+     */
     record FetchedSealed(Message header, String checksum, boolean opened) {
+        boolean arrived() {
+            return header.command() == Command.CHUNK_DATA;
+        }
     }
 
     /**
      * Fetches a sealed chunk (GET_CHUNK) of storedSize bytes and opens it as it arrives:
-     * each piece hashed and decrypted into {@code plain}, which is written at its place in
-     * the file each time it fills (so that several restore threads writing one file take
-     * its lock a few times a chunk, not at every piece received), the tag checked at the
-     * end. What was written stands only if the checksum is the one expected and the chunk
-     * opened; otherwise another copy is to be written over it.
+     * each piece decrypted into the writer's batch (and hashed, if asked), which goes to its
+     * place in the file (the chunk starting at offset) each time it fills, the tag checked
+     * at the end. What was written stands only if the chunk opened (and had the checksum
+     * expected, when hashed); otherwise another copy is to be written over it.
      */
-    FetchedSealed fetchSealed(Message header, FileChannel file, long offset, int storedSize, ChunkOpening opening,
-                              byte[] plain) throws IOException, LocalWriteException {
+    FetchedSealed fetchSealed(Message header, PartWriter writer, long offset, int storedSize, ChunkOpening opening,
+                              boolean hashing) throws IOException, LocalWriteException {
         try {
             Message reply = ask(header, storedSize);
             if (reply.command() != Command.CHUNK_DATA) {
                 return new FetchedSealed(reply, null, false);
             }
-            MessageDigest digest = Sha256.newDigest();
+            MessageDigest digest = hashing ? Sha256.newDigest() : null;
             byte[] buf = new byte[BUFFER];
             readFully(buf, ChunkSeal.HEADER_BYTES, digest);
             boolean opens = true;
@@ -148,37 +153,36 @@ final class ChunkClient implements AutoCloseable {
             } catch (BadChunkException e) {
                 opens = false;
             }
+            writer.start(offset);
             long left = storedSize - ChunkSeal.OVERHEAD;
-            long position = offset;
-            int filled = 0;
+            int piece = Math.min(buf.length, writer.largestPiece());
             while (left > 0) {
-                int r = in.read(buf, 0, (int) Math.min(Math.min(buf.length, plain.length), left));
+                int r = in.read(buf, 0, (int) Math.min(piece, left));
                 if (r < 0) {
                     throw new IOException("peer " + peer.name() + " closed the connection " + left + " bytes short");
                 }
-                digest.update(buf, 0, r);
+                if (digest != null) {
+                    digest.update(buf, 0, r);
+                }
                 left -= r;
                 if (opens) {
-                    if (filled + r > plain.length) {
-                        position += writeAt(file, ByteBuffer.wrap(plain, 0, filled), position);
-                        filled = 0;
-                    }
-                    opening.update(buf, 0, r, plain, filled);
-                    filled += r;
+                    opening.update(buf, 0, r, writer.batch(), writer.room(r));
+                    writer.added(r);
                 }
             }
-            if (filled > 0) {
-                writeAt(file, ByteBuffer.wrap(plain, 0, filled), position);
+            if (opens) {
+                writer.finish();
             }
             readFully(buf, ChunkSeal.TAG_BYTES, digest);
             opens = opens && opening.finish(buf, 0);
-            return new FetchedSealed(reply, HexFormat.of().formatHex(digest.digest()), opens);
+            return new FetchedSealed(reply, digest == null ? null : HexFormat.of().formatHex(digest.digest()), opens);
         } catch (IOException | LocalWriteException e) {
             close();
             throw e;
         }
     }
 
+    // Reads length bytes into buf, hashing them unless digest is null.
     private void readFully(byte[] buf, int length, MessageDigest digest) throws IOException {
         int done = 0;
         while (done < length) {
@@ -189,7 +193,9 @@ final class ChunkClient implements AutoCloseable {
             }
             done += r;
         }
-        digest.update(buf, 0, length);
+        if (digest != null) {
+            digest.update(buf, 0, length);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package p2pbrs.peer;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -8,9 +9,11 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,13 +40,20 @@ final class PartFiles {
     // What every restore of this process is writing, whichever peer runs it.
     private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
-    /** Opens a new part file for writing and reading; the file must not exist yet. */
+    /**
+     * Opens a new part file for writing and reading, for direct I/O (past the page cache)
+     * if asked; the file must not exist yet.
+     */
     interface Opener {
-        FileChannel open(Path part) throws IOException;
+        FileChannel open(Path part, boolean direct) throws IOException;
     }
 
-    private static final Opener FILES = part -> FileChannel.open(part, StandardOpenOption.CREATE_NEW,
+    private static final Set<StandardOpenOption> NEW = Set.of(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final Opener FILES = (part, direct) -> FileChannel.open(part, direct ? withDirect() : NEW);
+    // Direct writes must start and end on blocks no larger than this: larger blocks are
+    // unusual, and would make every restore worker's carry and padding large.
+    private static final int MAX_ALIGNMENT = 64 * 1024;
 
     private final Path dir;
     private final Opener opener;
@@ -63,8 +73,37 @@ final class PartFiles {
         return NAME.matcher(fileName).matches();
     }
 
-    /** A new, locked part file for a restore of this name. */
+    private static Set<OpenOption> withDirect() {
+        Set<OpenOption> options = new HashSet<>(NEW);
+        options.add(ExtendedOpenOption.DIRECT);
+        return options;
+    }
+
+    /**
+     * The alignment direct writes to a part file here would need (the file system's block
+     * size), or 1 where it is unknown or unusual: then {@link #create} is never asked for it.
+     */
+    int directAlignment() {
+        try {
+            Files.createDirectories(dir);
+            long block = Files.getFileStore(dir).getBlockSize();
+            return block > 1 && block <= MAX_ALIGNMENT && Long.bitCount(block) == 1 ? (int) block : 1;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 1;
+        }
+    }
+
+    /** A new, locked part file for a restore of this name, through the page cache. */
     Part create(String name) throws IOException {
+        return create(name, 1);
+    }
+
+    /**
+     * A new, locked part file for a restore of this name; with an alignment above 1 (from
+     * {@link #directAlignment}) open for direct I/O if the file system allows it, and
+     * through the page cache if not: {@link Part#alignment} says which.
+     */
+    Part create(String name, int alignment) throws IOException {
         Files.createDirectories(dir);
         while (true) {
             // Named after the file (a hint for a person looking), unique by the random part.
@@ -74,9 +113,16 @@ final class PartFiles {
             if (!WRITING.add(path)) {
                 continue;
             }
-            FileChannel channel;
+            FileChannel channel = null;
+            int written = 1;
             try {
-                channel = opener.open(path);
+                if (alignment > 1) {
+                    channel = openDirect(path);
+                    written = channel == null ? 1 : alignment;
+                }
+                if (channel == null) {
+                    channel = opener.open(path, false);
+                }
             } catch (FileAlreadyExistsException e) {
                 WRITING.remove(path);
                 continue;
@@ -85,7 +131,25 @@ final class PartFiles {
                 throw e;
             }
             mine.add(path);
-            return new Part(path, channel, lock(channel, path));
+            return new Part(path, channel, lock(channel, path), written);
+        }
+    }
+
+    /**
+     * The part file opened for direct I/O, or null where the file system refuses it (tmpfs
+     * on older systems, some network file systems): the open may have created the file
+     * before refusing, and the name is ours (random, registered), so it is removed for the
+     * page-cache open to create again.
+     */
+    private FileChannel openDirect(Path path) throws IOException {
+        try {
+            return opener.open(path, true);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("no direct I/O for {}: {}", path, e.toString());
+            Files.deleteIfExists(path);
+            return null;
         }
     }
 
@@ -166,12 +230,22 @@ final class PartFiles {
         private final Path path;
         private final FileChannel channel;
         private final FileLock lock;
+        private final int alignment;
         private boolean moved;
 
-        private Part(Path path, FileChannel channel, FileLock lock) {
+        private Part(Path path, FileChannel channel, FileLock lock, int alignment) {
             this.path = path;
             this.channel = channel;
             this.lock = lock;
+            this.alignment = alignment;
+        }
+
+        /**
+         * 1 when the file is written through the page cache; else it is open for direct I/O
+         * and every write must start and end on a multiple of this (see PartWriter).
+         */
+        int alignment() {
+            return alignment;
         }
 
         Path path() {

@@ -136,8 +136,8 @@ class ChunkClientTest {
              ChunkClient client = new ChunkClient("Owner", peer.planPeer(), LIMITS);
              FileChannel file = FileChannel.open(dir.resolve("part"), StandardOpenOption.CREATE,
                      StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ChunkClient.FetchedSealed fetched = client.fetchSealed(GET, file, offset, sealed.length,
-                    new ChunkOpening(key), new byte[batch]);
+            ChunkClient.FetchedSealed fetched = client.fetchSealed(GET, new PartWriter(file, 1, batch), offset,
+                    sealed.length, new ChunkOpening(key), true);
             assertEquals(sum, fetched.checksum());
             assertTrue(fetched.opened());
             assertEquals(offset + plain.length, file.size());

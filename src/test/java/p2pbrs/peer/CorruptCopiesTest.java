@@ -10,8 +10,10 @@ import static p2pbrs.peer.LocalCluster.GIB;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +26,7 @@ import p2pbrs.protocol.Placement;
 import p2pbrs.protocol.PlanPeer;
 import p2pbrs.protocol.Role;
 import p2pbrs.protocol.WireList;
+import p2pbrs.transport.WireTap;
 
 /**
  * Storage peers whose disks rot: a restore takes each chunk from a copy that checks out,
@@ -101,6 +104,43 @@ class CorruptCopiesTest {
         rot("K1", data, 2);
         rot("K2", data, 3);
         assertArrayEquals(data, Files.readAllBytes(owner.restore("patchwork.bin", null).path()));
+    }
+
+    /**
+     * A copy that is another chunk of the same owner opens with its key, as any chunk it
+     * sealed does: the whole file's checksum finds it out, and every chunk is fetched again,
+     * checked against its recorded checksum, which names the holder and takes the other copy.
+     * (Restore plans list holders by name: K1's copy is the one tried first.)
+     */
+    @Test
+    void aCopyThatIsAnotherChunkOfTheOwnerIsFoundOutAndTheOtherCopyTaken() throws Exception {
+        byte[] data = backUp("swapped.bin", 3 * CHUNK, 8);
+        Files.copy(cluster.chunkFile("K1", data, 0), cluster.chunkFile("K1", data, 1),
+                StandardCopyOption.REPLACE_EXISTING);
+        List<String> wire = new CopyOnWriteArrayList<>();
+        WireTap.listen(wire::add);
+        RestoreResult r;
+        try {
+            r = owner.restore("swapped.bin", null);
+        } finally {
+            WireTap.listen(null);
+        }
+        assertArrayEquals(data, Files.readAllBytes(r.path()));
+        assertTrue(wire.stream().anyMatch(l -> l.contains("CHUNK_BAD ") && l.contains(" 1 ")
+                && l.contains("holder=K1")), "K1's copy of chunk 1 reported: " + wire);
+    }
+
+    @Test
+    void whenEveryCopyIsAnotherChunkTheRestoreFailsNamingIt() throws Exception {
+        String name = "all-swapped.bin";
+        byte[] data = backUp(name, 3 * CHUNK, 9);
+        for (String peer : List.of("K1", "K2")) {
+            Files.copy(cluster.chunkFile(peer, data, 2), cluster.chunkFile(peer, data, 1),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        PeerException e = assertThrows(PeerException.class, () -> owner.restore(name, null));
+        assertTrue(e.getMessage().contains("no good copy of chunk(s) [1]"), e.getMessage());
+        assertTrue(Files.notExists(cluster.restoreDir("Cora").resolve(name)));
     }
 
     @Test

@@ -45,7 +45,7 @@ class LocalFailuresTest {
             owner.backup(cluster.source("big.bin", LocalCluster.random(3 * CHUNK, 51)));
             Path restoreDir = cluster.restoreDir("Fulton");
             // The part file is created where it belongs, but its bytes go to a device that is always full.
-            PartFiles fullDisk = new PartFiles(restoreDir, part -> {
+            PartFiles fullDisk = new PartFiles(restoreDir, (part, direct) -> {
                 Files.createFile(part);
                 return FileChannel.open(FULL_DEVICE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             });
