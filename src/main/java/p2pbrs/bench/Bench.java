@@ -26,8 +26,9 @@ public final class Bench {
     private static final int LOG_LINES = 20;
 
     /** What to measure. */
-    public record Settings(long size, int runs, int peers, int replicas, boolean profile) {
+    public record Settings(long size, int runs, int warmUps, int peers, int replicas, boolean profile) {
         static final int MAX_RUNS = 100;
+        static final int MAX_WARM_UPS = 20;
         static final int MAX_PEERS = 32;
 
         /** IllegalArgumentException, saying why, for settings that measure nothing. */
@@ -37,6 +38,9 @@ public final class Bench {
             }
             if (runs < 1 || runs > MAX_RUNS) {
                 throw new IllegalArgumentException("--runs is from 1 to " + MAX_RUNS);
+            }
+            if (warmUps < 0 || warmUps > MAX_WARM_UPS) {
+                throw new IllegalArgumentException("--warm-ups is from 0 to " + MAX_WARM_UPS);
             }
             if (peers < 1 || peers > MAX_PEERS) {
                 throw new IllegalArgumentException("--peers is from 1 to " + MAX_PEERS);
@@ -141,31 +145,38 @@ public final class Bench {
     }
 
     /**
-     * One backup and restore of a file as large (up to 1 GiB), untimed, before the runs.
-     * Server and peers are long-running processes in real use; in a cluster just started,
-     * the JIT compiles their hot paths during the first operations, and on two cores that
-     * compiling took a third of the storage peers' CPU in the first runs (perf), and most of
-     * the server's: its code runs once per chunk, not per byte, and is compiled late.
+     * --warm-ups backups and restores of a file as large (up to 1 GiB), untimed, before the
+     * runs. Server and peers are long-running processes in real use; in a cluster just
+     * started, the JIT compiles their hot paths during the first operations, and on two
+     * cores that compiling took a third of the storage peers' CPU in the first runs (perf),
+     * and most of the server's: its code runs once per chunk, not per byte, and is compiled
+     * late. After one warm-up the server's CPU per GiB backed up still fell run after run
+     * (2.7, 2.5, 1.7, 1.6, then 1.2 s from the fifth on; perf: its compiler threads busy
+     * all along), the storage peers' from the third (4.2, 5.4, then about 3.6 s).
      */
     private void warmUp(OwnerShell owner) throws BenchException, IOException {
         long size = Math.min(settings.size(), WARM_UP_BYTES);
         Path warm = dir.resolve(WARM_UP);
-        progress.println("bench: warming up: one untimed backup and restore of " + Sizes.human(size));
-        SampleFile.write(warm, size, SEED + 1);
         Duration timeout = operationTimeout();
-        int version = owner.backup(warm, timeout);
-        Files.delete(owner.restore(WARM_UP, version, timeout));
-        Files.delete(warm);
+        for (int round = 1; round <= settings.warmUps(); round++) {
+            progress.printf(Locale.ROOT, "bench: warm-up %d of %d: an untimed backup and restore of %s%n", round,
+                    settings.warmUps(), Sizes.human(size));
+            // Other bytes each time: every round stores and seals anew, as a run does.
+            SampleFile.write(warm, size, SEED + round);
+            int version = owner.backup(warm, timeout);
+            Files.delete(owner.restore(WARM_UP, version, timeout));
+            Files.delete(warm);
+        }
     }
 
     /**
-     * What each storage peer offers: room for every version the runs and the warm-up make
+     * What each storage peer offers: room for every version the runs and the warm-ups make
      * (nothing is forgotten between them), as if the server put every chunk on this one peer (a peer
      * holds at most one copy of a chunk), with room to spare for what sealing adds.
      */
     private long capacity() {
         long file = settings.size() + settings.size() / 16 + (1 << 20);
-        return (settings.runs() + 1) * file;
+        return (settings.runs() + settings.warmUps()) * file;
     }
 
     // Far beyond any healthy run (a MB a second): a deadline only for a cluster that hangs.

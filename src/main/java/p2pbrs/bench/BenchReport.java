@@ -37,7 +37,8 @@ public final class BenchReport {
     public String plain() {
         int runs = settings.runs();
         String nl = System.lineSeparator();
-        return "bench size=" + settings.size() + " runs=" + runs + " peers=" + settings.peers() + " replicas="
+        return "bench size=" + settings.size() + " runs=" + runs + " warm_ups=" + settings.warmUps() + " peers="
+                + settings.peers() + " replicas="
                 + settings.replicas() + " peer_heap_max_mb=" + BenchCluster.PEER_HEAP_MB + " cores=" + Machine.cores()
                 + " java=" + Machine.java() + " (median of " + runs + (runs == 1 ? " run" : " runs")
                 + "; vs_<baseline> = baseline seconds / operation seconds; memory: the owner's peaks over all runs, "
@@ -61,7 +62,8 @@ public final class BenchReport {
 
     /** One JSON object, keys in lower case. */
     public String json() {
-        return "{\"size\":" + settings.size() + ",\"runs\":" + settings.runs() + ",\"peers\":" + settings.peers()
+        return "{\"size\":" + settings.size() + ",\"runs\":" + settings.runs() + ",\"warm_ups\":"
+                + settings.warmUps() + ",\"peers\":" + settings.peers()
                 + ",\"replicas\":" + settings.replicas()
                 + ",\"backup\":" + operationJson(backup, backupCpu)
                 + ",\"restore\":" + operationJson(restore, restoreCpu)

@@ -33,11 +33,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "Backups and restores (and baselines) measured; the median is shown (default ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warm-ups", defaultValue = "4", description = "Untimed backups and restores before the runs, "
+            + "so that the JIT has compiled what a long-running cluster runs (default ${DEFAULT-VALUE}).")
+    int warmUps;
+
     @Option(names = "--json", description = "Print one JSON object and nothing else on standard output.")
     boolean json;
 
     @Option(names = "--dir", description = "Folder in which the benchmark makes its temporary folder (default: the "
-            + "system's temporary folder). It needs room for the file about (--runs + 1) x --replicas + 3 times over.")
+            + "system's temporary folder). It needs room for the file about (--runs + --warm-ups) x --replicas + 3 times over.")
     Path parent;
 
     @Option(names = "--profile", description = "Record a JFR profile of every process (<label>.jfr in its folder; "
@@ -51,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         Bench.Settings settings;
         try {
-            settings = new Bench.Settings(size, runs, peers, replicas, profile);
+            settings = new Bench.Settings(size, runs, warmUps, peers, replicas, profile);
         } catch (IllegalArgumentException e) {
             System.err.println("ERROR " + e.getMessage());
             return 2;

@@ -57,11 +57,14 @@ class BenchFilesTest {
 
     @Test
     void settingsThatMeasureNothingAreRefused() {
-        new Bench.Settings(1, 1, 1, 1, false);
-        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(0, 3, 3, 1, false));
-        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 0, 3, 1, false));
-        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 3, 0, 1, false));
-        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 3, 3, 0, false));
-        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 3, 3, 4, false));
+        new Bench.Settings(1, 1, 1, 1, 1, false);
+        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(0, 3, 1, 3, 1, false));
+        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 0, 1, 3, 1, false));
+        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 3, -1, 3, 1, false));
+        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 3, 21, 3, 1, false));
+        new Bench.Settings(1 << 20, 3, 0, 3, 1, false);
+        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 3, 1, 0, 1, false));
+        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 3, 1, 3, 0, false));
+        assertThrows(IllegalArgumentException.class, () -> new Bench.Settings(1 << 20, 3, 1, 3, 4, false));
     }
 }

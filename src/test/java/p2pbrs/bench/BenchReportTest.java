@@ -27,7 +27,7 @@ class BenchReportTest {
     void plainLinesGiveSecondsThroughputRatiosAndMemory() {
         String[] lines = report(new MemoryPeaks(100L << 20, 300L << 20)).plain().split("\\R");
         assertEquals(5, lines.length, String.join("\n", lines));
-        assertTrue(lines[0].startsWith("bench size=1000000000 runs=3 peers=3 replicas=1 peer_heap_max_mb=128 cores="),
+        assertTrue(lines[0].startsWith("bench size=1000000000 runs=3 warm_ups=1 peers=3 replicas=1 peer_heap_max_mb=128 cores="),
                 lines[0]);
         assertTrue(lines[0].contains("(median of 3 runs;"), lines[0]);
         // Backup: median 5 s of 1 GB, 200 MB/s; SHA-256 took 1 s, the copy 2 s.
@@ -50,7 +50,7 @@ class BenchReportTest {
     @Test
     void jsonIsOneObjectWithEveryFigure() {
         Map<?, ?> json = (Map<?, ?>) Json.parse(report(new MemoryPeaks(100L << 20, 300L << 20)).json());
-        assertEquals(List.of("size", "runs", "peers", "replicas", "backup", "restore", "baselines", "heap_max_mb",
+        assertEquals(List.of("size", "runs", "warm_ups", "peers", "replicas", "backup", "restore", "baselines", "heap_max_mb",
                 "machine"), List.copyOf(json.keySet()));
         assertEquals(new BigDecimal(SIZE), json.get("size"));
         Map<?, ?> backup = (Map<?, ?>) json.get("backup");
@@ -77,7 +77,7 @@ class BenchReportTest {
     }
 
     private static BenchReport report(MemoryPeaks owner) {
-        return new BenchReport(new Bench.Settings(SIZE, 3, 3, 1, false), timings(9.0, 5.0, 4.0), timings(4.0, 3.0, 6.0),
+        return new BenchReport(new Bench.Settings(SIZE, 3, 1, 3, 1, false), timings(9.0, 5.0, 4.0), timings(4.0, 3.0, 6.0),
                 timings(1.0, 1.0, 1.5), timings(2.0, 2.5, 1.0), owner,
                 new CpuTimings(timings(3.0, 2.0, 4.0), timings(1.0, 1.5, 2.5), timings(0.5, 0.25, 0.75)),
                 new CpuTimings(timings(1.0, 2.0, 3.0), timings(0.5, 0.5, 0.5), timings(Double.NaN)));

@@ -37,7 +37,7 @@ class BenchIT {
         Path benchDirs = dir.resolve("bench");
         int exit;
         List<String> out;
-        try (Launched bench = Launched.start(work, List.of(), "bench", "--size", "32MiB", "--runs", "1", "--json",
+        try (Launched bench = Launched.start(work, List.of(), "bench", "--size", "32MiB", "--runs", "1", "--warm-ups", "1", "--json",
                 "--dir", benchDirs.toString())) {
             exit = bench.awaitExit(WITHIN);
             out = bench.output();
@@ -49,6 +49,7 @@ class BenchIT {
         Map<String, Object> report = object(Json.parse(out.get(0)));
         assertEquals(new BigDecimal(SIZE), report.get("size"));
         assertEquals(BigDecimal.ONE, report.get("runs"));
+        assertEquals(BigDecimal.ONE, report.get("warm_ups"));
         assertEquals(new BigDecimal(3), report.get("peers"));
         assertEquals(BigDecimal.ONE, report.get("replicas"));
         Map<String, Object> baselines = object(report.get("baselines"));
