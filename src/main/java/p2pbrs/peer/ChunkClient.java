@@ -137,8 +137,8 @@ final class ChunkClient implements AutoCloseable {
      * at the end. What was written stands only if the chunk opened (and had the checksum
      * expected, when hashed); otherwise another copy is to be written over it.
      */
-    FetchedSealed fetchSealed(Message header, PartWriter writer, long offset, int storedSize, ChunkOpening opening,
-                              boolean hashing) throws IOException, LocalWriteException {
+    FetchedSealed fetchSealed(Message header, FileChannel file, PartWriter writer, long offset, int storedSize,
+                              ChunkOpening opening, boolean hashing) throws IOException, LocalWriteException {
         try {
             Message reply = ask(header, storedSize);
             if (reply.command() != Command.CHUNK_DATA) {
@@ -153,7 +153,7 @@ final class ChunkClient implements AutoCloseable {
             } catch (BadChunkException e) {
                 opens = false;
             }
-            writer.start(offset);
+            writer.start(file, offset);
             long left = storedSize - ChunkSeal.OVERHEAD;
             int piece = Math.min(buf.length, writer.largestPiece());
             while (left > 0) {

@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -27,6 +29,12 @@ import p2pbrs.protocol.Reason;
  */
 final class ChunkStore {
     private static final int BUFFER = 64 * 1024;
+    // What a connection thread receives gathers in a batch this large between writes (a
+    // thread's buffers stay with it: at --max-connections 32, 8 MiB of heap in all).
+    private static final int WRITE_BATCH = 256 * 1024;
+    private static final List<StandardOpenOption> NEW_PART = List.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
+    private static final List<StandardOpenOption> READ = List.of(StandardOpenOption.READ);
     private static final int LOCK_STRIPES = 64;
 
     private final Path root;
@@ -38,6 +46,8 @@ final class ChunkStore {
     // Makes "is a file already there?" and the rename one step, so that two transfers of
     // the same new chunk count its bytes once.
     private final Object placing = new Object();
+    // Each connection thread's writer, kept from chunk to chunk: direct I/O when tmp/ allows it.
+    private final ThreadLocal<PartWriter> writers;
 
     /** Thrown with the Reason a CHUNK_ERROR gives. */
     static final class ChunkException extends Exception {
@@ -65,6 +75,8 @@ final class ChunkStore {
         }
         Files.createDirectories(chunks);
         Files.createDirectories(tmp);
+        int alignment = DirectIo.probe(tmp);
+        this.writers = ThreadLocal.withInitial(() -> new PartWriter(alignment, WRITE_BATCH));
         // Leftovers of transfers cut short by a crash were never acknowledged: drop them.
         try (var stale = Files.list(tmp)) {
             for (Path p : (Iterable<Path>) stale::iterator) {
@@ -174,16 +186,27 @@ final class ChunkStore {
         return HexFormat.of().formatHex(digest.digest()).equals(checksum);
     }
 
-    private static void writeVerified(InputStream in, long size, String checksum, Path part)
+    /**
+     * Receives into the temporary file with direct I/O where the file system allows it: the
+     * bytes go from this thread's buffer to the disk, which the fsync before the reply
+     * needs anyway, instead of first into the page cache (perf, backing up a GiB: 28% of
+     * the storage peers' connection threads' time was that copy and its block bookkeeping).
+     */
+    private void writeVerified(InputStream in, long size, String checksum, Path part)
             throws IOException, ChunkException {
         MessageDigest digest = p2pbrs.protocol.Sha256.newDigest();
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            byte[] buf = new byte[BUFFER];
+        PartWriter w = writers.get();
+        try (FileChannel out = FileChannel.open(part, w.alignment() > 1 ? DirectIo.with(NEW_PART)
+                : Set.copyOf(NEW_PART))) {
+            w.start(out, 0);
             long left = size;
+            int piece = Math.min(BUFFER, w.largestPiece());
             while (left > 0) {
+                int n = (int) Math.min(piece, left);
+                int at = w.room(n);
                 int r;
                 try {
-                    r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                    r = in.read(w.batch(), at, n);
                 } catch (IOException e) {
                     // The sender, not this peer's disk, failed: a body cut short.
                     throw new ChunkException(Reason.INCOMPLETE_DATA, "the body stopped " + left + " bytes short: "
@@ -192,24 +215,51 @@ final class ChunkStore {
                 if (r < 0) {
                     throw new ChunkException(Reason.INCOMPLETE_DATA, "connection closed " + left + " bytes short");
                 }
-                digest.update(buf, 0, r);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
-                }
+                digest.update(w.batch(), at, r);
+                w.added(r);
                 left -= r;
             }
             if (!HexFormat.of().formatHex(digest.digest()).equals(checksum)) {
                 throw new ChunkException(Reason.CHECKSUM_MISMATCH, "bytes do not hash to " + checksum);
             }
+            w.finish();
+            if (w.alignment() > 1) {
+                // The last block was written whole, padded.
+                out.truncate(size);
+            }
             out.force(true);
+        } catch (LocalWriteException e) {
+            throw (IOException) e.getCause();
         }
     }
 
-    /** Streams a stored chunk to out. */
+    /**
+     * Streams a stored chunk to out, in pieces of this thread's buffers, read directly where
+     * chunks are written so: they are not in the page cache, and filling it for bytes read
+     * once would cost a copy of each (a GiB restored took the storage peers 1.8 CPU-s so,
+     * 1.0 s with the chunks in the page cache).
+     */
     void copyTo(String checksum, OutputStream out) throws IOException {
-        try (InputStream in = Files.newInputStream(pathOf(checksum))) {
-            in.transferTo(out);
+        PartWriter w = writers.get();
+        boolean direct = w.alignment() > 1;
+        try (FileChannel in = FileChannel.open(pathOf(checksum), direct ? DirectIo.with(READ) : Set.copyOf(READ))) {
+            ByteBuffer staging = w.staging();
+            byte[] piece = w.batch();
+            long position = 0;
+            while (true) {
+                staging.clear().limit(piece.length);
+                int r = in.read(staging, position);
+                if (r <= 0) {
+                    return;
+                }
+                staging.flip().get(piece, 0, r);
+                out.write(piece, 0, r);
+                position += r;
+                // A direct read stops short only at the end of the file (the next would be unaligned).
+                if (direct && r < piece.length) {
+                    return;
+                }
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 package p2pbrs.peer;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -9,11 +8,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,12 +46,10 @@ final class PartFiles {
         FileChannel open(Path part, boolean direct) throws IOException;
     }
 
-    private static final Set<StandardOpenOption> NEW = Set.of(StandardOpenOption.CREATE_NEW,
+    private static final List<StandardOpenOption> NEW = List.of(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ, StandardOpenOption.WRITE);
-    private static final Opener FILES = (part, direct) -> FileChannel.open(part, direct ? withDirect() : NEW);
-    // Direct writes must start and end on blocks no larger than this: larger blocks are
-    // unusual, and would make every restore worker's carry and padding large.
-    private static final int MAX_ALIGNMENT = 64 * 1024;
+    private static final Opener FILES = (part, direct) -> FileChannel.open(part,
+            direct ? DirectIo.with(NEW) : Set.copyOf(NEW));
 
     private final Path dir;
     private final Opener opener;
@@ -73,12 +69,6 @@ final class PartFiles {
         return NAME.matcher(fileName).matches();
     }
 
-    private static Set<OpenOption> withDirect() {
-        Set<OpenOption> options = new HashSet<>(NEW);
-        options.add(ExtendedOpenOption.DIRECT);
-        return options;
-    }
-
     /**
      * The alignment direct writes to a part file here would need (the file system's block
      * size), or 1 where it is unknown or unusual: then {@link #create} is never asked for it.
@@ -86,11 +76,10 @@ final class PartFiles {
     int directAlignment() {
         try {
             Files.createDirectories(dir);
-            long block = Files.getFileStore(dir).getBlockSize();
-            return block > 1 && block <= MAX_ALIGNMENT && Long.bitCount(block) == 1 ? (int) block : 1;
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             return 1;
         }
+        return DirectIo.blockSize(dir);
     }
 
     /** A new, locked part file for a restore of this name, through the page cache. */

@@ -343,7 +343,7 @@ final class RestoreJob {
                     // Sealed chunks are opened as they arrive: a worker holds a piece, never a chunk.
                     ChunkOpening opening = plan.format == ChunkFormats.PLAIN ? null : new ChunkOpening(key);
                     // What a sealed chunk opens to gathers here between writes to the file.
-                    PartWriter writer = opening == null ? null : new PartWriter(file, part.alignment(), WRITE_BATCH);
+                    PartWriter writer = opening == null ? null : new PartWriter(part.alignment(), WRITE_BATCH);
                     try {
                         Chunk c;
                         while ((c = queue.poll()) != null) {
@@ -410,7 +410,7 @@ final class RestoreJob {
                     n -> new ChunkClient(owner, holder, limits));
             try {
                 if (opening != null) {
-                    if (fetchSealed(wireName, plan, c, lease, holder, client, writer, offset, size, opening)) {
+                    if (fetchSealed(wireName, plan, c, lease, holder, client, file, writer, offset, size, opening)) {
                         return true;
                     }
                     continue;
@@ -454,13 +454,15 @@ final class RestoreJob {
      * does not open when not hashing is fetched again, hashed, to tell which it is.
      */
     private boolean fetchSealed(String wireName, Plan plan, Chunk c, Lease lease, PlanPeer holder,
-                                ChunkClient client, PartWriter writer, long offset, long size, ChunkOpening opening)
+                                ChunkClient client, FileChannel file, PartWriter writer, long offset, long size,
+                                ChunkOpening opening)
             throws IOException, LocalWriteException {
         int stored = (int) size + ChunkFormats.overhead(plan.format);
-        ChunkClient.FetchedSealed fetched = client.fetchSealed(getChunk(plan, c, lease, holder), writer, offset,
+        ChunkClient.FetchedSealed fetched = client.fetchSealed(getChunk(plan, c, lease, holder), file, writer, offset,
                 stored, opening, plan.hashing);
         if (fetched.arrived() && !fetched.opened() && fetched.checksum() == null) {
-            fetched = client.fetchSealed(getChunk(plan, c, lease, holder), writer, offset, stored, opening, true);
+            fetched = client.fetchSealed(getChunk(plan, c, lease, holder), file, writer, offset, stored, opening,
+                    true);
         }
         if (!fetched.arrived()) {
             LOG.warn("peer {} has no chunk {}: {}", holder.name(), c.idx, fetched.header());

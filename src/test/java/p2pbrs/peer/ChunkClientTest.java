@@ -136,7 +136,7 @@ class ChunkClientTest {
              ChunkClient client = new ChunkClient("Owner", peer.planPeer(), LIMITS);
              FileChannel file = FileChannel.open(dir.resolve("part"), StandardOpenOption.CREATE,
                      StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ChunkClient.FetchedSealed fetched = client.fetchSealed(GET, new PartWriter(file, 1, batch), offset,
+            ChunkClient.FetchedSealed fetched = client.fetchSealed(GET, file, new PartWriter(1, batch), offset,
                     sealed.length, new ChunkOpening(key), true);
             assertEquals(sum, fetched.checksum());
             assertTrue(fetched.opened());

@@ -42,6 +42,28 @@ class ChunkStoreTest {
         }
     }
 
+    /**
+     * Chunk files are written (directly, where the file system allows it, in whole blocks)
+     * and read back at every size around the block and batch sizes: each is its bytes and
+     * no more, and reads back whole.
+     */
+    @Test
+    void aChunkOfAnySizeIsStoredAsItsBytesAndReadBackWhole() throws Exception {
+        ChunkStore store = new ChunkStore(dir, 1L << 30, 0);
+        for (int size : new int[] {1, 4095, 4096, 4097, 256 * 1024, 256 * 1024 + 49, 3 * (1 << 20) + 49}) {
+            byte[] bytes = LocalCluster.random(size, size);
+            String checksum = LocalCluster.sha256(bytes);
+            receive(store, bytes, checksum);
+            assertArrayEquals(bytes, Files.readAllBytes(store.pathOf(checksum)), "stored, size " + size);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            store.copyTo(checksum, out);
+            assertArrayEquals(bytes, out.toByteArray(), "read back, size " + size);
+        }
+        try (Stream<Path> tmp = Files.list(dir.resolve("tmp"))) {
+            assertEquals(List.of(), tmp.toList(), "no temporary file left");
+        }
+    }
+
     @Test
     void aChunkFileWithAFlippedByteIsReplacedWhenTheChunkArrivesAgain() throws Exception {
         ChunkStore store = new ChunkStore(dir, 10L * SIZE, 0);

@@ -39,8 +39,8 @@ class PartWriterTest {
         Path path = dir.resolve("part");
         Files.write(path, around);
         try (FileChannel file = open(path, direct)) {
-            PartWriter writer = new PartWriter(file, BLOCK, 5 * BLOCK);
-            writer.start(at);
+            PartWriter writer = new PartWriter(BLOCK, 5 * BLOCK);
+            writer.start(file, at);
             Random pieces = new Random(1);
             int done = 0;
             while (done < chunk.length) {
@@ -77,8 +77,8 @@ class PartWriterTest {
     void withoutAnAlignmentAChunkEndsWhereItsBytesDo() throws Exception {
         try (FileChannel file = FileChannel.open(dir.resolve("part"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            PartWriter writer = new PartWriter(file, 1, 100);
-            writer.start(5);
+            PartWriter writer = new PartWriter(1, 100);
+            writer.start(file, 5);
             for (int i = 0; i < 7; i++) {
                 Arrays.fill(writer.batch(), writer.room(30), writer.room(30) + 30, (byte) (i + 1));
                 writer.added(30);
@@ -92,8 +92,8 @@ class PartWriterTest {
     void aChunkOffItsBlockIsRefused() throws Exception {
         try (FileChannel file = FileChannel.open(dir.resolve("part"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
-            PartWriter writer = new PartWriter(file, BLOCK, 4 * BLOCK);
-            assertThrows(IllegalArgumentException.class, () -> writer.start(BLOCK + 512));
+            PartWriter writer = new PartWriter(BLOCK, 4 * BLOCK);
+            assertThrows(IllegalArgumentException.class, () -> writer.start(file, BLOCK + 512));
         }
     }
 }
