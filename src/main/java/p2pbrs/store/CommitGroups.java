@@ -26,6 +26,8 @@ import org.jooq.DSLContext;
  * alone, as {@link Database#transaction} runs any work (retried on a conflict). So a
  * request that fails never undoes the others' work, and none is answered for work that was
  * rolled back. Work may therefore run twice, as it already may when a conflict retries it.
+ * (Not savepoints per work: on a deadlock H2 rolls back the whole transaction, savepoints
+ * and all, and the works before would then be answered for nothing.)
  *
  * <p>Work that must run under an exclusive lock (placing plans: free space read and
  * reserved) names it: the group takes it before its transaction begins, as the callers of
