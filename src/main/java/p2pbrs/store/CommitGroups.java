@@ -100,6 +100,7 @@ final class CommitGroups {
         synchronized (queue) {
             queue.addLast(pending);
         }
+        boolean interrupted = false;
         while (pending.state == WAITING) {
             if (!pending.taken && leaders.tryAcquire()) {
                 try {
@@ -111,7 +112,13 @@ final class CommitGroups {
             } else {
                 // Woken when its group ends, or when a runner stops while it is first in line.
                 LockSupport.park(this);
+                // The work may already be in a group: it is waited for all the same (a set
+                // interrupt flag would make park return at once, and this loop spin).
+                interrupted |= Thread.interrupted();
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         switch (pending.state) {
             case COMMITTED:
