@@ -48,6 +48,7 @@ final class MetaLoad implements AutoCloseable {
      */
     MetaPhase run(String name, MetaSource source, long seconds, MetaServer server) throws BenchException {
         double cpuBefore = server.cpuSeconds();
+        ServerWrites writesBefore = server.writes();
         long start = System.nanoTime();
         long deadline = start + seconds * 1_000_000_000L;
         List<Future<MetaLaneResult>> running = new ArrayList<>();
@@ -67,6 +68,7 @@ final class MetaLoad implements AutoCloseable {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpu = server.cpuSeconds() - cpuBefore;
+        ServerWrites writes = server.writes().minus(writesBefore);
         long denied = 0;
         long failed = 0;
         long retransmitted = 0;
@@ -91,7 +93,7 @@ final class MetaLoad implements AutoCloseable {
         }
         Arrays.sort(latencies);
         return new MetaPhase(name, latencies.length, elapsed, percentileMillis(latencies, 0.50),
-                percentileMillis(latencies, 0.99), retransmitted, cpu);
+                percentileMillis(latencies, 0.99), retransmitted, cpu, writes);
     }
 
     private static double percentileMillis(long[] sorted, double p) {

@@ -32,7 +32,8 @@ public final class MetaReport {
                 + " storage=" + storage + " seconds=" + settings.seconds() + " sockets=" + settings.sockets()
                 + " window=" + settings.window() + " cores=" + Machine.cores() + " java=" + Machine.java()
                 + " (answered requests; latency from first sending to answer, retransmissions included; "
-                + "server_cpu_s: the server's CPU seconds during the phase)" + nl);
+                + "server_cpu_s: the server's CPU seconds during the phase; server_writes, server_written_kb: "
+                + "its write calls and what they carried, per request)" + nl);
         for (MetaPhase p : phases) {
             sb.append(line(p)).append(nl);
         }
@@ -45,7 +46,8 @@ public final class MetaReport {
         return p.kind() + " count=" + p.count() + " seconds=" + fixed(p.seconds(), 3) + " per_s="
                 + fixed(p.perSecond(), 1) + " p50_ms=" + fixed(p.p50Millis(), 2) + " p99_ms="
                 + fixed(p.p99Millis(), 2) + " retransmitted=" + p.retransmitted() + " server_cpu_s="
-                + cpu(p.serverCpuSeconds());
+                + cpu(p.serverCpuSeconds()) + " server_writes=" + perRequest(p, p.serverWrites().calls(), 1)
+                + " server_written_kb=" + perRequest(p, p.serverWrites().bytes(), 1024);
     }
 
     /** One JSON object, keys in lower case, request kinds by their wire names. */
@@ -56,13 +58,24 @@ public final class MetaReport {
                     + ",\"per_second\":" + fixed(p.perSecond(), 1) + ",\"p50_ms\":" + fixed(p.p50Millis(), 2)
                     + ",\"p99_ms\":" + fixed(p.p99Millis(), 2) + ",\"denied\":0,\"retransmitted\":"
                     + p.retransmitted() + ",\"server_cpu_seconds\":"
-                    + (Double.isNaN(p.serverCpuSeconds()) ? "null" : cpu(p.serverCpuSeconds())) + "}");
+                    + (Double.isNaN(p.serverCpuSeconds()) ? "null" : cpu(p.serverCpuSeconds()))
+                    + ",\"server_writes\":" + jsonPerRequest(p, p.serverWrites().calls(), 1)
+                    + ",\"server_written_kb\":" + jsonPerRequest(p, p.serverWrites().bytes(), 1024) + "}");
         }
         return "{\"peers\":" + settings.peers() + ",\"owners\":" + owners + ",\"storage\":" + storage
                 + ",\"seconds\":" + settings.seconds() + ",\"sockets\":" + settings.sockets() + ",\"window\":"
                 + settings.window() + ",\"requests\":" + requests + ",\"server\":{\"rss_peak_mb\":"
                 + (serverRssPeakMib == null ? "null" : mib(serverRssPeakMib)) + "}"
                 + ",\"machine\":" + Machine.json() + "}";
+    }
+
+    // Per answered request, in the given unit; "unknown" where the system does not say.
+    private static String perRequest(MetaPhase p, long total, int unit) {
+        return p.serverWrites().known() ? fixed((double) total / unit / p.count(), 2) : "unknown";
+    }
+
+    private static String jsonPerRequest(MetaPhase p, long total, int unit) {
+        return p.serverWrites().known() ? fixed((double) total / unit / p.count(), 2) : "null";
     }
 
     private static String cpu(double seconds) {

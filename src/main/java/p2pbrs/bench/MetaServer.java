@@ -69,6 +69,27 @@ final class MetaServer implements AutoCloseable {
         return handle.flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
+    /** What the server has written so far (write calls and bytes), or unknown where the system does not tell. */
+    ServerWrites writes() {
+        if (handle.isEmpty()) {
+            return ServerWrites.UNKNOWN;
+        }
+        long calls = -1;
+        long bytes = -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(handle.get().pid()), "io"))) {
+                if (line.startsWith("syscw:")) {
+                    calls = Long.parseLong(line.substring(6).trim());
+                } else if (line.startsWith("wchar:")) {
+                    bytes = Long.parseLong(line.substring(6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return ServerWrites.UNKNOWN;
+        }
+        return new ServerWrites(calls, bytes);
+    }
+
     /** The server's peak resident set in MiB (Linux: VmHWM), or null where the system keeps none. */
     Double rssPeakMib() {
         if (handle.isEmpty()) {

@@ -28,7 +28,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--workers", defaultValue = "8", description = "Request handler threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "" + ServerConfig.DEFAULT_WORKERS, description = "Request handler threads (default ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--queue", defaultValue = "1024", description = "Datagrams waiting for a handler before new ones are dropped (default ${DEFAULT-VALUE}).")

@@ -14,7 +14,7 @@ import p2pbrs.protocol.Reason;
 import p2pbrs.protocol.Request;
 import p2pbrs.store.BackupStore;
 import p2pbrs.store.BackupTx;
-import p2pbrs.store.PlanSlot;
+import p2pbrs.store.PlanMember;
 import p2pbrs.store.RegisteredPeer;
 import p2pbrs.store.RunKind;
 import p2pbrs.store.StorageCandidate;
@@ -61,34 +61,34 @@ final class BackupService {
         if ((size + config.chunkSize() - 1) / config.chunkSize() > MAX_CHUNKS) {
             return Message.of(Command.BACKUP_DENIED, rq, Reason.TOO_LARGE);
         }
-        synchronized (planner.lock) {
-            return Transactions.once(store, request, req.token(), sender, Command.BACKUP_DENIED, (tx, caller) -> {
-                if (!caller.peer().info().role().owns()) {
-                    return refusals.refuse(tx, caller, name, null, rq, Reason.NOT_AN_OWNER);
-                }
-                if (tx.pendingVersions(caller.id()) >= MAX_PENDING_PER_OWNER) {
-                    return refusals.refuse(tx, caller, name, null, rq, Reason.TOO_MANY_PENDING);
-                }
-                List<StorageCandidate> candidates = tx.storageCandidates(caller.id(), Planner.MAX_PLAN_PEERS);
-                if (candidates.isEmpty() && size > 0) {
-                    return refusals.refuse(tx, caller, name, null, rq, Reason.NO_STORAGE_PEER);
-                }
-                OffsetDateTime now = now();
-                OffsetDateTime expires = now.plus(config.planTtl());
-                Planner.Plan plan = planner.choose(candidates, size, req.format(), rq, wireName,
-                        caller.peer().publicId(), expires);
-                if (plan == null) {
-                    return refusals.refuse(tx, caller, name, null, rq, Reason.NO_CAPACITY);
-                }
-                long fileId = tx.fileId(caller.id(), name, now);
-                VersionRow version = tx.newVersion(fileId, size, req.checksum(), config.chunkSize(),
-                        plan.placement().chunkCount(), config.replicas(), req.format(), now, expires);
-                tx.addPlanPeers(version.id(), plan.peers(), plan.placement()::bytesFor);
-                Message reply = planner.message(rq, wireName, version.chunkName(), caller.peer().publicId(),
-                        version.version(), plan, expires);
-                return RequestLog.record(tx.registry(), sender, request, reply, now);
-            });
-        }
+        // Free space is read and reserved under the planner's lock, held until the commit.
+        return Transactions.once(store, planner.lock, request, req.token(), sender, Command.BACKUP_DENIED,
+                (tx, caller) -> {
+                    if (!caller.peer().info().role().owns()) {
+                        return refusals.refuse(tx, caller, name, null, rq, Reason.NOT_AN_OWNER);
+                    }
+                    if (tx.pendingVersions(caller.id()) >= MAX_PENDING_PER_OWNER) {
+                        return refusals.refuse(tx, caller, name, null, rq, Reason.TOO_MANY_PENDING);
+                    }
+                    List<StorageCandidate> candidates = tx.storageCandidates(caller.id(), Planner.MAX_PLAN_PEERS);
+                    if (candidates.isEmpty() && size > 0) {
+                        return refusals.refuse(tx, caller, name, null, rq, Reason.NO_STORAGE_PEER);
+                    }
+                    OffsetDateTime now = now();
+                    OffsetDateTime expires = now.plus(config.planTtl());
+                    Planner.Plan plan = planner.choose(candidates, size, req.format(), rq, wireName,
+                            caller.peer().publicId(), expires);
+                    if (plan == null) {
+                        return refusals.refuse(tx, caller, name, null, rq, Reason.NO_CAPACITY);
+                    }
+                    long fileId = tx.fileId(caller.id(), name, now);
+                    VersionRow version = tx.newVersion(fileId, size, req.checksum(), config.chunkSize(),
+                            plan.placement().chunkCount(), config.replicas(), req.format(), now, expires);
+                    tx.addPlanPeers(version.id(), plan.peers(), plan.placement()::bytesFor);
+                    Message reply = planner.message(rq, wireName, version.chunkName(), caller.peer().publicId(),
+                            version.version(), plan, expires);
+                    return RequestLog.record(tx.registry(), sender, request, reply, now);
+                });
     }
 
     /**
@@ -152,7 +152,7 @@ final class BackupService {
         int idx = req.chunk();
         long size = req.size();
         return Transactions.once(store, request, req.token(), sender, Command.ACK_DENIED, (tx, caller) -> {
-            Optional<RegisteredPeer> owner = tx.registry().byPublicId(req.owner());
+            Optional<RegisteredPeer> owner = store.knownPeers().byPublicId(tx.registry(), req.owner());
             // The storage peer names the version by its chunk name, as its SEND_CHUNK did.
             Optional<VersionRow> v = owner.flatMap(o -> tx.versionByChunkName(o.id(), req.file().name(),
                     req.version()));
@@ -161,9 +161,9 @@ final class BackupService {
             }
             VersionRow row = v.get();
             // The plan's rows are read once: the rule's peer count and this peer's slot come from them.
-            List<PlanSlot> slots = tx.planSlots(row.id());
-            Placement placement = placementOf(row, slots.size());
-            Optional<PlanSlot> slot = slots.stream().filter(s -> s.peerId() == caller.id()).findFirst();
+            List<PlanMember> members = tx.planMembers(row.id());
+            Placement placement = placementOf(row, members.size());
+            Optional<PlanMember> slot = members.stream().filter(m -> m.peerId() == caller.id()).findFirst();
             boolean planned = slot.isPresent() && idx < row.chunkCount() && placement.assigned(idx, slot.get().slot());
             // A copy a repair sent here, or one the owner was given this peer for in place of
             // a planned peer that failed, is as welcome as a planned one. A repair may also

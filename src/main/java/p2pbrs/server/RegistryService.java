@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import p2pbrs.protocol.Command;
 import p2pbrs.protocol.Message;
+import p2pbrs.protocol.PeerNames;
 import p2pbrs.protocol.Pages;
 import p2pbrs.protocol.PeerEntry;
 import p2pbrs.protocol.Reason;
@@ -86,7 +87,11 @@ final class RegistryService {
             } else {
                 Optional<RegisteredPeer> known = tx.byTokenHash(tokenHash);
                 if (known.isPresent()) {
-                    if (!known.get().gone()) {
+                    // Under this very name, it was bound by a registration that committed
+                    // after the name was looked up (two REGISTERs of a new identity at once,
+                    // under different RQ#s): registered again, as if the name had been found.
+                    if (!known.get().gone()
+                            && !PeerNames.key(known.get().info().name()).equals(PeerNames.key(info.name()))) {
                         // Registered under another name: one identity, one name at a time.
                         return Message.of(Command.REGISTER_DENIED, rq, Reason.TOKEN_IN_USE);
                     }

@@ -93,9 +93,13 @@ public record ServerConfig(String bindAddress, int udpPort, Path db, int workers
         }
     }
 
+    // Handler threads mostly wait: on their group's commit, whose cost is shared by every
+    // request waiting in it (store.CommitGroups), so more waiting handlers make larger groups.
+    public static final int DEFAULT_WORKERS = 32;
+
     /** The defaults of the {@code server} command: the same as its flags' defaults. */
     public static ServerConfig defaults(Path db) {
-        return new ServerConfig("0.0.0.0", 5000, db, 8, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
+        return new ServerConfig("0.0.0.0", 5000, db, DEFAULT_WORKERS, 1024, Duration.ofHours(1), DEFAULT_CHUNK_SIZE, 2,
                 Duration.ofHours(1), Registration.INVITE, DEFAULT_REGISTRATIONS_PER_MINUTE,
                 Duration.ofSeconds(Tickets.GRACE_SECONDS), DEFAULT_STALE_AFTER, DEFAULT_DEAD_AFTER,
                 DEFAULT_RELEASE_GRACE, null, DEFAULT_SQL_PORT);

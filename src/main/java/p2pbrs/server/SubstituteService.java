@@ -45,10 +45,8 @@ final class SubstituteService {
 
     Message substitute(Request.Substitute req, Message request, String sender) {
         // Free space is read and reserved while no plan is being made, as for a plan.
-        synchronized (planner.lock) {
-            return Transactions.once(store, request, req.token(), sender, Command.SUBSTITUTE_DENIED,
-                    (tx, caller) -> grant(tx, caller, req, request, sender));
-        }
+        return Transactions.once(store, planner.lock, request, req.token(), sender, Command.SUBSTITUTE_DENIED,
+                (tx, caller) -> grant(tx, caller, req, request, sender));
     }
 
     private Message grant(BackupTx tx, Caller caller, Request.Substitute req, Message request, String sender) {

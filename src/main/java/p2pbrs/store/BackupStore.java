@@ -18,13 +18,27 @@ import p2pbrs.db.server.tables.Peer;
 /** The server's backup tables: files, versions, plans, chunks, replicas, restore reports, releases. */
 public final class BackupStore {
     private final Database database;
+    private final KnownPeers knownPeers = new KnownPeers();
 
     public BackupStore(Database database) {
         this.database = database;
     }
 
+    /** Who holds a token, and who has a public id, as last read (valid while no peer changed). */
+    public KnownPeers knownPeers() {
+        return knownPeers;
+    }
+
     public <T> T transaction(Function<BackupTx, T> work) {
         return database.transaction(dsl -> work.apply(new BackupTx(dsl)));
+    }
+
+    /**
+     * A transaction that may be shared with other requests arriving at the same time and
+     * committed with them ({@link Database#groupedTransaction}); returns once committed.
+     */
+    public <T> T groupedTransaction(Object exclusive, Function<BackupTx, T> work) {
+        return database.groupedTransaction(exclusive, dsl -> work.apply(new BackupTx(dsl)));
     }
 
     /**

@@ -214,6 +214,16 @@ public final class BackupTx {
                 .fetch(r -> new PlanSlot(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
     }
 
+    /**
+     * The plan's peers by slot, without their addresses and keys: what a STORE_ACK needs
+     * to find the rule's peer count and the sender's slot, from one table.
+     */
+    public List<PlanMember> planMembers(long versionId) {
+        return dsl.select(PLAN_PEER.SLOT, PLAN_PEER.PEER_ID).from(PLAN_PEER)
+                .where(PLAN_PEER.FILE_VERSION_ID.eq(versionId), PLAN_PEER.SLOT.ge(0))
+                .fetch(r -> new PlanMember(r.value1(), r.value2()));
+    }
+
     /** The checksum already recorded for a chunk, if any. */
     public Optional<String> chunkChecksum(long versionId, int idx) {
         return dsl.select(CHUNK.CHECKSUM).from(CHUNK)
@@ -239,19 +249,24 @@ public final class BackupTx {
         boolean counts = counters.lockHolder(peerId);
         lockVersion(version.id());
         CopyCounters.Copy before = copy(version.id(), idx, peerId);
-        dsl.mergeInto(REPLICA)
-                .using(dsl.selectOne())
-                .on(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
-                .whenMatchedThenUpdate()
-                .set(REPLICA.STATE, ReplicaState.STORED)
-                .set(REPLICA.SIZE, size)
-                .set(REPLICA.CHECKSUM, checksum)
-                .set(REPLICA.UPDATED_AT, now)
-                .whenNotMatchedThenInsert(REPLICA.FILE_VERSION_ID, REPLICA.CHUNK_IDX, REPLICA.PEER_ID, REPLICA.STATE,
-                        REPLICA.SIZE, REPLICA.CHECKSUM, REPLICA.STORED_AT, REPLICA.UPDATED_AT)
-                .values(version.id(), idx, peerId, ReplicaState.STORED, size, checksum, now, now)
-                .execute();
-        counters.copyChanged(version, idx, peerId, counts, chunkChecksum(version.id(), idx).orElse(null), before,
+        // The copy's row was read under the version's lock, which every change to it holds:
+        // an INSERT or an UPDATE, which H2 runs for less than a MERGE deciding the same.
+        if (before == null) {
+            dsl.insertInto(REPLICA, REPLICA.FILE_VERSION_ID, REPLICA.CHUNK_IDX, REPLICA.PEER_ID, REPLICA.STATE,
+                            REPLICA.SIZE, REPLICA.CHECKSUM, REPLICA.STORED_AT, REPLICA.UPDATED_AT)
+                    .values(version.id(), idx, peerId, ReplicaState.STORED, size, checksum, now, now)
+                    .execute();
+        } else {
+            dsl.update(REPLICA)
+                    .set(REPLICA.STATE, ReplicaState.STORED)
+                    .set(REPLICA.SIZE, size)
+                    .set(REPLICA.CHECKSUM, checksum)
+                    .set(REPLICA.UPDATED_AT, now)
+                    .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx),
+                            REPLICA.PEER_ID.eq(peerId))
+                    .execute();
+        }
+        counters.copyChanged(version, idx, peerId, counts, counters.chunk(version.id(), idx), before,
                 new CopyCounters.Copy(ReplicaState.STORED, size, checksum));
     }
 
@@ -272,7 +287,7 @@ public final class BackupTx {
                     .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx),
                             REPLICA.PEER_ID.eq(peerId))
                     .execute();
-            counters.copyChanged(version, idx, peerId, counts, chunkChecksum(version.id(), idx).orElse(null), before,
+            counters.copyChanged(version, idx, peerId, counts, counters.chunk(version.id(), idx), before,
                     new CopyCounters.Copy(ReplicaState.LOST, before.size(), before.checksum()));
             // A repair copying from this copy cannot: it is planned afresh from a good one.
             RepairStore.dropTasks(dsl, REPAIR_TASK.FILE_VERSION_ID.eq(version.id()).and(REPAIR_TASK.CHUNK_IDX.eq(idx))
@@ -295,7 +310,7 @@ public final class BackupTx {
         dsl.deleteFrom(REPLICA)
                 .where(REPLICA.FILE_VERSION_ID.eq(version.id()), REPLICA.CHUNK_IDX.eq(idx), REPLICA.PEER_ID.eq(peerId))
                 .execute();
-        counters.copyChanged(version, idx, peerId, counts, chunkChecksum(version.id(), idx).orElse(null), before,
+        counters.copyChanged(version, idx, peerId, counts, counters.chunk(version.id(), idx), before,
                 null);
         return true;
     }

@@ -37,6 +37,10 @@ final class CopyCounters {
         }
     }
 
+    /** A chunk's row as read before a change to one of its copies: the owner's checksum and its counts. */
+    record Chunk(String checksum, int good, int live) {
+    }
+
     private final DSLContext dsl;
 
     CopyCounters(DSLContext dsl) {
@@ -54,11 +58,23 @@ final class CopyCounters {
     }
 
     /**
-     * One copy changed from {@code before} to {@code after} (null: no row). The caller holds
-     * the holder's lock ({@link #lockHolder}, which said whether it counts) and the version's.
+     * The chunk's row (null until its checksum has come), read under its version's lock: every
+     * change to its counts holds that lock, so what is read here stays true until the change.
      */
-    void copyChanged(VersionRow version, int idx, long peerId, boolean holderCounts, String reference,
+    Chunk chunk(long versionId, int idx) {
+        return dsl.select(CHUNK.CHECKSUM, CHUNK.GOOD_COPIES, CHUNK.LIVE_COPIES).from(CHUNK)
+                .where(CHUNK.FILE_VERSION_ID.eq(versionId), CHUNK.IDX.eq(idx))
+                .fetchOne(r -> new Chunk(r.value1(), r.value2(), r.value3()));
+    }
+
+    /**
+     * One copy changed from {@code before} to {@code after} (null: no row). The caller holds
+     * the holder's lock ({@link #lockHolder}, which said whether it counts) and the version's,
+     * and read the chunk's row under them ({@link #chunk}; null when there is none).
+     */
+    void copyChanged(VersionRow version, int idx, long peerId, boolean holderCounts, Chunk chunk,
                      Copy before, Copy after) {
+        String reference = chunk == null ? null : chunk.checksum();
         long copies = count(after != null && after.stored()) - count(before != null && before.stored());
         long bytes = (after != null && after.stored() ? after.size() : 0)
                 - (before != null && before.stored() ? before.size() : 0);
@@ -68,7 +84,7 @@ final class CopyCounters {
                     .where(PEER.ID.eq(peerId)).execute();
         }
         int good = count(after != null && after.good(reference)) - count(before != null && before.good(reference));
-        int[] crossings = good != 0 ? chunkChanged(version, idx, good, holderCounts ? good : 0) : null;
+        int[] crossings = good != 0 ? chunkChanged(version, idx, chunk, good, holderCounts ? good : 0) : null;
         if (copies == 0 && bytes == 0 && crossings == null) {
             return;
         }
@@ -89,22 +105,18 @@ final class CopyCounters {
     /**
      * A chunk's good and live copies changed by these amounts. Returns how the version's
      * chunk counters follow from the chunk's before and after (chunks stored, full, live,
-     * live and full: each -1, 0 or +1), or all zeros when the chunk's checksum has not come.
+     * live and full: each -1, 0 or +1). Called only for a good copy, so the chunk's row
+     * exists (a copy is good only against the checksum it holds).
      */
-    private int[] chunkChanged(VersionRow version, int idx, int goodDelta, int liveDelta) {
+    private int[] chunkChanged(VersionRow version, int idx, Chunk chunk, int goodDelta, int liveDelta) {
         dsl.update(CHUNK).set(CHUNK.GOOD_COPIES, CHUNK.GOOD_COPIES.plus(goodDelta))
                 .set(CHUNK.LIVE_COPIES, CHUNK.LIVE_COPIES.plus(liveDelta))
                 .where(CHUNK.FILE_VERSION_ID.eq(version.id()), CHUNK.IDX.eq(idx)).execute();
-        var after = dsl.select(CHUNK.GOOD_COPIES, CHUNK.LIVE_COPIES).from(CHUNK)
-                .where(CHUNK.FILE_VERSION_ID.eq(version.id()), CHUNK.IDX.eq(idx)).fetchOne();
-        if (after == null) {
-            return new int[4];
-        }
-        int good = after.value1();
-        int live = after.value2();
         int wanted = version.replicas();
-        return new int[] {crossed(good - goodDelta, good, 1), crossed(good - goodDelta, good, wanted),
-                crossed(live - liveDelta, live, 1), crossed(live - liveDelta, live, wanted)};
+        int good = chunk.good() + goodDelta;
+        int live = chunk.live() + liveDelta;
+        return new int[] {crossed(chunk.good(), good, 1), crossed(chunk.good(), good, wanted),
+                crossed(chunk.live(), live, 1), crossed(chunk.live(), live, wanted)};
     }
 
     /**

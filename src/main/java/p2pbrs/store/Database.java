@@ -32,10 +32,15 @@ public final class Database implements AutoCloseable {
     }
 
     private static final int MAX_ATTEMPTS = 5;
+    // A group's requests wait for its last one, and hold their locks until its commit.
+    private static final int GROUP_MOST = 64;
+    // One group at a time: groups grow larger, and two groups never wait on each other's locks.
+    private static final int GROUP_RUNNERS = 1;
 
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final Path file;
+    private final CommitGroups groups;
 
     private Database(HikariDataSource dataSource, Path file) {
         this.dataSource = dataSource;
@@ -47,6 +52,7 @@ public final class Database implements AutoCloseable {
                 .withExecuteLogging(false)
                 .withFetchWarnings(false)
                 .withRenderSchema(false));
+        this.groups = new CommitGroups(this, GROUP_MOST, GROUP_RUNNERS);
     }
 
     /**
@@ -116,9 +122,8 @@ public final class Database implements AutoCloseable {
      */
     public <T> T transaction(Function<DSLContext, T> work) {
         for (int attempt = 1; ; attempt++) {
-            PeerChanges.begin();
             try {
-                return dsl.transactionResult(cfg -> work.apply(cfg.dsl()));
+                return attempt(work);
             } catch (IntegrityConstraintViolationException e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e;
@@ -127,10 +132,30 @@ public final class Database implements AutoCloseable {
                 if (attempt >= MAX_ATTEMPTS || !isTransient(e)) {
                     throw e;
                 }
-            } finally {
-                // After the commit (or rollback): what was read about a peer before is stale now.
-                PeerChanges.end();
             }
+        }
+    }
+
+    /**
+     * Runs work as {@link #transaction} does, but possibly in one transaction with other
+     * threads' work that arrives at the same time, committed once ({@link CommitGroups}):
+     * it returns once the commit holding the work has returned. For short requests whose
+     * reply must wait for their commit. {@code exclusive}, when not null, is a lock the
+     * caller would otherwise hold around {@link #transaction}: the group holds it instead,
+     * until its commit. The caller must not hold it.
+     */
+    public <T> T groupedTransaction(Object exclusive, Function<DSLContext, T> work) {
+        return groups.run(exclusive, work);
+    }
+
+    /** One try at running work in a transaction: committed if it returns, rolled back if it throws. */
+    <T> T attempt(Function<DSLContext, T> work) {
+        PeerChanges.begin();
+        try {
+            return dsl.transactionResult(cfg -> work.apply(cfg.dsl()));
+        } finally {
+            // After the commit (or rollback): what was read about a peer before is stale now.
+            PeerChanges.end();
         }
     }
 
