@@ -65,6 +65,11 @@ final class ChunkStore {
     }
 
     ChunkStore(Path root, long capacity, long usedAtStart) throws IOException {
+        this(root, capacity, usedAtStart, true);
+    }
+
+    /** With tryDirect false, chunk files go through the page cache: as where direct I/O is refused (for tests). */
+    ChunkStore(Path root, long capacity, long usedAtStart, boolean tryDirect) throws IOException {
         this.root = root;
         this.chunks = root.resolve("chunks");
         this.tmp = root.resolve("tmp");
@@ -75,7 +80,7 @@ final class ChunkStore {
         }
         Files.createDirectories(chunks);
         Files.createDirectories(tmp);
-        int alignment = DirectIo.probe(tmp);
+        int alignment = tryDirect ? DirectIo.probe(tmp) : 1;
         this.writers = ThreadLocal.withInitial(() -> new PartWriter(alignment, WRITE_BATCH));
         // Leftovers of transfers cut short by a crash were never acknowledged: drop them.
         try (var stale = Files.list(tmp)) {

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Chunk files on disk: a copy is acknowledged only once the bytes under its name are the
@@ -45,11 +47,13 @@ class ChunkStoreTest {
     /**
      * Chunk files are written (directly, where the file system allows it, in whole blocks)
      * and read back at every size around the block and batch sizes: each is its bytes and
-     * no more, and reads back whole.
+     * no more, and reads back whole; also through the page cache, as where the file system
+     * refuses direct I/O.
      */
-    @Test
-    void aChunkOfAnySizeIsStoredAsItsBytesAndReadBackWhole() throws Exception {
-        ChunkStore store = new ChunkStore(dir, 1L << 30, 0);
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aChunkOfAnySizeIsStoredAsItsBytesAndReadBackWhole(boolean tryDirect) throws Exception {
+        ChunkStore store = new ChunkStore(dir, 1L << 30, 0, tryDirect);
         for (int size : new int[] {1, 4095, 4096, 4097, 256 * 1024, 256 * 1024 + 49, 3 * (1 << 20) + 49}) {
             byte[] bytes = LocalCluster.random(size, size);
             String checksum = LocalCluster.sha256(bytes);
