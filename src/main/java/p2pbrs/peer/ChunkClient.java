@@ -223,7 +223,7 @@ final class ChunkClient implements AutoCloseable {
     }
 
     /** Writes all the bytes at the position; a failure is this machine's, not the peer's. */
-    static int writeAt(FileChannel file, ByteBuffer bytes, long position) throws LocalWriteException {
+    private static int writeAt(FileChannel file, ByteBuffer bytes, long position) throws LocalWriteException {
         int written = 0;
         try {
             while (bytes.hasRemaining()) {
